@@ -1,0 +1,21 @@
+import type { Readable, Writable } from 'node:stream';
+import type { Env } from '../internal/read-env.js';
+
+/**
+ * Everything a command touches in the outside world. `main.ts` builds it from the process;
+ * tests build it from plain objects, so commands never read `process.*` themselves.
+ */
+export interface CliIO {
+  readonly stdout: Writable;
+  readonly stderr: Writable;
+  readonly stdin: Readable;
+  readonly env: Env;
+  readonly cwd: string;
+  readonly homeDir: string;
+  readonly platform: NodeJS.Platform;
+  /** Whether stdin and stdout are a terminal (interactive prompts, colours). */
+  readonly interactive: boolean;
+}
+
+/** Exit codes shared by every command: 0 ok, 1 API/upstream error, 2 usage or configuration error. */
+export const ExitCode = { ok: 0, apiError: 1, usage: 2 } as const;

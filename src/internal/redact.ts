@@ -1,0 +1,28 @@
+/**
+ * Masks an identifier that is not itself secret but should not be shown whole
+ * (an access key ID): keeps the first four and last four characters.
+ */
+export function maskKeyId(keyId: string): string {
+  if (keyId.length <= 8) return '****';
+  return `${keyId.slice(0, 4)}…${keyId.slice(-4)}`;
+}
+
+/** A secret value is never shown, not even in part: only whether it is set and its length. */
+export function describeSecret(value: string | undefined): string {
+  return value ? `set (${value.length} characters, hidden)` : 'not set';
+}
+
+const SECRET_HEADER = /^(authorization|x-api-key|x-amz-security-token|proxy-authorization|cookie)$/i;
+
+/** Header values that may carry credentials are replaced before anything is printed or logged. */
+export function redactHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    out[name] = SECRET_HEADER.test(name) ? '<redacted>' : value;
+  }
+  return out;
+}
+
+export function isSecretHeaderName(name: string): boolean {
+  return SECRET_HEADER.test(name);
+}
