@@ -109,3 +109,12 @@ export interface RoutePlan {
   readonly modelOverrides: Readonly<Record<string, string>>;
   readonly warnings: readonly RouteWarning[];
 }
+
+/**
+ * Looks up an effective variable: the merged settings `env` block over the process environment,
+ * empty meaning unset. Returns the trimmed value with a source such as
+ * `~/.claude/settings.json env` or `shell env`.
+ */
+export interface EnvLookup {
+  get(name: string): Sourced<string> | undefined;
+}
