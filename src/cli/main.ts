@@ -1,15 +1,31 @@
 #!/usr/bin/env node
 /**
- * The `cc-bedrock` entry point: parses argv, dispatches to a command module (imported lazily so
- * `status` does not pay for the emulator or the SDKs), and owns the process exit code. This is the
- * only file that calls `process.exit`.
+ * The `cc-bedrock` entry point: parses argv, dispatches to a command module, and owns the process
+ * exit code. This is the only file that calls `process.exit`.
+ *
+ * Command modules are imported lazily by name, so `status` never pays for loading the emulator,
+ * the SDKs or the prompt library (cold start is a benchmarked target).
  */
 import { homedir } from 'node:os';
-import { Command, CommanderError } from 'commander';
-import { isCcBedrockError } from '../errors.js';
+import { Command, CommanderError, Option } from 'commander';
+import { CcBedrockError, isCcBedrockError } from '../errors.js';
 import { ExitCode, type CliIO } from './io.js';
 
 const VERSION = '0.1.0';
+
+interface CommandModule {
+  run(options: Record<string, unknown>, io: CliIO): Promise<number>;
+}
+
+async function loadCommand(name: string): Promise<CommandModule> {
+  // A computed specifier keeps each command out of the start-up import graph.
+  const specifier = `./commands/${name}.js`;
+  const mod = (await import(specifier)) as Partial<CommandModule>;
+  if (typeof mod.run !== 'function') {
+    throw new CcBedrockError('INTERNAL', `command module ${name} has no run() export`);
+  }
+  return mod as CommandModule;
+}
 
 function processIO(): CliIO {
   return {
@@ -24,18 +40,142 @@ function processIO(): CliIO {
   };
 }
 
-export function buildProgram(io: CliIO, _setExit: (code: number) => void): Command {
+const settingsOption = (): Option =>
+  new Option('--settings <file-or-json>', 'extra settings file or inline JSON (as Claude Code --settings)');
+
+export function buildProgram(io: CliIO, setExit: (code: number) => void): Command {
+  const dispatch =
+    (name: string) =>
+    async (...actionArgs: unknown[]): Promise<void> => {
+      // commander passes positionals first, then the options object, then the Command
+      const command = actionArgs[actionArgs.length - 1] as Command;
+      const options = { ...command.opts(), args: command.args };
+      const mod = await loadCommand(name);
+      setExit(await mod.run(options, io));
+    };
+
   const program = new Command();
   program
     .name('cc-bedrock')
-    .description("Claude Code's Amazon Bedrock provider layer: talk to Claude through your AWS account")
+    .description(
+      "Claude Code's Amazon Bedrock provider layer: talk to Claude through your AWS account (Bedrock Invoke or Mantle)",
+    )
     .version(VERSION)
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
+    })
+    .argument('[prompt...]', 'prompt for --print mode (also read from stdin)')
+    .option('-p, --print', 'print the reply to a prompt and exit (as claude -p)')
+    .option('--model <model>', 'model alias, first-party name, inference-profile ID, ARN or Mantle ID')
+    .addOption(
+      new Option('--output-format <format>', 'output format for --print').choices(['text', 'json', 'stream-json']).default('text'),
+    )
+    .option('--max-tokens <n>', 'maximum tokens in the reply')
+    .option('--system <prompt>', 'system prompt')
+    .option('--refresh', 'ignore the model-availability cache and discover again')
+    .addOption(settingsOption())
+    .action(async (_prompt: string[], _options: unknown, command: Command) => {
+      const options: Record<string, unknown> = { ...command.opts(), args: command.args };
+      if (options.print) {
+        setExit(await (await loadCommand('print')).run(options, io));
+      } else if (command.args.length === 0 && io.interactive) {
+        setExit(await (await loadCommand('chat')).run(options, io));
+      } else if (command.args.length > 0) {
+        throw new CcBedrockError('USAGE', `unknown command "${command.args[0]}"`, {
+          remediation: 'run `cc-bedrock --help` for the commands, or `cc-bedrock -p "<prompt>"` to send a prompt',
+        });
+      } else {
+        program.outputHelp();
+      }
     });
 
+  program
+    .command('status')
+    .description('show the resolved route plan: provider, region, credentials, models, endpoints, headers, warnings')
+    .option('--json', 'print the route plan as JSON (stable schema, see docs/status-json.md)')
+    .option('--model <model>', 'resolve as if --model were given')
+    .addOption(settingsOption())
+    .action(dispatch('status'));
+
+  program
+    .command('chat')
+    .description('interactive session with Claude through your AWS account (/status, /model, /setup-bedrock, /help, /exit)')
+    .option('--model <model>', 'model to start on')
+    .option('--system <prompt>', 'system prompt')
+    .option('--max-tokens <n>', 'maximum tokens per reply')
+    .option('--refresh', 'ignore the model-availability cache and discover again')
+    .addOption(settingsOption())
+    .action(dispatch('chat'));
+
+  program
+    .command('setup')
+    .description('the /setup-bedrock wizard: credentials, region, invokable models, pins; writes settings env')
+    .option('--yes', 'non-interactive: take every answer from flags and defaults')
+    .addOption(new Option('--auth <method>', 'credential method').choices(['profile', 'api-key', 'access-keys', 'environment']))
+    .option('--profile <name>', 'AWS profile to use (with --auth profile)')
+    .option('--region <region>', 'AWS region')
+    .option('--opus <model>', 'pin for opus (ANTHROPIC_DEFAULT_OPUS_MODEL)')
+    .option('--sonnet <model>', 'pin for sonnet (ANTHROPIC_DEFAULT_SONNET_MODEL)')
+    .option('--haiku <model>', 'pin for haiku (ANTHROPIC_DEFAULT_HAIKU_MODEL)')
+    .addOption(new Option('--service-tier <tier>', 'Bedrock service tier').choices(['default', 'flex', 'priority']))
+    .option('--guardrail-id <id>', 'Bedrock guardrail identifier')
+    .option('--guardrail-version <version>', 'Bedrock guardrail version (number or DRAFT)')
+    .option('--mantle', 'also enable the Mantle endpoint')
+    .option('--target <scope-or-path>', 'settings file to write: user (default), project, local, or a path')
+    .option('--managed <path>', 'write a managed-settings.json for fleet rollout instead')
+    .addOption(settingsOption())
+    .action(dispatch('setup'));
+
+  program
+    .command('doctor')
+    .description('check every knob before rollout: settings, region, models, credentials, access, IAM')
+    .option('--json', 'machine-readable report')
+    .option('--offline', 'skip checks that call AWS')
+    .option('--model <model>', 'check as if --model were given')
+    .addOption(settingsOption())
+    .action(dispatch('doctor'));
+
+  program
+    .command('models')
+    .description('Claude models x regions: profile IDs, base IDs, invokable or not, 1M, Mantle')
+    .option('--region <regions>', 'comma-separated regions (default: the resolved region)')
+    .option('--json', 'machine-readable table')
+    .option('--refresh', 'ignore cached probe results')
+    .option('--offline', 'catalog only, no probes')
+    .addOption(settingsOption())
+    .action(dispatch('models'));
+
+  program
+    .command('iam-policy')
+    .description('print the IAM policy this configuration needs')
+    .addOption(new Option('--scope <scope>', 'all models or only the configured ones').choices(['all', 'configured']).default('all'))
+    .option('--mantle', 'include bedrock-mantle:CreateInference')
+    .addOption(settingsOption())
+    .action(dispatch('iam-policy'));
+
+  program
+    .command('serve')
+    .description('an Anthropic Messages API gateway in front of Bedrock')
+    .option('--host <host>', 'interface to bind', '127.0.0.1')
+    .option('--port <port>', 'port (0 picks a free one)', '8787')
+    .option('--api-key-env <name>', 'environment variable holding the gateway key clients must send')
+    .addOption(settingsOption())
+    .action(dispatch('serve'));
+
+  program
+    .command('emulate')
+    .description('run a local Amazon Bedrock emulator (runtime, control plane, Mantle, STS)')
+    .option('--host <host>', 'interface to bind', '127.0.0.1')
+    .option('--port <port>', 'port (0 picks a free one)', '0')
+    .option('--scenario <file>', 'scenario JSON (default: the bundled scenarios/default.json)')
+    .action(dispatch('emulate'));
+
+  program
+    .command('demo')
+    .description('the quick start: run a prompt through the whole stack against the embedded emulator')
+    .action(dispatch('demo'));
 
   return program;
 }
