@@ -1,0 +1,94 @@
+import { CcBedrockError } from '../errors.js';
+import type { CustomHeader, EnvLookup, RoutePlan, RouteWarning } from './types.js';
+
+export const SERVICE_TIERS = ['default', 'flex', 'priority'] as const;
+export type ServiceTier = (typeof SERVICE_TIERS)[number];
+
+/**
+ * ANTHROPIC_BEDROCK_SERVICE_TIER. Claude Code copies any value into the header unchecked and
+ * Bedrock then rejects the call; we refuse it locally and name the allowed values instead.
+ */
+export function resolveServiceTier(env: EnvLookup): RoutePlan['serviceTier'] {
+  const entry = env.get('ANTHROPIC_BEDROCK_SERVICE_TIER');
+  if (!entry) return undefined;
+  const value = entry.value;
+  if ((SERVICE_TIERS as readonly string[]).includes(value)) {
+    return { value: value as ServiceTier, source: `ANTHROPIC_BEDROCK_SERVICE_TIER (${entry.source})` };
+  }
+  const reservedHint =
+    value.toLowerCase() === 'reserved'
+      ? '; reserved capacity is used by passing a provisioned-throughput ARN as the model, not through this variable'
+      : '';
+  throw new CcBedrockError(
+    'SERVICE_TIER_INVALID',
+    `ANTHROPIC_BEDROCK_SERVICE_TIER (${entry.source}) is "${value}", which is not a Bedrock service tier`,
+    { remediation: `set ANTHROPIC_BEDROCK_SERVICE_TIER to one of ${SERVICE_TIERS.join(', ')}, or unset it${reservedHint}` },
+  );
+}
+
+const GUARDRAIL_HEADERS = new Set(['x-amzn-bedrock-guardrailidentifier', 'x-amzn-bedrock-guardrailversion']);
+// RFC 9110 token characters.
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+export interface CustomHeadersResolution {
+  readonly headers: readonly CustomHeader[];
+  readonly warnings: readonly RouteWarning[];
+}
+
+/**
+ * ANTHROPIC_CUSTOM_HEADERS: newline-separated `Name: value` lines (a literal `\n` inside JSON
+ * strings is already a newline by the time it gets here). A malformed line is an error naming
+ * its line number; the line itself is never echoed because header values are often tokens.
+ */
+export function parseCustomHeaders(env: EnvLookup): CustomHeadersResolution {
+  const entry = env.get('ANTHROPIC_CUSTOM_HEADERS');
+  if (!entry) return { headers: [], warnings: [] };
+  const headers: CustomHeader[] = [];
+  const warnings: RouteWarning[] = [];
+  const lines = entry.value.split(/\r?\n/);
+  lines.forEach((line, index) => {
+    if (line.trim() === '') return;
+    const colon = line.indexOf(':');
+    const name = colon > 0 ? line.slice(0, colon).trim() : '';
+    if (colon <= 0 || !HEADER_NAME.test(name)) {
+      throw new CcBedrockError(
+        'CUSTOM_HEADERS_INVALID',
+        `ANTHROPIC_CUSTOM_HEADERS (${entry.source}) line ${index + 1} of ${lines.length} is not "Name: value"` +
+          (colon <= 0 ? ' (no colon)' : ' (the name has characters a header name cannot have)'),
+        { remediation: 'write one header per line as "Name: value", e.g. "X-Amzn-Bedrock-GuardrailIdentifier: gr-123\\nX-Amzn-Bedrock-GuardrailVersion: 1"' },
+      );
+    }
+    const value = line.slice(colon + 1).trim();
+    const lower = name.toLowerCase();
+    const role: CustomHeader['role'] = GUARDRAIL_HEADERS.has(lower)
+      ? 'guardrail'
+      : lower === 'x-amzn-bedrock-trace'
+        ? 'trace'
+        : 'custom';
+    headers.push({ name, value, role });
+  });
+
+  const has = (lower: string) => headers.some((h) => h.name.toLowerCase() === lower);
+  if (has('x-amzn-bedrock-guardrailidentifier') !== has('x-amzn-bedrock-guardrailversion')) {
+    warnings.push({
+      code: 'guardrail-incomplete',
+      message: 'ANTHROPIC_CUSTOM_HEADERS sets only one of X-Amzn-Bedrock-GuardrailIdentifier and X-Amzn-Bedrock-GuardrailVersion; Bedrock rejects a guardrail without both',
+      fix: 'add the missing header, e.g. "X-Amzn-Bedrock-GuardrailVersion: 1"',
+    });
+  }
+  if (has('authorization')) {
+    warnings.push({
+      code: 'custom-authorization-header',
+      message: 'ANTHROPIC_CUSTOM_HEADERS sets Authorization; it is dropped on requests cc-bedrock signs (SigV4 or a Bedrock API key) and sent only with skip-auth',
+      fix: 'remove Authorization from ANTHROPIC_CUSTOM_HEADERS unless a gateway behind CLAUDE_CODE_SKIP_BEDROCK_AUTH needs it',
+    });
+  }
+  return { headers, warnings };
+}
+
+const SECRET_LOOKING = /authorization|api[-_]?key|token|secret|password|cookie|signature|credential/i;
+
+/** Header values are shown by status; anything that may carry a credential is masked. */
+export function displayHeaderValue(header: Pick<CustomHeader, 'name' | 'value'>): string {
+  return SECRET_LOOKING.test(header.name) ? `<hidden, ${header.value.length} characters>` : header.value;
+}
