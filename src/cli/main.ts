@@ -61,6 +61,9 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
       "Claude Code's Amazon Bedrock provider layer: talk to Claude through your AWS account (Bedrock Invoke or Mantle)",
     )
     .version(VERSION)
+    // Top-level flags (-p, --model, …) only apply before a subcommand, so `status --model x`
+    // reaches the status command instead of being taken by the program.
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),

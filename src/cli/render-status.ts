@@ -1,0 +1,197 @@
+import type { CcBedrockError } from '../errors.js';
+import { displayHeaderValue } from '../routing/headers.js';
+import type { CredentialPlan, ResolvedModel, RoutePlan, RouteWarning } from '../routing/types.js';
+
+/** One settings file as status shows it; a subset of what src/settings reports. */
+export interface SettingsFileSummary {
+  readonly scope: string;
+  readonly label: string;
+  readonly exists: boolean;
+  readonly unknownKeys: readonly string[];
+}
+
+export interface StatusReport {
+  readonly plan: RoutePlan;
+  readonly settingsFiles: readonly SettingsFileSummary[];
+}
+
+/** Version of the `status --json` schema; bump on any incompatible change (docs/status-json.md). */
+export const STATUS_SCHEMA_VERSION = 1;
+
+interface HeaderRow {
+  name: string;
+  value: string;
+  endpoints: Array<'bedrock' | 'mantle'>;
+  kind: string;
+  source: string;
+}
+
+function headerRows(plan: RoutePlan): HeaderRow[] {
+  const rows: HeaderRow[] = [];
+  const active: Array<'bedrock' | 'mantle'> = [];
+  if (plan.providers.bedrock) active.push('bedrock');
+  if (plan.providers.mantle) active.push('mantle');
+  if (plan.serviceTier && plan.providers.bedrock) {
+    rows.push({
+      name: 'X-Amzn-Bedrock-Service-Tier',
+      value: plan.serviceTier.value,
+      endpoints: ['bedrock'],
+      kind: 'service-tier',
+      source: plan.serviceTier.source,
+    });
+  }
+  for (const header of plan.customHeaders) {
+    rows.push({
+      name: header.name,
+      value: displayHeaderValue(header),
+      endpoints: active,
+      kind: header.role,
+      source: 'ANTHROPIC_CUSTOM_HEADERS',
+    });
+  }
+  return rows;
+}
+
+function modelJson(model: ResolvedModel): Record<string, unknown> {
+  return {
+    requested: model.requested,
+    wireModelId: model.wireModelId,
+    endpoint: model.endpoint,
+    region: model.region,
+    rule: model.rule,
+    catalogKey: model.catalogKey ?? null,
+    betas: model.betas,
+    discoverable: model.discoverable,
+  };
+}
+
+function credentialJson(plan: CredentialPlan): Record<string, unknown> {
+  return {
+    kind: plan.kind,
+    source: plan.source,
+    detail: plan.detail,
+    profile: plan.profile ?? null,
+    awsAuthRefresh: plan.authRefresh ?? null,
+    awsCredentialExport: plan.credentialExport ?? null,
+  };
+}
+
+/** The stable JSON document printed by `status --json`. */
+export function statusJson(report: StatusReport): Record<string, unknown> {
+  const { plan } = report;
+  return {
+    schemaVersion: STATUS_SCHEMA_VERSION,
+    ok: true,
+    provider: plan.providers,
+    region: plan.region,
+    credentials: {
+      bedrock: plan.providers.bedrock ? credentialJson(plan.credentials.bedrock) : null,
+      mantle: plan.providers.mantle ? credentialJson(plan.credentials.mantle) : null,
+    },
+    models: { main: modelJson(plan.models.main), smallFast: modelJson(plan.models.smallFast) },
+    endpoints: {
+      invoke: plan.providers.bedrock ? plan.endpoints.invoke : null,
+      controlPlane: plan.providers.bedrock ? plan.endpoints.controlPlane : null,
+      mantle: plan.providers.mantle ? plan.endpoints.mantle : null,
+    },
+    headers: headerRows(plan),
+    availableModels: plan.availableModels ?? null,
+    modelOverrides: plan.modelOverrides,
+    settingsFiles: report.settingsFiles,
+    warnings: plan.warnings,
+  };
+}
+
+export function statusErrorJson(error: CcBedrockError): Record<string, unknown> {
+  return { schemaVersion: STATUS_SCHEMA_VERSION, ok: false, error: error.toJSON() };
+}
+
+const KIND_LABEL: Record<CredentialPlan['kind'], string> = {
+  'skip-auth': 'AWS auth skipped (requests are not signed)',
+  'bearer-token': 'Bedrock API key (Authorization: Bearer)',
+  'credential-export': 'awsCredentialExport command',
+  'env-keys': 'AWS access keys from the environment',
+  'profile-sso': 'AWS profile with IAM Identity Center (SSO)',
+  'profile-process': 'AWS profile with credential_process',
+  'profile-assume-role': 'AWS profile assuming a role',
+  'profile-static': 'AWS profile with static keys',
+  'profile-login': 'AWS profile with console login credentials',
+  'web-identity': 'web identity token (OIDC)',
+  container: 'container credentials endpoint',
+  'instance-metadata': 'EC2 instance metadata',
+  'default-chain': 'AWS default credential chain',
+};
+
+function pad(label: string, width = 15): string {
+  return label.padEnd(width);
+}
+
+function credentialLines(label: string, plan: CredentialPlan): string[] {
+  const lines = [`${pad(label)}${KIND_LABEL[plan.kind]}${plan.detail ? ` — ${plan.detail}` : ''}`, `${pad('')}from ${plan.source}`];
+  if (plan.credentialExport) lines.push(`${pad('')}awsCredentialExport: ${plan.credentialExport.value} (${plan.credentialExport.source})`);
+  if (plan.authRefresh) lines.push(`${pad('')}awsAuthRefresh: ${plan.authRefresh.value} (${plan.authRefresh.source})`);
+  return lines;
+}
+
+function modelLines(label: string, model: ResolvedModel): string[] {
+  const endpoint = model.endpoint === 'mantle' ? 'Mantle' : 'Invoke API';
+  const lines = [`  ${pad(label, 13)}${model.wireModelId}`];
+  lines.push(`  ${pad('', 13)}→ ${endpoint} in ${model.region.value}${model.betas.length ? `, betas ${model.betas.join(', ')}` : ''}`);
+  lines.push(`  ${pad('', 13)}chosen by ${model.rule}`);
+  if (model.requested !== model.wireModelId) lines.push(`  ${pad('', 13)}requested as ${model.requested}`);
+  return lines;
+}
+
+function warningLines(warnings: readonly RouteWarning[]): string[] {
+  if (warnings.length === 0) return ['Warnings       none'];
+  const lines = ['Warnings'];
+  for (const w of warnings) {
+    lines.push(`  ! ${w.message}`);
+    if (w.fix) lines.push(`    fix: ${w.fix}`);
+  }
+  return lines;
+}
+
+/** Human-readable status: every resolved value with the rule or source that produced it. */
+export function renderStatusText(report: StatusReport): string {
+  const { plan } = report;
+  const lines: string[] = [];
+  lines.push(`${pad('Provider')}${plan.providers.label}`);
+  lines.push(`${pad('')}from ${plan.providers.source}`);
+  lines.push(`${pad('Region')}${plan.region.value}`);
+  lines.push(`${pad('')}from ${plan.region.source}`);
+  if (plan.providers.bedrock) lines.push(...credentialLines(plan.providers.mantle ? 'Auth (Invoke)' : 'Auth', plan.credentials.bedrock));
+  if (plan.providers.mantle) lines.push(...credentialLines(plan.providers.bedrock ? 'Auth (Mantle)' : 'Auth', plan.credentials.mantle));
+  lines.push('Models');
+  lines.push(...modelLines('main', plan.models.main));
+  lines.push(...modelLines('small/fast', plan.models.smallFast));
+  if (plan.availableModels) {
+    lines.push(`${pad('Allowed models')}${plan.availableModels.value.length ? plan.availableModels.value.join(', ') : '(empty list: only the default)'}`);
+    lines.push(`${pad('')}from ${plan.availableModels.source}`);
+  }
+  const overrides = Object.entries(plan.modelOverrides);
+  if (overrides.length) {
+    lines.push('Model overrides');
+    for (const [from, to] of overrides) lines.push(`  ${from} → ${to}`);
+  }
+  lines.push('Endpoints');
+  if (plan.providers.bedrock) {
+    lines.push(`  ${pad('Invoke', 15)}${plan.endpoints.invoke.value}  (${plan.endpoints.invoke.source})`);
+    lines.push(`  ${pad('Control plane', 15)}${plan.endpoints.controlPlane.value}  (${plan.endpoints.controlPlane.source})`);
+  }
+  if (plan.providers.mantle) lines.push(`  ${pad('Mantle', 15)}${plan.endpoints.mantle.value}  (${plan.endpoints.mantle.source})`);
+  const headers = headerRows(plan);
+  if (headers.length) {
+    lines.push('Headers');
+    for (const h of headers) lines.push(`  ${h.name}: ${h.value}  (${h.kind}, to ${h.endpoints.join(' and ')}; ${h.source})`);
+  } else {
+    lines.push(`${pad('Headers')}none beyond authentication`);
+  }
+  lines.push('Settings files');
+  for (const file of report.settingsFiles) {
+    const unknown = file.unknownKeys.length ? `; keys cc-bedrock does not use: ${file.unknownKeys.join(', ')}` : '';
+    lines.push(`  ${pad(file.scope, 9)}${file.label}  ${file.exists ? 'loaded' : 'not found'}${unknown}`);
+  }
+  lines.push(...warningLines(plan.warnings));
+  return `${lines.join('\n')}\n`;
+}
