@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import type { EnvLookup, Sourced } from '../routing/types.js';
 
@@ -61,12 +62,15 @@ export function awsFilePaths(env: EnvLookup, homeDir: string): AwsFilePaths {
 /**
  * Reads both files with the SDK's own parser, so section naming, comments and continuation
  * lines are understood exactly as the credential providers will understand them. The loader is
- * imported on demand: when the environment already answers, status never pays for it.
+ * imported on demand: when the environment already answers, or neither file exists, status
+ * never pays for it.
  * `ignoreCache` matters: the loader memoises file contents per path for the whole process, and
  * `aws sso login` or `aws configure` may rewrite the files while we run.
  */
 export async function loadAwsFiles(env: EnvLookup, homeDir: string): Promise<AwsFiles> {
   const paths = awsFilePaths(env, homeDir);
+  // Most CI machines have no ~/.aws at all: answer without loading the parser.
+  if (!existsSync(paths.credentials.path) && !existsSync(paths.config.path)) return { paths, credentials: {}, config: {} };
   const { loadSharedConfigFiles } = await import('@smithy/shared-ini-file-loader');
   const files = await loadSharedConfigFiles({
     filepath: paths.credentials.path,

@@ -1,4 +1,5 @@
 import type { CcBedrockError } from '../errors.js';
+import { displayCommand } from '../internal/redact.js';
 import { displayHeaderValue } from '../routing/headers.js';
 import type { CredentialPlan, ResolvedModel, RoutePlan, RouteWarning } from '../routing/types.js';
 
@@ -71,8 +72,10 @@ function credentialJson(plan: CredentialPlan): Record<string, unknown> {
     source: plan.source,
     detail: plan.detail,
     profile: plan.profile ?? null,
-    awsAuthRefresh: plan.authRefresh ?? null,
-    awsCredentialExport: plan.credentialExport ?? null,
+    awsAuthRefresh: plan.authRefresh ? { ...plan.authRefresh, value: displayCommand(plan.authRefresh.value) } : null,
+    awsCredentialExport: plan.credentialExport
+      ? { ...plan.credentialExport, value: displayCommand(plan.credentialExport.value) }
+      : null,
   };
 }
 
@@ -128,8 +131,8 @@ function pad(label: string, width = 15): string {
 
 function credentialLines(label: string, plan: CredentialPlan): string[] {
   const lines = [`${pad(label)}${KIND_LABEL[plan.kind]}${plan.detail ? ` — ${plan.detail}` : ''}`, `${pad('')}from ${plan.source}`];
-  if (plan.credentialExport) lines.push(`${pad('')}awsCredentialExport: ${plan.credentialExport.value} (${plan.credentialExport.source})`);
-  if (plan.authRefresh) lines.push(`${pad('')}awsAuthRefresh: ${plan.authRefresh.value} (${plan.authRefresh.source})`);
+  if (plan.credentialExport) lines.push(`${pad('')}awsCredentialExport: ${displayCommand(plan.credentialExport.value)} (${plan.credentialExport.source})`);
+  if (plan.authRefresh) lines.push(`${pad('')}awsAuthRefresh: ${displayCommand(plan.authRefresh.value)} (${plan.authRefresh.source})`);
   return lines;
 }
 

@@ -26,3 +26,34 @@ export function redactHeaders(headers: Readonly<Record<string, string>>): Record
 export function isSecretHeaderName(name: string): boolean {
   return SECRET_HEADER.test(name);
 }
+
+const SECRET_FLAG = /^--?[\w-]*(token|secret|password|passwd|key|credential)[\w-]*$/i;
+const SECRET_ASSIGNMENT = /^([\w-]*(token|secret|password|passwd|key|credential)[\w-]*=)(.+)$/i;
+const OPAQUE_VALUE = /^[A-Za-z0-9/+=_-]{24,}$/;
+
+/**
+ * A shell command from settings (`awsAuthRefresh`, `awsCredentialExport`) for display. Commands
+ * are configuration, and seeing `aws sso login --profile dev` is the point of status; but people
+ * do paste tokens into command lines, so the value after a secret-named flag, a secret-named
+ * `NAME=value`, and any long opaque word are masked.
+ */
+export function displayCommand(command: string): string {
+  const words = command.split(/(\s+)/);
+  let maskNext = false;
+  return words
+    .map((word) => {
+      if (/^\s+$/.test(word) || word === '') return word;
+      if (maskNext) {
+        maskNext = false;
+        return '****';
+      }
+      if (SECRET_FLAG.test(word)) {
+        maskNext = true;
+        return word;
+      }
+      const assignment = SECRET_ASSIGNMENT.exec(word);
+      if (assignment) return `${assignment[1]}****`;
+      return OPAQUE_VALUE.test(word) ? '****' : word;
+    })
+    .join('');
+}
