@@ -42,6 +42,7 @@ export type ErrorCode =
   | 'REQUEST_INVALID'
   | 'REQUEST_TOO_LARGE'
   | 'TIMEOUT'
+  | 'ABORTED'
   | 'NETWORK'
   | 'INTERNAL';
 

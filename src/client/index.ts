@@ -1,0 +1,31 @@
+/** Public surface of the Messages client (docs/client.md). */
+export { createClient, plannedTargets, encodeModelLabel } from './create-client.js';
+export type { BedrockClient, BedrockMessages, ClientExtras } from './create-client.js';
+export { BedrockMessageStream, accumulateEvent, messageToEvents } from './message-stream.js';
+export type { MessageStreamEvents } from './message-stream.js';
+export {
+  discoverAvailability,
+  applyDiscovery,
+  clearDiscoveryCache,
+  discoveryCacheDir,
+  fallbackCandidates,
+} from './discovery.js';
+export type { DiscoveryOptions, DiscoveryResult, ModelAvailability, ModelFallback, AvailabilityStatus } from './discovery.js';
+export { getInferenceProfile, listSystemInferenceProfiles } from './inference-profiles.js';
+export type { InferenceProfile } from './inference-profiles.js';
+export { clientOptionsFromEnv } from './options-from-env.js';
+export { DEFAULT_MAX_RETRIES, MAX_RETRIES_CAP, DEFAULT_TIMEOUT_MS, backoffDelay } from './runner.js';
+export { iamResourcesFor, profileSuggestions } from './errors.js';
+export type {
+  CallTarget,
+  ClientLogger,
+  CreateClientOptions,
+  Message,
+  MessageCountTokensParams,
+  MessageCreateParams,
+  MessageStreamEvent,
+  MessageTokensCount,
+  ModelNameResolver,
+  RequestOptions,
+  Sleep,
+} from './types.js';
