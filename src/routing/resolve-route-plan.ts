@@ -72,11 +72,18 @@ export async function resolveRoutePlan(options: ResolveRoutePlanOptions): Promis
   const merged = settings.merged;
   const modelOverrides: Record<string, string> = { ...(merged.modelOverrides ?? {}) };
   const availableModels = sourcedSetting(settings, 'availableModels', merged.availableModels);
+  const managedFiles = settings.files.filter((f) => f.scope === 'managed' && f.settings?.modelOverrides);
+  // Spec §3.3: with a managed allowlist, Anthropic IDs given directly resolve only through the
+  // managed source's own modelOverrides, so a user file cannot point an allowed name elsewhere.
+  const managedModelOverrides = managedFiles.length
+    ? Object.assign({}, ...managedFiles.map((f) => f.settings?.modelOverrides)) as Record<string, string>
+    : undefined;
   const models = resolveModels({
     env: envLookup,
     modelFlag: options.modelFlag,
     settingsModel: sourcedSetting(settings, 'model', merged.model),
     modelOverrides,
+    managedModelOverrides,
     availableModels,
     availableModelsManaged: settings.originScopeOf('availableModels') === 'managed',
     enforceAvailableModels: merged.enforceAvailableModels === true,

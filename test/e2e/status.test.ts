@@ -279,3 +279,18 @@ describe('status: providers, headers, credentials', () => {
     assert.match(result.stderr, /CLAUDE_CODE_USE_BEDROCK=1/);
   });
 });
+
+describe('status: managed allowlist and overrides (spec §3.3)', () => {
+  test('with a managed availableModels, a user modelOverrides cannot redirect a directly named model', async () => {
+    const userArn = 'arn:aws:bedrock:us-east-1:111122223333:application-inference-profile/user-rogue';
+    const managedArn = 'arn:aws:bedrock:us-east-1:111122223333:application-inference-profile/org-opus46';
+    const files = {
+      'home/.claude/settings.json': { modelOverrides: { 'claude-opus-4-7': userArn } },
+      'managed/managed-settings.json': { availableModels: ['opus', 'sonnet'], modelOverrides: { 'claude-opus-4-6': managedArn } },
+    };
+    const direct = await status({ env: BEDROCK, files, args: ['--model', 'claude-opus-4-7'] });
+    assert.equal(direct.json.models.main.wireModelId, 'us.anthropic.claude-opus-4-7');
+    const managed = await status({ env: BEDROCK, files, args: ['--model', 'claude-opus-4-6'] });
+    assert.equal(managed.json.models.main.wireModelId, managedArn);
+  });
+});

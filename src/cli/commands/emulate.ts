@@ -1,0 +1,82 @@
+/**
+ * `cc-bedrock emulate`: runs the local Bedrock emulator until SIGINT/SIGTERM. Prints one line
+ * with the URL, then `export NAME=VALUE` lines that point cc-bedrock and Claude Code at it
+ * (the emulator's own fake credentials, safe to show). Each request is logged to stderr.
+ */
+import { isAbsolute, resolve } from 'node:path';
+import { CcBedrockError } from '../../errors.js';
+import { createEmulator, emulatorEnvironment, type ReceivedRequest } from '../../emulator/index.js';
+import { ExitCode, type CliIO } from '../io.js';
+
+export interface EmulateOptions {
+  readonly host: string;
+  readonly port: string;
+  readonly scenario?: string;
+  /** Stops the emulator like a signal would (tests); SIGINT and SIGTERM always do. */
+  readonly signal?: AbortSignal;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new CcBedrockError('USAGE', `--port ${JSON.stringify(value)} is not a port number`, {
+      remediation: 'pass an integer from 0 to 65535 (0 picks a free port)',
+    });
+  }
+  return port;
+}
+
+/** Single-quotes a value for POSIX shells when it holds anything beyond a safe set. */
+function shellValue(value: string): string {
+  return /^[A-Za-z0-9_./:@%+=,-]*$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+function describeRequest(entry: ReceivedRequest): string {
+  const model = entry.modelId ? ` ${entry.modelId}` : '';
+  const error = entry.errorType ? ` ${entry.errorType}` : '';
+  return `emulator: ${entry.method} ${entry.path}${entry.query ? `?${entry.query}` : ''} [${entry.operation}${model}] -> ${entry.status ?? '?'}${error}\n`;
+}
+
+export async function run(options: EmulateOptions, io: CliIO): Promise<number> {
+  const port = parsePort(options.port);
+  const host = options.host;
+  const scenarioPath = options.scenario === undefined ? undefined : isAbsolute(options.scenario) ? options.scenario : resolve(io.cwd, options.scenario);
+  const emulator = createEmulator({
+    ...(scenarioPath ? { scenario: scenarioPath } : {}),
+    onRequest: (entry) => io.stderr.write(describeRequest(entry)),
+  });
+  let server;
+  try {
+    server = await emulator.listen({ host, port });
+  } catch (cause) {
+    throw new CcBedrockError('USAGE', `cannot listen on ${host}:${port}: ${(cause as Error).message}`, {
+      cause,
+      remediation: 'pick another --port (0 picks a free one) or another --host',
+    });
+  }
+  if (!LOOPBACK.has(host)) {
+    io.stderr.write(`emulator: warning: listening on ${host}, not loopback; anyone who can reach it can use the emulated account\n`);
+  }
+  io.stdout.write(`Bedrock emulator listening on ${server.url}\n`);
+  for (const [name, value] of Object.entries(emulatorEnvironment(server.url, emulator.state.scenario))) {
+    io.stdout.write(`export ${name}=${shellValue(value)}\n`);
+  }
+
+  await new Promise<void>((done) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      options.signal?.removeEventListener('abort', stop);
+      done();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    if (options.signal?.aborted) stop();
+    else options.signal?.addEventListener('abort', stop, { once: true });
+  });
+  await emulator.close();
+  io.stderr.write('emulator: stopped\n');
+  return ExitCode.ok;
+}

@@ -1,0 +1,84 @@
+/**
+ * `createEmulator`: a local Amazon Bedrock (bedrock-runtime, the control plane, Mantle and STS)
+ * that the AWS SDK clients, the Anthropic Bedrock SDK and Claude Code cannot tell from AWS.
+ * Run it on a port (`listen`) or in-process (`fetch`); inspect and steer it through `state`.
+ */
+import type { Clock } from '../internal/clock.js';
+import { systemClock } from '../internal/clock.js';
+import { toEmulatorRequest, toFetchResponse, type FetchLike } from './fetch-adapter.js';
+import type { EmulatorRequest, EmulatorResponse } from './http-types.js';
+import { listenNode, type ListeningServer } from './node-server.js';
+import { dispatch } from './router.js';
+import { resolveScenario, type Scenario, type ScenarioInput } from './scenario.js';
+import { EmulatorStateImpl, type EmulatorState, type ReceivedRequest } from './state.js';
+
+export interface EmulatorOptions {
+  /** A scenario object, a path to a scenario JSON file, or nothing for scenarios/default.json. */
+  readonly scenario?: Scenario | ScenarioInput | string;
+  /** Time for signature skew, credential expiry and log timestamps. */
+  readonly clock?: Clock;
+  /** Requests kept in the log (oldest dropped first). */
+  readonly logLimit?: number;
+  /** Seed of the deterministic message and tool-use IDs. */
+  readonly idSeed?: string;
+  /** Called once per logged request, after its response is decided (the CLI prints a line). */
+  readonly onRequest?: (entry: ReceivedRequest) => void;
+}
+
+export interface ListenOptions {
+  /** Interface to bind; loopback unless you say otherwise. */
+  readonly host?: string;
+  /** 0 (the default) picks a free port. */
+  readonly port?: number;
+}
+
+export type RunningEmulator = ListeningServer;
+
+export interface Emulator {
+  readonly state: EmulatorState;
+  /** Starts a listener serving HTTP/1.1 and h2c on one port. Several listeners may run at once. */
+  listen(options?: ListenOptions): Promise<RunningEmulator>;
+  /** In-process transport with the signature of global `fetch` (pass it as an SDK's `fetch`). */
+  readonly fetch: FetchLike;
+  /** Transport-neutral entry point, for adapters. */
+  handle(request: EmulatorRequest): Promise<EmulatorResponse>;
+  /** Closes every listener this emulator started. */
+  close(): Promise<void>;
+}
+
+export function createEmulator(options: EmulatorOptions = {}): Emulator {
+  const clock = options.clock ?? systemClock;
+  const state = new EmulatorStateImpl(resolveScenario(options.scenario), options.logLimit ?? 5000, options.idSeed);
+  const startedAt = clock();
+  const listeners = new Set<RunningEmulator>();
+  const handle = (request: EmulatorRequest): Promise<EmulatorResponse> =>
+    dispatch(request, { state, now: clock, startedAt, ...(options.onRequest ? { onRequest: options.onRequest } : {}) });
+  const maxBodyBytes = (): number => state.scenario.limits.maxBodyBytes;
+
+  const fetchImpl: FetchLike = async (input, init) => {
+    const request = input instanceof Request && init === undefined ? input : new Request(input, init);
+    const response = await handle(await toEmulatorRequest(request, maxBodyBytes()));
+    return toFetchResponse(response, request.signal);
+  };
+
+  return {
+    state,
+    fetch: fetchImpl,
+    handle,
+    async listen(listenOptions: ListenOptions = {}) {
+      const server = await listenNode({ dispatch: handle, maxBodyBytes }, listenOptions.host ?? '127.0.0.1', listenOptions.port ?? 0);
+      const running: RunningEmulator = {
+        ...server,
+        close: async () => {
+          listeners.delete(running);
+          await server.close();
+        },
+      };
+      listeners.add(running);
+      return running;
+    },
+    async close() {
+      await Promise.all([...listeners].map((listener) => listener.close()));
+    },
+  };
+}

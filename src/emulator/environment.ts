@@ -1,0 +1,26 @@
+/**
+ * The environment that points cc-bedrock and Claude Code at a running emulator: endpoint base
+ * URLs, region and the scenario's first credentials (fake keys of the emulated account).
+ */
+import type { Scenario } from './scenario.js';
+
+export function emulatorEnvironment(url: string, scenario: Scenario): Record<string, string> {
+  const base = url.replace(/\/+$/, '');
+  const credential = scenario.credentials[0];
+  return {
+    CLAUDE_CODE_USE_BEDROCK: '1',
+    ANTHROPIC_BEDROCK_BASE_URL: base,
+    ANTHROPIC_BEDROCK_MANTLE_BASE_URL: `${base}/anthropic`,
+    AWS_ENDPOINT_URL_BEDROCK: base,
+    AWS_ENDPOINT_URL_BEDROCK_RUNTIME: base,
+    AWS_ENDPOINT_URL_STS: base,
+    AWS_REGION: scenario.defaultRegion,
+    ...(credential
+      ? {
+          AWS_ACCESS_KEY_ID: credential.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: credential.secretAccessKey,
+          ...(credential.sessionToken ? { AWS_SESSION_TOKEN: credential.sessionToken } : {}),
+        }
+      : {}),
+  };
+}

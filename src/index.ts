@@ -1,0 +1,44 @@
+/**
+ * cc-bedrock as a library: resolve Claude Code's Bedrock configuration into a route plan, then
+ * execute it with a Messages client; plus the local Bedrock emulator. Named re-exports only.
+ */
+export { CcBedrockError, isCcBedrockError } from './errors.js';
+export type { ErrorCode, CcBedrockErrorOptions } from './errors.js';
+
+export type {
+  CredentialKind,
+  CredentialPlan,
+  CustomHeader,
+  EndpointKind,
+  EnvLookup,
+  ModelRole,
+  ProviderSelection,
+  ResolvedModel,
+  RoutePlan,
+  RouteWarning,
+  Sourced,
+} from './routing/types.js';
+export { resolveRoutePlan } from './routing/resolve-route-plan.js';
+export type { ResolveRoutePlanOptions, RouteResolution } from './routing/resolve-route-plan.js';
+
+export { loadSettings, userSettingsPath } from './settings/load-settings.js';
+export type { LoadedSettings, LoadSettingsOptions, SettingsFile, SettingsScope } from './settings/load-settings.js';
+export { createEnvLookup } from './settings/effective-env.js';
+export { ENV_VARS } from './settings/env-vars.js';
+
+export { resolveRegion } from './aws/region.js';
+export { planCredentials } from './aws/credential-plan.js';
+export { createAuthProvider } from './aws/credentials.js';
+export type { AuthProviderOptions } from './aws/credentials.js';
+export { getCallerIdentity } from './aws/caller-identity.js';
+export type { AuthProvider, AwsCredentials, RequestAuth } from './aws/auth-types.js';
+
+export { MODEL_CATALOG, findModelById, isMantleFormat } from './models/model-catalog.js';
+export type { CatalogModel } from './models/model-catalog.js';
+export { resolveModels, resolveModelName } from './models/resolve-model.js';
+
+export { createClient, discoverAvailability, applyDiscovery } from './client/index.js';
+export type { BedrockClient, BedrockMessages, DiscoveryResult } from './client/index.js';
+
+export { createEmulator, emulatorEnvironment, defaultScenario, scenarioWith } from './emulator/index.js';
+export type { Emulator, EmulatorOptions, Scenario, ScenarioInput } from './emulator/index.js';
