@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { repoRoot } from '../helpers/repo-root.js';
 import { createTempHome } from '../helpers/temp-home.js';
+import type * as Library from '../../src/index.js';
 
 test('the package entry resolves a plan and talks to the emulator through the client', async () => {
   // Import through package.json "exports", the way a user of the library would.
-  const lib = (await import(pathToFileURL(join(repoRoot(), 'dist', 'src', 'index.js')).href)) as typeof import('../../src/index.js');
+  const lib = (await import(pathToFileURL(join(repoRoot(), 'dist', 'src', 'index.js')).href)) as typeof Library;
   const emulator = lib.createEmulator();
   const running = await emulator.listen();
   const home = createTempHome();
