@@ -21,3 +21,18 @@ test('key IDs are masked to their ends and secret headers redacted', () => {
     'x-amz-date': '1',
   });
 });
+
+test('custom credential headers are redacted, ordinary ones kept', () => {
+  const redacted = redactHeaders({
+    'X-Gateway-Key': 'gw',
+    'x-amz-security-token': 't',
+    'X-Amzn-Bedrock-GuardrailIdentifier': 'gr-1',
+    'x-amz-content-sha256': 'abc',
+    'anthropic-beta': 'context-1m-2025-08-07',
+  });
+  assert.equal(redacted['X-Gateway-Key'], '<redacted>');
+  assert.equal(redacted['x-amz-security-token'], '<redacted>');
+  assert.equal(redacted['X-Amzn-Bedrock-GuardrailIdentifier'], 'gr-1');
+  assert.equal(redacted['x-amz-content-sha256'], 'abc');
+  assert.equal(redacted['anthropic-beta'], 'context-1m-2025-08-07');
+});

@@ -12,7 +12,9 @@ export function describeSecret(value: string | undefined): string {
   return value ? `set (${value.length} characters, hidden)` : 'not set';
 }
 
-const SECRET_HEADER = /^(authorization|x-api-key|x-amz-security-token|proxy-authorization|cookie)$/i;
+// Any header whose name suggests a credential: the standard ones (authorization,
+// x-amz-security-token, x-api-key, cookie) and the custom ones people invent (x-gateway-key).
+const SECRET_HEADER = /authorization|api[-_]?key|token|secret|password|passwd|cookie|signature|credential|[-_]key$/i;
 
 /** Header values that may carry credentials are replaced before anything is printed or logged. */
 export function redactHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {

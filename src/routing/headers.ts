@@ -1,4 +1,5 @@
 import { CcBedrockError } from '../errors.js';
+import { isSecretHeaderName } from '../internal/redact.js';
 import type { CustomHeader, EnvLookup, RoutePlan, RouteWarning } from './types.js';
 
 export const SERVICE_TIERS = ['default', 'flex', 'priority'] as const;
@@ -86,9 +87,7 @@ export function parseCustomHeaders(env: EnvLookup): CustomHeadersResolution {
   return { headers, warnings };
 }
 
-const SECRET_LOOKING = /authorization|api[-_]?key|token|secret|password|cookie|signature|credential/i;
-
 /** Header values are shown by status; anything that may carry a credential is masked. */
 export function displayHeaderValue(header: Pick<CustomHeader, 'name' | 'value'>): string {
-  return SECRET_LOOKING.test(header.name) ? `<hidden, ${header.value.length} characters>` : header.value;
+  return isSecretHeaderName(header.name) ? `<hidden, ${header.value.length} characters>` : header.value;
 }
