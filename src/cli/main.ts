@@ -122,7 +122,9 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
     .option('--opus <model>', 'pin for opus (ANTHROPIC_DEFAULT_OPUS_MODEL)')
     .option('--sonnet <model>', 'pin for sonnet (ANTHROPIC_DEFAULT_SONNET_MODEL)')
     .option('--haiku <model>', 'pin for haiku (ANTHROPIC_DEFAULT_HAIKU_MODEL)')
-    .addOption(new Option('--service-tier <tier>', 'Bedrock service tier').choices(['default', 'flex', 'priority']))
+    .addOption(
+      new Option('--service-tier <tier>', 'Bedrock service tier (none removes it)').choices(['default', 'flex', 'priority', 'none']),
+    )
     .option('--guardrail-id <id>', 'Bedrock guardrail identifier')
     .option('--guardrail-version <version>', 'Bedrock guardrail version (number or DRAFT)')
     .option('--mantle', 'also enable the Mantle endpoint')
@@ -184,6 +186,10 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
 }
 
 async function main(): Promise<void> {
+  // The AWS SDK warns on every run that its 2027 releases will need Node 22. A CLI user can do
+  // nothing about that mid-session and it lands in the middle of stderr output, so the CLI turns
+  // it off unless the user has set the variable either way.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const io = processIO();
   let exitCode: number = ExitCode.ok;
   const program = buildProgram(io, (code) => {

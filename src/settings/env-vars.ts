@@ -209,6 +209,7 @@ export const ENV_VARS: readonly EnvVarEntry[] = [
   // cc-bedrock
   env('CC_BEDROCK_MANAGED_SETTINGS_DIR', 'cc-bedrock', 'directory; default per OS (`/etc/claude-code` on Linux)', 'Where managed-settings.json and managed-settings.d/ are read; for tests and non-standard installs.'),
   env('CC_BEDROCK_CACHE_DIR', 'cc-bedrock', 'directory', 'Where the model discovery and availability cache is kept.'),
+  env('AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED', 'cc-bedrock', '`true` (the CLI default) or `false`', "The AWS SDK's Node-version notice; the CLI turns it off unless set."),
 ];
 
 /** A variable name users write that Claude Code never reads, and the name they meant. */
