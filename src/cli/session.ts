@@ -1,0 +1,245 @@
+/**
+ * The setup every talking command shares (`-p`, `chat`, `demo`): route plan → credential
+ * providers → availability discovery (disk-cached) → the plan re-resolved with what discovery
+ * learned → the Messages client.
+ *
+ * The SDK-heavy modules (the Anthropic and AWS SDKs behind src/client and src/aws/credentials)
+ * are imported here on first use, and their loading overlaps with reading the settings files, so
+ * a warm `cc-bedrock -p` spends its start-up time on resolution rather than waiting on imports.
+ */
+import type { AuthProvider } from '../aws/auth-types.js';
+import type { BedrockClient, ClientLogger, DiscoveryResult } from '../client/index.js';
+import { CcBedrockError, isCcBedrockError, type ErrorCode } from '../errors.js';
+import { resolveModelName } from '../models/resolve-model.js';
+import { resolveRoutePlan, type RouteResolution } from '../routing/resolve-route-plan.js';
+import type { ResolvedModel, RoutePlan, RouteWarning } from '../routing/types.js';
+import { ExitCode, type CliIO } from './io.js';
+
+export interface OpenSessionOptions {
+  readonly io: CliIO;
+  /** `--model`. */
+  readonly model?: string | undefined;
+  /** `--settings <file-or-json>`. */
+  readonly settings?: string | undefined;
+  /** `--refresh`: ignore the discovery cache. */
+  readonly refresh?: boolean | undefined;
+  /** Sends every upstream request (tests and the demo may pass the emulator's in-process fetch). */
+  readonly fetch?: typeof fetch;
+  /** Where warnings go; by default `cc-bedrock: warning: …` lines on stderr. */
+  readonly warn?: (warning: RouteWarning) => void;
+}
+
+export interface Session {
+  /** The plan as resolved from settings and env, before discovery (settings files, env lookup). */
+  readonly resolution: RouteResolution;
+  /** The live plan: re-resolved with the discovered profile IDs and any discovery fallback applied. */
+  readonly plan: RoutePlan;
+  readonly auth: { readonly bedrock: AuthProvider; readonly mantle: AuthProvider };
+  readonly client: BedrockClient;
+  /** Undefined when discovery did not run (nothing to discover for this plan). */
+  readonly discovery: DiscoveryResult | undefined;
+  /**
+   * Resolves a model name the way a request for it will be resolved (`/model opus`): pins,
+   * overrides, discovered profile IDs and `availableModels` apply. Throws MODEL_NOT_ALLOWED etc.
+   */
+  resolveModel(name: string, origin?: string): ResolvedModel;
+}
+
+/** Upstream failures: exit code 1. Everything else a user can fix locally is exit code 2. */
+const UPSTREAM_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'ACCESS_DENIED',
+  'MODEL_NOT_GRANTED',
+  'ON_DEMAND_NOT_SUPPORTED',
+  'MODEL_NOT_IN_REGION',
+  'MANTLE_NOT_GRANTED',
+  'MANTLE_MODEL_NOT_SERVED',
+  'THROTTLED',
+  'UPSTREAM_UNAVAILABLE',
+  'UPSTREAM_ERROR',
+  'STREAM_INTERRUPTED',
+  'GUARDRAIL_INTERVENED',
+  'TOOL_UNAVAILABLE',
+  'REQUEST_INVALID',
+  'REQUEST_TOO_LARGE',
+  'TIMEOUT',
+  'NETWORK',
+  'INTERNAL',
+]);
+
+/**
+ * Exit code for a failure: 1 when the API (or the way to it) failed, 2 for usage and
+ * configuration problems, including credentials that are missing locally. An error that carries
+ * an upstream HTTP status is always an API error.
+ */
+export function exitCodeFor(error: unknown): number {
+  if (!isCcBedrockError(error)) return ExitCode.apiError;
+  if (error.status !== undefined || UPSTREAM_CODES.has(error.code)) return ExitCode.apiError;
+  return ExitCode.usage;
+}
+
+/** `cc-bedrock: <message>\n  fix: <remediation>` — the one way every talking command reports a failure. */
+export function describeFailure(error: unknown): string {
+  if (isCcBedrockError(error)) return `cc-bedrock: ${error.describe()}\n`;
+  const message = error instanceof Error ? error.message : String(error);
+  return `cc-bedrock: unexpected error (please report it): ${message}\n`;
+}
+
+export function formatWarning(warning: RouteWarning): string {
+  return `cc-bedrock: warning: ${warning.message}\n${warning.fix ? `  fix: ${warning.fix}\n` : ''}`;
+}
+
+/** Client retry notes and the like: shown, because a silent 30-second backoff looks like a hang. */
+function stderrLogger(io: CliIO): ClientLogger {
+  return {
+    debug() {},
+    warn(message) {
+      io.stderr.write(`cc-bedrock: ${message}\n`);
+    },
+  };
+}
+
+/** Warnings are printed once per message, however many times resolution repeats them. */
+function warningSink(io: CliIO, custom: OpenSessionOptions['warn']): (warning: RouteWarning) => void {
+  const seen = new Set<string>();
+  return (warning) => {
+    if (seen.has(warning.message)) return;
+    seen.add(warning.message);
+    if (custom) custom(warning);
+    else io.stderr.write(formatWarning(warning));
+  };
+}
+
+export async function openSession(options: OpenSessionOptions): Promise<Session> {
+  const { io } = options;
+  // Started before the settings are read so the imports overlap with resolution.
+  const clientModule = import('../client/index.js');
+  const credentialsModule = import('../aws/credentials.js');
+  // Either import failing must surface once, from the await below, not as an unhandled rejection.
+  clientModule.catch(() => undefined);
+  credentialsModule.catch(() => undefined);
+
+  const resolveOptions = {
+    env: io.env,
+    homeDir: io.homeDir,
+    cwd: io.cwd,
+    platform: io.platform,
+    modelFlag: options.model,
+    settingsFlag: options.settings,
+  };
+  const resolution = await resolveRoutePlan(resolveOptions);
+  const warn = warningSink(io, options.warn);
+  // Shown before anything is sent: they often explain a credential failure that follows.
+  for (const warning of resolution.plan.warnings) warn(warning);
+  const { envLookup, effectiveEnv } = resolution;
+  const logger = stderrLogger(io);
+
+  const { createAuthProvider } = await credentialsModule;
+  const authFor = (endpoint: 'bedrock' | 'mantle'): AuthProvider =>
+    createAuthProvider({
+      plan: resolution.plan.credentials[endpoint],
+      env: envLookup,
+      subprocessEnv: effectiveEnv,
+      homeDir: io.homeDir,
+      region: resolution.plan.region.value,
+      stderr: io.stderr,
+      warn: (message) => warn({ code: 'credentials', message }),
+      platform: io.platform,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
+  const auth = { bedrock: authFor('bedrock'), mantle: authFor('mantle') };
+
+  const { applyDiscovery, clientOptionsFromEnv, createClient, discoverAvailability } = await clientModule;
+  const clientTuning = clientOptionsFromEnv(envLookup);
+  const discover = (plan: RoutePlan) =>
+    discoverAvailability({
+      plan,
+      auth,
+      env: envLookup,
+      homeDir: io.homeDir,
+      refresh: options.refresh === true,
+      logger,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
+
+  let plan = resolution.plan;
+  let discovery: DiscoveryResult | undefined;
+  if (plan.providers.bedrock || plan.providers.mantle) {
+    discovery = await discover(plan);
+    const ids = discovery.discoveredProfileIds;
+    if (ids !== undefined) {
+      // Claude Code picks the global profile when the account lists only global ones: resolve
+      // again with what ListInferenceProfiles returned.
+      const rediscovered = (await resolveRoutePlan({ ...resolveOptions, discoveredProfileIds: ids })).plan;
+      if (rediscovered.models.main.wireModelId !== plan.models.main.wireModelId && discovery.cacheFile !== undefined) {
+        // The probes (and the fallback decision) belong to the model actually used; with the
+        // cache just written this second pass is answered from disk for everything it already knows.
+        const first = discovery;
+        const second = await discover(rediscovered);
+        discovery = { ...second, upstreamCalls: first.upstreamCalls + second.upstreamCalls, fromCache: first.fromCache && second.fromCache };
+      }
+      plan = rediscovered;
+    }
+    plan = applyDiscovery(plan, discovery);
+  }
+  for (const warning of plan.warnings) warn(warning);
+
+  const discoveredProfileIds = discovery?.discoveredProfileIds;
+  const client = createClient({
+    plan,
+    auth,
+    logger,
+    maxRetries: clientTuning.maxRetries,
+    timeoutMs: clientTuning.timeoutMs,
+    env: envLookup,
+    ...(discoveredProfileIds ? { discoveredProfileIds } : {}),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
+
+  const resolveModel = (name: string, origin = 'the model selection'): ResolvedModel =>
+    resolveModelName(name, {
+      env: envLookup,
+      modelOverrides: plan.modelOverrides,
+      ...(plan.availableModels ? { availableModels: plan.availableModels } : {}),
+      providers: { bedrock: plan.providers.bedrock, mantle: plan.providers.mantle },
+      region: plan.region,
+      mantleBaseUrlOverridden: envLookup.get('ANTHROPIC_BEDROCK_MANTLE_BASE_URL') !== undefined,
+      ...(discoveredProfileIds ? { discoveredProfileIds } : {}),
+      origin,
+    }).model;
+
+  return { resolution, plan, auth, client, discovery, resolveModel };
+}
+
+/**
+ * The reply budget when `--max-tokens` is not given: CLAUDE_CODE_MAX_OUTPUT_TOKENS, else what
+ * Claude Code asks for on current models, lowered for the older models that cap below it.
+ */
+export function defaultMaxTokens(session: Pick<Session, 'resolution'>, model: ResolvedModel): number {
+  const configured = session.resolution.envLookup.get('CLAUDE_CODE_MAX_OUTPUT_TOKENS');
+  if (configured) {
+    const value = Number(configured.value.replace(/_/g, ''));
+    if (!Number.isInteger(value) || value <= 0) {
+      throw new CcBedrockError('SETTINGS_TYPE_INVALID', `CLAUDE_CODE_MAX_OUTPUT_TOKENS (${configured.source}) is "${configured.value}", not a positive whole number`, {
+        remediation: 'set it to a number such as 32000, or unset it',
+      });
+    }
+    return value;
+  }
+  const key = model.catalogKey ?? '';
+  if (key.startsWith('claude-3-haiku')) return 4096;
+  if (key.startsWith('claude-3-5')) return 8192;
+  return 32_000;
+}
+
+/** `--max-tokens <n>`: a positive whole number, or a usage error naming the flag. */
+export function parseMaxTokens(value: unknown): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  const text = String(value).trim();
+  const parsed = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(parsed) || parsed <= 0) {
+    throw new CcBedrockError('USAGE', `--max-tokens ${JSON.stringify(String(value))} is not a positive whole number`, {
+      remediation: 'pass the largest number of tokens the reply may have, e.g. --max-tokens 1024',
+    });
+  }
+  return parsed;
+}

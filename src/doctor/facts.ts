@@ -1,0 +1,401 @@
+/**
+ * Doctor gathers everything once: the configuration (tolerantly, see configuration.ts), the
+ * environment, the installed Claude Code, credentials and, unless offline, live probes. Checks
+ * are pure functions of the resulting `DoctorFacts`, so tests can edit facts instead of machines.
+ *
+ * Facts never hold a secret: environment values are reduced to a display form (hidden for
+ * anything credential-like) and a fingerprint, credentials to their kind, masked key ID and
+ * expiry.
+ */
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { accessSync, constants, statSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import type { Writable } from 'node:stream';
+import type { AwsCredentialPlan } from '../aws/credential-plan.js';
+import { runCredentialExport } from '../aws/credential-export.js';
+import { systemClock, type Clock } from '../internal/clock.js';
+import type { Env } from '../internal/read-env.js';
+import { maskKeyId } from '../internal/redact.js';
+import type { CallerIdentity } from '../aws/caller-identity.js';
+import type { EndpointKind, RouteWarning, Sourced } from '../routing/types.js';
+import { findEnvVar } from '../settings/env-vars.js';
+import type { SettingsScope } from '../settings/load-settings.js';
+import { inspectConfiguration, type ConfigurationSnapshot, type ProviderFacts, type Selection } from './configuration.js';
+import { toErrorFact, type Attempt, type ErrorFact } from './types.js';
+
+// ---------------------------------------------------------------------------------------------
+// Shapes
+
+export interface SettingsFileFact {
+  readonly scope: SettingsScope;
+  readonly label: string;
+  readonly exists: boolean;
+  readonly unknownKeys: readonly string[];
+  readonly errors: readonly ErrorFact[];
+  /** Names in this file's `env` block (valid entries). */
+  readonly envNames: readonly string[];
+}
+
+/** A variable's value as doctor may show it. */
+export interface EnvValueFact {
+  /** The value, or undefined when it is hidden (credentials, tokens, header blocks, URLs with user info). */
+  readonly display: string | undefined;
+  /** Equal values have equal fingerprints; used only for comparison, never shown. */
+  readonly fingerprint: string;
+  /** Empty or whitespace: unset for Claude Code (a settings entry of "" cancels a shell export). */
+  readonly empty: boolean;
+}
+
+export interface EnvVariableFact {
+  readonly name: string;
+  readonly shell: EnvValueFact | undefined;
+  /** Every settings file whose env block sets it, lowest precedence first. */
+  readonly settings: ReadonlyArray<{ readonly label: string; readonly scope: SettingsScope; readonly value: EnvValueFact }>;
+}
+
+export type ClaudeCodeFact =
+  | { readonly status: 'not-found'; readonly searched: number }
+  | { readonly status: 'found'; readonly path: string; readonly version: string | undefined; readonly output: string; readonly error: string | undefined };
+
+export interface ExportFact {
+  readonly source: string;
+  readonly program: string;
+  readonly result:
+    | { readonly ok: true; readonly keyId: string; readonly hasSessionToken: boolean; readonly expiresAt: number | undefined }
+    | { readonly ok: false; readonly problem: string };
+}
+
+export interface ResolvedCredentialFact {
+  readonly kind: 'none' | 'bearer' | 'sigv4';
+  readonly keyId: string | undefined;
+  readonly hasSessionToken: boolean;
+  readonly expiresAt: number | undefined;
+}
+
+export interface EndpointCredentialFacts {
+  readonly endpoints: readonly EndpointKind[];
+  readonly plan: Attempt<AwsCredentialPlan>;
+  /** Undefined when not attempted (offline). */
+  readonly resolved: Attempt<ResolvedCredentialFact> | undefined;
+  /** Undefined when not attempted (offline, no SigV4 credentials). */
+  readonly identity: Attempt<CallerIdentity> | undefined;
+}
+
+export interface ProbeFact {
+  /** Selections this probe answers for. */
+  readonly selections: ReadonlyArray<Pick<Selection, 'id' | 'kind' | 'label'> & { readonly pinned: boolean }>;
+  readonly modelId: string;
+  readonly endpoint: EndpointKind;
+  readonly region: string;
+  readonly serviceTier: string | undefined;
+  readonly result: Attempt<true>;
+}
+
+export interface AccessFacts {
+  /** Why nothing was probed, when nothing was. */
+  readonly skipped: string | undefined;
+  readonly probes: readonly ProbeFact[];
+  /** The main model probed again without the service tier, when the probe with it failed. */
+  readonly withoutTier: { readonly modelId: string; readonly result: Attempt<true> } | undefined;
+  /** ListInferenceProfiles in the session region; undefined when Bedrock is not used. */
+  readonly listProfiles: Attempt<{ readonly count: number }> | undefined;
+  readonly applicationProfiles: ReadonlyArray<{
+    readonly arn: string;
+    readonly result: Attempt<{ readonly backingModelId: string | undefined; readonly modelArns: readonly string[] }>;
+  }>;
+  /** Every Mantle ID of the catalog lineup, probed; undefined when Mantle is off. */
+  readonly mantleLineup: ReadonlyArray<{ readonly mantleId: string; readonly displayName: string; readonly result: Attempt<true> }> | undefined;
+}
+
+export interface DoctorFacts {
+  readonly now: number;
+  readonly offline: boolean;
+  readonly settings: {
+    readonly files: readonly SettingsFileFact[];
+    readonly warnings: readonly RouteWarning[];
+    readonly loadError: ErrorFact | undefined;
+  };
+  readonly env: {
+    /** Names set (non-empty) in the shell environment. */
+    readonly shellNames: readonly string[];
+    /** Every variable some settings file's env block sets. */
+    readonly variables: readonly EnvVariableFact[];
+    /** The proxy AWS calls would go through: variable, where it is set, host only. */
+    readonly proxy: { readonly variable: string; readonly source: string; readonly host: string } | undefined;
+  };
+  readonly claudeCode: ClaudeCodeFact;
+  readonly providers: ProviderFacts;
+  readonly region: {
+    readonly value: Sourced<string>;
+    readonly warnings: readonly RouteWarning[];
+    /** AWS_REGION as set (settings env or shell), valid or not. */
+    readonly awsRegionVariable: Sourced<string> | undefined;
+  };
+  readonly endpoints: ConfigurationSnapshot['endpoints'];
+  readonly serviceTier: ConfigurationSnapshot['serviceTier'];
+  readonly customHeaders: Attempt<{ readonly names: readonly string[]; readonly warnings: readonly RouteWarning[] }>;
+  readonly models: {
+    readonly selections: readonly Selection[];
+    /** Warnings of the session resolution (small/fast region rules, deprecated names). */
+    readonly warnings: readonly RouteWarning[];
+    readonly error: ErrorFact | undefined;
+    readonly availableModels: Sourced<readonly string[]> | undefined;
+    readonly modelOverrides: Readonly<Record<string, string>>;
+    readonly regionPrefix: Sourced<string> | undefined;
+    readonly enforceAvailableModels: boolean;
+  };
+  readonly credentials: {
+    readonly perEndpoint: readonly EndpointCredentialFacts[];
+    readonly authRefresh: Sourced<string> | undefined;
+    readonly credentialExport: Sourced<string> | undefined;
+    readonly export: ExportFact | undefined;
+    /** Warnings the credential provider reported while resolving (never command output). */
+    readonly providerWarnings: readonly string[];
+  };
+  readonly access: AccessFacts | undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Environment values
+
+const SHOWABLE_CATEGORIES = new Set(['provider', 'endpoints', 'region', 'models', 'settings', 'cc-bedrock']);
+const SECRET_NAME = /SECRET|TOKEN|PASSWORD|PASSPHRASE|API_KEY|CREDENTIAL|AUTH|COOKIE|_KEY$/i;
+
+/** Whether doctor may print a variable's value: only configuration knobs, never credential material. */
+export function isShowableVariable(name: string): boolean {
+  if (SECRET_NAME.test(name) || name === 'ANTHROPIC_CUSTOM_HEADERS') return false;
+  const entry = findEnvVar(name);
+  if (entry) return SHOWABLE_CATEGORIES.has(entry.category) || name === 'AWS_PROFILE' || name === 'AWS_CONFIG_FILE' || name === 'AWS_SHARED_CREDENTIALS_FILE';
+  return /^(AWS_REGION|AWS_DEFAULT_REGION|AWS_PROFILE)$/.test(name);
+}
+
+function valueFact(name: string, value: string): EnvValueFact {
+  const trimmed = value.trim();
+  const fingerprint = createHash('sha256').update(`${name}\u0000${trimmed}`).digest('hex').slice(0, 16);
+  let display: string | undefined;
+  if (isShowableVariable(name) && !/:\/\/[^/]*@/.test(trimmed)) display = trimmed.length > 120 ? `${trimmed.slice(0, 117)}...` : trimmed;
+  return { display, fingerprint, empty: trimmed === '' };
+}
+
+function proxyFact(snapshot: ConfigurationSnapshot): DoctorFacts['env']['proxy'] {
+  for (const variable of ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY']) {
+    const entry = snapshot.envLookup.get(variable);
+    if (!entry) continue;
+    let host = '(not a URL)';
+    try {
+      host = new URL(entry.value).host || host;
+    } catch {
+      // the host is all doctor shows; an unparseable value is reported as such
+    }
+    return { variable, source: entry.source, host };
+  }
+  return undefined;
+}
+
+function envFacts(env: Env, snapshot: ConfigurationSnapshot): DoctorFacts['env'] {
+  const shellNames = Object.entries(env)
+    .filter(([, value]) => value !== undefined && value.trim() !== '')
+    .map(([name]) => name)
+    .sort();
+  const byName = new Map<string, { shell: EnvValueFact | undefined; settings: Array<{ label: string; scope: SettingsScope; value: EnvValueFact }> }>();
+  for (const file of snapshot.settings?.files ?? []) {
+    for (const [name, value] of Object.entries(file.settings?.env ?? {})) {
+      let entry = byName.get(name);
+      if (!entry) {
+        const shellValue = env[name];
+        entry = { shell: shellValue === undefined ? undefined : valueFact(name, shellValue), settings: [] };
+        byName.set(name, entry);
+      }
+      entry.settings.push({ label: file.label, scope: file.scope, value: valueFact(name, value) });
+    }
+  }
+  const variables = [...byName.entries()].map(([name, entry]) => ({ name, ...entry })).sort((a, b) => a.name.localeCompare(b.name));
+  return { shellNames, variables, proxy: proxyFact(snapshot) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Claude Code on this machine
+
+function executableOnPath(pathValue: string | undefined, platform: NodeJS.Platform): { found: string | undefined; searched: number } {
+  const dirs = (pathValue ?? '').split(delimiter).filter((dir) => dir !== '');
+  const names = platform === 'win32' ? ['claude.exe', 'claude.cmd', 'claude'] : ['claude'];
+  for (const dir of dirs) {
+    for (const name of names) {
+      const candidate = join(dir, name);
+      try {
+        if (!statSync(candidate).isFile()) continue;
+        if (platform !== 'win32') accessSync(candidate, constants.X_OK);
+        return { found: candidate, searched: dirs.length };
+      } catch {
+        // not here
+      }
+    }
+  }
+  return { found: undefined, searched: dirs.length };
+}
+
+const CLAUDE_VERSION_TIMEOUT_MS = 15_000;
+
+/** `claude --version` of the first `claude` on PATH (the one a user would launch). */
+export function detectClaudeCode(env: Env, platform: NodeJS.Platform): Promise<ClaudeCodeFact> {
+  const { found, searched } = executableOnPath(env.PATH ?? env.Path, platform);
+  if (!found) return Promise.resolve({ status: 'not-found', searched });
+  const childEnv: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) if (value !== undefined) childEnv[key] = value;
+  return new Promise((resolve) => {
+    execFile(
+      found,
+      ['--version'],
+      { env: childEnv, timeout: CLAUDE_VERSION_TIMEOUT_MS, windowsHide: true, maxBuffer: 64 * 1024 },
+      (error, stdout) => {
+        const output = String(stdout ?? '').trim().split('\n')[0]?.slice(0, 100) ?? '';
+        const version = /\b(\d+\.\d+\.\d+)\b/.exec(output)?.[1];
+        resolve({
+          status: 'found',
+          path: found,
+          version,
+          output,
+          error: error && !version ? (error.killed ? `timed out after ${CLAUDE_VERSION_TIMEOUT_MS} ms` : error.message.split('\n')[0]) : undefined,
+        });
+      },
+    );
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Credentials
+
+const EXPORT_TIMEOUT_MS = 30_000;
+
+export type CredentialGroup = { endpoints: EndpointKind[]; plan: Attempt<AwsCredentialPlan> };
+
+export function credentialGroups(snapshot: ConfigurationSnapshot): Array<{ endpoints: EndpointKind[]; plan: Attempt<AwsCredentialPlan> }> {
+  const used: EndpointKind[] = [];
+  if (snapshot.providers.value.bedrock) used.push('bedrock');
+  if (snapshot.providers.value.mantle) used.push('mantle');
+  const groups: Array<{ endpoints: EndpointKind[]; plan: Attempt<AwsCredentialPlan> }> = [];
+  for (const endpoint of used) {
+    const plan = snapshot.credentials[endpoint];
+    const same = groups.find(
+      (group) =>
+        group.plan.ok && plan.ok && group.plan.value.kind === plan.value.kind && group.plan.value.source === plan.value.source,
+    );
+    if (same) same.endpoints.push(endpoint);
+    else groups.push({ endpoints: [endpoint], plan });
+  }
+  return groups;
+}
+
+function configuredSetting(snapshot: ConfigurationSnapshot, key: 'authRefresh' | 'credentialExport'): Sourced<string> | undefined {
+  const { bedrock, mantle } = snapshot.credentials;
+  return (bedrock.ok ? bedrock.value[key] : undefined) ?? (mantle.ok ? mantle.value[key] : undefined);
+}
+
+async function runExport(snapshot: ConfigurationSnapshot): Promise<ExportFact | undefined> {
+  const setting = configuredSetting(snapshot, 'credentialExport');
+  if (!setting) return undefined;
+  const program = setting.value.trim().split(/\s+/)[0] ?? '';
+  const result = await runCredentialExport(setting, { env: snapshot.effectiveEnv, timeoutMs: EXPORT_TIMEOUT_MS });
+  if (!result.ok) return { source: setting.source, program, result: { ok: false, problem: result.problem } };
+  return {
+    source: setting.source,
+    program,
+    result: {
+      ok: true,
+      keyId: maskKeyId(result.credentials.accessKeyId),
+      hasSessionToken: result.credentials.sessionToken !== undefined,
+      expiresAt: result.credentials.expiration?.getTime(),
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Gathering
+
+export interface GatherFactsOptions {
+  readonly env: Env;
+  readonly homeDir: string;
+  readonly cwd: string;
+  readonly platform: NodeJS.Platform;
+  readonly modelFlag?: string | undefined;
+  readonly settingsFlag?: string | undefined;
+  /** Skip everything that calls AWS (credential resolution, STS, probes). */
+  readonly offline: boolean;
+  /** Where a credential provider would print; doctor never runs awsAuthRefresh, so nothing is. */
+  readonly stderr: Writable;
+  readonly clock?: Clock;
+  readonly fetch?: typeof fetch;
+  /** Injected in tests; defaults to running `claude --version` from PATH. */
+  readonly detectClaudeCode?: (env: Env, platform: NodeJS.Platform) => Promise<ClaudeCodeFact>;
+}
+
+/** Everything doctor needs, gathered once. Never throws for a configuration or upstream problem. */
+export async function gatherFacts(options: GatherFactsOptions): Promise<DoctorFacts> {
+  const clock = options.clock ?? systemClock;
+  const claudeCode = (options.detectClaudeCode ?? detectClaudeCode)(options.env, options.platform).catch(
+    (error: unknown): ClaudeCodeFact => ({ status: 'found', path: 'claude', version: undefined, output: '', error: toErrorFact(error).message }),
+  );
+  const snapshot = await inspectConfiguration(options);
+  const { envLookup } = snapshot;
+
+  const settingsFiles: SettingsFileFact[] = (snapshot.settings?.files ?? []).map((file) => ({
+    scope: file.scope,
+    label: file.label,
+    exists: file.exists,
+    unknownKeys: file.unknownKeys,
+    errors: file.errors.map(toErrorFact),
+    envNames: Object.keys(file.settings?.env ?? {}),
+  }));
+
+  const exportFact = await runExport(snapshot).catch(() => undefined);
+  const groups = credentialGroups(snapshot);
+  // The client and the AWS SDK are loaded only when something is sent: --offline stays fast.
+  const online = options.offline ? undefined : await (await import('./online-facts.js')).gatherOnlineFacts(snapshot, groups, options, clock);
+  const perEndpoint: EndpointCredentialFacts[] =
+    online?.perEndpoint ?? groups.map((group) => ({ endpoints: group.endpoints, plan: group.plan, resolved: undefined, identity: undefined }));
+  const access = online?.access;
+  const credentialWarnings = online?.credentialWarnings ?? [];
+
+  const headers = snapshot.customHeaders;
+  const awsRegionVariable = envLookup.get('AWS_REGION');
+  return {
+    now: clock(),
+    offline: options.offline,
+    settings: {
+      files: settingsFiles,
+      warnings: snapshot.settings?.warnings ?? [],
+      loadError: snapshot.settingsError,
+    },
+    env: envFacts(options.env, snapshot),
+    claudeCode: await claudeCode,
+    providers: snapshot.providers,
+    region: {
+      value: snapshot.region.region,
+      warnings: snapshot.region.warnings,
+      awsRegionVariable: awsRegionVariable ? { value: awsRegionVariable.value, source: awsRegionVariable.source } : undefined,
+    },
+    endpoints: snapshot.endpoints,
+    serviceTier: snapshot.serviceTier,
+    customHeaders: headers.ok
+      ? { ok: true, value: { names: headers.value.headers.map((header) => header.name), warnings: headers.value.warnings } }
+      : headers,
+    models: {
+      selections: snapshot.selections,
+      warnings: snapshot.models.ok ? snapshot.models.value.warnings : [],
+      error: snapshot.models.ok ? undefined : snapshot.models.error,
+      availableModels: snapshot.availableModels,
+      modelOverrides: snapshot.modelOverrides,
+      regionPrefix: envLookup.get('ANTHROPIC_BEDROCK_REGION_PREFIX'),
+      enforceAvailableModels: snapshot.settings?.merged.enforceAvailableModels === true,
+    },
+    credentials: {
+      perEndpoint,
+      authRefresh: configuredSetting(snapshot, 'authRefresh'),
+      credentialExport: configuredSetting(snapshot, 'credentialExport'),
+      export: exportFact,
+      providerWarnings: [...new Set(credentialWarnings)],
+    },
+    access,
+  };
+}
