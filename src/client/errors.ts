@@ -362,6 +362,20 @@ export function classifyFailure(cause: unknown, failure: UpstreamFailure, contex
         ),
       );
     }
+    if (context.operation === 'control-plane') {
+      // Denied profile listing or lookup is an IAM gap, not a model grant: the remedy is the action.
+      return fail(
+        makeError(
+          'ACCESS_DENIED',
+          `Amazon Bedrock denied the inference-profile lookup in ${target.region} (${endpointLabel(target)}): ${text}`,
+          'allow bedrock:ListInferenceProfiles and bedrock:GetInferenceProfile on arn:aws:bedrock:*:*:inference-profile/* and arn:aws:bedrock:*:*:application-inference-profile/* (see `cc-bedrock iam-policy`); without them profile prefixes are applied blindly',
+          target,
+          failure,
+          cause,
+          { iamActions: ['bedrock:ListInferenceProfiles', 'bedrock:GetInferenceProfile'] },
+        ),
+      );
+    }
     const resources = iamResourcesFor(target.modelId, target.region);
     const marketplace = /marketplace/i.test(failure.message);
     return fail(

@@ -12,7 +12,8 @@ function readBaseUrl(env: EnvLookup, variable: string): Sourced<string> | undefi
   try {
     url = new URL(entry.value);
   } catch {
-    throw new CcBedrockError('SETTINGS_TYPE_INVALID', `${variable} (${entry.source}) is not a URL: "${entry.value}"`, {
+    // The value is not echoed: a scheme-less `user:password@host` would print the password.
+    throw new CcBedrockError('SETTINGS_TYPE_INVALID', `${variable} (${entry.source}) is not an absolute URL`, {
       remediation: `set ${variable} to an absolute http(s) URL such as https://bedrock-runtime.us-east-1.amazonaws.com, or unset it`,
     });
   }

@@ -103,6 +103,12 @@ describe('endpoints', () => {
     assert.match(error.message, /ANTHROPIC_BEDROCK_BASE_URL/);
   });
 
+  test('an unparseable base URL is not echoed (it may hold a password)', () => {
+    const error = errorOf(() => resolveEndpoints(envFromRecord({ ANTHROPIC_BEDROCK_BASE_URL: 'admin:hunter2secret@gw' }), region));
+    assert.match(error.message, /ANTHROPIC_BEDROCK_BASE_URL/);
+    assert.ok(!error.describe().includes('hunter2secret'));
+  });
+
   test('a base URL with embedded credentials is refused without echoing them', () => {
     const error = errorOf(() =>
       resolveEndpoints(envFromRecord({ ANTHROPIC_BEDROCK_BASE_URL: 'https://user:hunter2secret@gw.example.com' }), region),

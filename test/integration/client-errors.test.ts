@@ -81,6 +81,23 @@ describe('error mapping', () => {
     assert.equal(harness.emulator.state.received.length, 1, 'not retried');
   });
 
+  test('a denied inference-profile lookup is ACCESS_DENIED naming the IAM actions, not a model grant', async () => {
+    const arn = 'arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/deniedlookup';
+    const { client } = await setup({
+      scenario: {
+        faults: [
+          {
+            match: { operation: 'get-inference-profile' },
+            error: { name: 'AccessDeniedException', message: 'User is not authorized to perform: bedrock:GetInferenceProfile' },
+          },
+        ],
+      },
+    });
+    const error = await failure(client.inferenceProfile(arn));
+    assert.equal(error.code, 'ACCESS_DENIED');
+    assert.match(error.remediation!, /bedrock:ListInferenceProfiles and bedrock:GetInferenceProfile/);
+  });
+
   test('an unknown access key is CREDENTIALS_INVALID, and no planted secret leaks', async () => {
     const { harness, ask, logger } = await setup({
       auth: [sigv4(PLANTED.accessKeyId, PLANTED.secretAccessKey, PLANTED.sessionToken)],
