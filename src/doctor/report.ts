@@ -1,5 +1,5 @@
 /**
- * The doctor report: `--json` prints `DoctorReport` as is (schema in src/doctor/README.md), the
+ * The doctor report: `--json` prints `DoctorReport` as is (schema in docs/doctor.md), the
  * text rendering groups the same findings by category.
  */
 import { CATEGORY_ORDER, CATEGORY_TITLES, type CheckCategory, type CheckStatus, type Finding } from './types.js';

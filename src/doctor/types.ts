@@ -1,6 +1,6 @@
 /**
  * Doctor vocabulary: a finding is what one check concludes about one subject. The JSON report is
- * the list of findings; its shape is documented in src/doctor/README.md and pinned by tests.
+ * the list of findings; its shape is documented in docs/doctor.md and pinned by tests.
  */
 import type { ErrorCode } from '../errors.js';
 import { isCcBedrockError } from '../errors.js';
