@@ -42,3 +42,6 @@ export type { BedrockClient, BedrockMessages, DiscoveryResult } from './client/i
 
 export { createEmulator, emulatorEnvironment, defaultScenario, scenarioWith } from './emulator/index.js';
 export type { Emulator, EmulatorOptions, Scenario, ScenarioInput } from './emulator/index.js';
+
+export { createGateway, listenGateway } from './gateway/index.js';
+export type { Gateway, GatewayOptions, GatewayLogger } from './gateway/index.js';

@@ -209,6 +209,11 @@ export const ENV_VARS: readonly EnvVarEntry[] = [
   // cc-bedrock
   env('CC_BEDROCK_MANAGED_SETTINGS_DIR', 'cc-bedrock', 'directory; default per OS (`/etc/claude-code` on Linux)', 'Where managed-settings.json and managed-settings.d/ are read; for tests and non-standard installs.'),
   env('CC_BEDROCK_CACHE_DIR', 'cc-bedrock', 'directory', 'Where the model discovery and availability cache is kept.'),
+  env('CC_BEDROCK_GATEWAY_MAX_RETRIES', 'cc-bedrock', 'whole number; default 2', '`serve`: upstream retries of throttling, outages and dropped connections before the error goes to the client.'),
+  env('CC_BEDROCK_GATEWAY_DRAIN_TIMEOUT_MS', 'cc-bedrock', 'milliseconds; default 30000', '`serve`: how long shutdown waits for open requests and streams before cutting them.'),
+  env('CC_BEDROCK_GATEWAY_ALLOW_BETAS', 'cc-bedrock', 'comma-separated beta names', '`serve`: anthropic-beta values forwarded whatever the gateway beta table says.'),
+  env('CC_BEDROCK_GATEWAY_DROP_BETAS', 'cc-bedrock', 'comma-separated beta names', '`serve`: anthropic-beta values the gateway always drops.'),
+  env('CC_BEDROCK_GUARDRAIL_TAGGING', 'cc-bedrock', SWITCH, '`serve`: wrap the latest user turn in guardContent tags for the Prompt-Attack filter (needs a guardrail header).'),
   env('AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED', 'cc-bedrock', '`true` (the CLI default) or `false`', "The AWS SDK's Node-version notice; the CLI turns it off unless set."),
 ];
 

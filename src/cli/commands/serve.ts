@@ -1,0 +1,163 @@
+/**
+ * `cc-bedrock serve`: the gateway on a port. Reads the same configuration as every other command
+ * (environment, settings files, `--settings`), resolves the route plan and the credential
+ * providers once, prints `cc-bedrock gateway listening on http://HOST:PORT` when it accepts
+ * connections, writes one JSON line per request to stderr, and returns only after SIGINT/SIGTERM
+ * and a graceful drain.
+ */
+import { CcBedrockError } from '../../errors.js';
+import { createAuthProvider } from '../../aws/credentials.js';
+import { clientOptionsFromEnv } from '../../client/options-from-env.js';
+import { betaOverridesFromEnv, createGateway, listenGateway, DEFAULT_DRAIN_TIMEOUT_MS, DEFAULT_GATEWAY_RETRIES } from '../../gateway/index.js';
+import type { GatewayLogger } from '../../gateway/index.js';
+import { resolveRoutePlan } from '../../routing/resolve-route-plan.js';
+import type { EnvLookup } from '../../routing/types.js';
+import { ExitCode, type CliIO } from '../io.js';
+
+export interface ServeOptions {
+  readonly host: string;
+  readonly port: string;
+  readonly apiKeyEnv?: string;
+  readonly settings?: string;
+  /** Stops the gateway like a signal would (tests); SIGINT and SIGTERM always do. */
+  readonly signal?: AbortSignal;
+}
+
+const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|::1|\[::1\])$/i;
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new CcBedrockError('USAGE', `--port ${JSON.stringify(value)} is not a port number`, {
+      remediation: 'pass an integer from 0 to 65535 (0 picks a free port)',
+    });
+  }
+  return port;
+}
+
+function readCount(env: EnvLookup, name: string, fallback: number): number {
+  const entry = env.get(name);
+  if (!entry) return fallback;
+  const value = Number(entry.value.replace(/_/g, ''));
+  if (!Number.isInteger(value) || value < 0) {
+    throw new CcBedrockError('SETTINGS_TYPE_INVALID', `${name} (${entry.source}) is "${entry.value}", which is not a whole number`, {
+      remediation: `set ${name} to a whole number such as ${fallback}, or unset it`,
+    });
+  }
+  return value;
+}
+
+function gatewayKey(options: ServeOptions, env: EnvLookup, host: string): string | undefined {
+  if (options.apiKeyEnv !== undefined) {
+    const name = options.apiKeyEnv.trim();
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+      throw new CcBedrockError('USAGE', `--api-key-env ${JSON.stringify(options.apiKeyEnv)} is not an environment variable name`, {
+        remediation: 'pass the NAME of the variable that holds the key, e.g. --api-key-env CC_BEDROCK_GATEWAY_KEY (never the key itself)',
+      });
+    }
+    const value = env.get(name)?.value;
+    if (!value) {
+      throw new CcBedrockError('USAGE', `--api-key-env ${name}: the variable ${name} is not set or empty`, {
+        remediation: `export ${name}=<a long random key> before starting the gateway (e.g. export ${name}=$(openssl rand -hex 32))`,
+      });
+    }
+    if (value.length < 16) {
+      throw new CcBedrockError('USAGE', `--api-key-env ${name}: the key is ${value.length} characters; the gateway needs at least 16`, {
+        remediation: `use a long random key, e.g. export ${name}=$(openssl rand -hex 32)`,
+      });
+    }
+    return value;
+  }
+  if (!LOOPBACK.test(host)) {
+    throw new CcBedrockError('USAGE', `refusing to listen on ${host} without a gateway key: anyone who can reach it could spend your AWS account`, {
+      remediation: 'pass --api-key-env NAME (the environment variable holding the key clients must send), or bind to 127.0.0.1',
+    });
+  }
+  return undefined;
+}
+
+export async function run(options: ServeOptions, io: CliIO): Promise<number> {
+  const port = parsePort(options.port);
+  const host = options.host.trim() || '127.0.0.1';
+  const resolution = await resolveRoutePlan({
+    env: io.env,
+    homeDir: io.homeDir,
+    cwd: io.cwd,
+    platform: io.platform,
+    settingsFlag: options.settings,
+  });
+  const { plan, envLookup, effectiveEnv, settings } = resolution;
+  const apiKey = gatewayKey(options, envLookup, host);
+  const { timeoutMs } = clientOptionsFromEnv(envLookup);
+  const logger: GatewayLogger = (line) => {
+    io.stderr.write(`${JSON.stringify(line)}\n`);
+  };
+  const now = (): string => new Date().toISOString();
+  for (const warning of plan.warnings) {
+    logger({ ts: now(), level: 'warn', event: 'config', code: warning.code, message: warning.message, ...(warning.fix ? { fix: warning.fix } : {}) });
+  }
+
+  const authOptions = {
+    env: envLookup,
+    subprocessEnv: effectiveEnv,
+    homeDir: io.homeDir,
+    stderr: io.stderr,
+    warn: (message: string) => logger({ ts: now(), level: 'warn', event: 'credentials', message }),
+    platform: io.platform,
+  };
+  const auth = {
+    bedrock: createAuthProvider({ ...authOptions, plan: plan.credentials.bedrock, region: plan.region.value }),
+    mantle: createAuthProvider({ ...authOptions, plan: plan.credentials.mantle, region: plan.region.value }),
+  };
+  const tagging = envLookup.get('CC_BEDROCK_GUARDRAIL_TAGGING')?.value.toLowerCase();
+  const gateway = createGateway({
+    plan,
+    auth,
+    env: envLookup,
+    availableModelsManaged: settings.originScopeOf('availableModels') === 'managed',
+    enforceAvailableModels: settings.merged.enforceAvailableModels === true,
+    ...(apiKey !== undefined ? { apiKey } : {}),
+    logger,
+    timeoutMs,
+    maxRetries: readCount(envLookup, 'CC_BEDROCK_GATEWAY_MAX_RETRIES', DEFAULT_GATEWAY_RETRIES),
+    drainTimeoutMs: readCount(envLookup, 'CC_BEDROCK_GATEWAY_DRAIN_TIMEOUT_MS', DEFAULT_DRAIN_TIMEOUT_MS),
+    betaOverrides: betaOverridesFromEnv((name) => envLookup.get(name)?.value),
+    guardrailTagging: tagging === '1' || tagging === 'true',
+  });
+
+  let listener;
+  try {
+    listener = await listenGateway(gateway, { host, port });
+  } catch (cause) {
+    throw new CcBedrockError('USAGE', `cannot listen on ${host}:${port}: ${(cause as Error).message}`, {
+      cause,
+      remediation: 'pick another --port (0 picks a free one) or another --host',
+    });
+  }
+  logger({
+    ts: now(),
+    level: 'info',
+    event: 'listening',
+    url: listener.url,
+    provider: plan.providers.label,
+    region: plan.region.value,
+    credentials: plan.credentials.bedrock.kind,
+    gatewayKey: apiKey !== undefined,
+  });
+  io.stdout.write(`cc-bedrock gateway listening on ${listener.url}\n`);
+
+  await new Promise<void>((done) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      options.signal?.removeEventListener('abort', stop);
+      done();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    if (options.signal?.aborted) stop();
+    else options.signal?.addEventListener('abort', stop, { once: true });
+  });
+  await listener.close();
+  return ExitCode.ok;
+}

@@ -1,0 +1,34 @@
+/** What every route handler is given: the fixed configuration and the shared machinery. */
+import type { RoutePlan } from '../routing/types.js';
+import type { BetaOverrides } from './beta-policy.js';
+import type { GatewayMetrics } from './metrics.js';
+import type { ModelResolver } from './model-identity.js';
+import type { RequestScope } from './request-scope.js';
+import type { Upstream } from './upstream.js';
+
+export interface GatewayContext {
+  readonly plan: RoutePlan;
+  readonly upstream: Upstream;
+  readonly models: ModelResolver;
+  readonly metrics: GatewayMetrics;
+  readonly betaOverrides: BetaOverrides;
+  /** A guardrail header is configured and tagging is on. */
+  readonly tagUserText: boolean;
+  readonly streamIdleTimeoutMs: number;
+  readonly maxRetries: number;
+  readonly clock: () => number;
+  readonly modelsCacheMs: number;
+}
+
+export interface HandlerInput {
+  readonly request: Request;
+  readonly body: Uint8Array;
+  readonly scope: RequestScope;
+  readonly context: GatewayContext;
+}
+
+/** A handler's answer. `streaming` responses call `scope.finish` themselves when their body ends. */
+export interface HandlerResult {
+  readonly response: Response;
+  readonly streaming?: boolean;
+}

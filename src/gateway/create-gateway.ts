@@ -1,0 +1,262 @@
+/**
+ * `createGateway`: the whole gateway as one function `fetch(Request) → Response` (plus `close`),
+ * so tests run it in-process and `serve` binds it to a port with a thin node:http adapter.
+ *
+ * Surfaces: the Anthropic Messages API (`/v1/messages`, `/v1/messages/count_tokens`,
+ * `/v1/models`), the Bedrock passthrough (`/model/{id}/…`, `/inference-profiles…`), and the
+ * operations endpoints (`/healthz`, `/metrics`). Every request is authenticated (when a key is
+ * configured), size-limited, counted, and logged once; every failure is mapped to the wire in
+ * exactly one place per surface (anthropic-errors.ts, bedrock-errors.ts).
+ */
+import { CcBedrockError, isCcBedrockError } from '../errors.js';
+import { systemClock } from '../internal/clock.js';
+import { DEFAULT_TIMEOUT_MS, defaultSleep } from '../client/runner.js';
+import { anthropicErrorResponse, toWireError, type WireError } from './anthropic-errors.js';
+import { bedrockErrorResponse } from './bedrock-errors.js';
+import type { GatewayContext, HandlerInput, HandlerResult } from './context.js';
+import { createKeyCheck } from './gateway-key.js';
+import { hasGuardrail } from './guardrails.js';
+import { handleCountTokens, handleMessages } from './messages.js';
+import { GatewayMetrics, type RouteName } from './metrics.js';
+import { ModelResolver } from './model-identity.js';
+import { ModelsCatalog, handleGetModel, handleListModels } from './models-list.js';
+import { handleBedrockModel, handleInferenceProfiles, type BedrockOperation } from './passthrough.js';
+import { readBody } from './request-body.js';
+import { RequestScope, type ScopeHost } from './request-scope.js';
+import type { Gateway, GatewayOptions } from './types.js';
+import { upstreamResponseOf, Upstream } from './upstream.js';
+import { fetchTransport, nodeHttpTransport } from './upstream-transport.js';
+import { bytesResponse } from './raw-body.js';
+
+export const DEFAULT_MAX_BODY_BYTES = 20 * 1024 * 1024;
+export const DEFAULT_GATEWAY_RETRIES = 2;
+export const DEFAULT_STREAM_IDLE_TIMEOUT_MS = 300_000;
+export const DEFAULT_DRAIN_TIMEOUT_MS = 30_000;
+const DEFAULT_MODELS_CACHE_MS = 10 * 60_000;
+
+type Surface = 'anthropic' | 'bedrock' | 'ops';
+
+interface Route {
+  readonly name: RouteName;
+  readonly surface: Surface;
+  readonly needsBody: boolean;
+  readonly handle: (input: HandlerInput) => Promise<HandlerResult>;
+}
+
+const MODEL_PATH = /^\/model\/([^/]+)\/(invoke|invoke-with-response-stream|count-tokens)$/;
+const BEDROCK_ROUTE: Record<BedrockOperation, RouteName> = {
+  invoke: 'invoke',
+  'invoke-with-response-stream': 'invoke_stream',
+  'count-tokens': 'bedrock_count_tokens',
+};
+
+function notFound(method: string, path: string): CcBedrockError {
+  return new CcBedrockError('REQUEST_INVALID', `no route for ${method} ${path.slice(0, 200)}`, {
+    remediation: 'the gateway serves POST /v1/messages, POST /v1/messages/count_tokens, GET /v1/models, the Bedrock paths /model/{id}/invoke[-with-response-stream] and /model/{id}/count-tokens, GET /inference-profiles, GET /healthz and GET /metrics',
+    details: { anthropicErrorType: 'not_found_error' },
+  });
+}
+
+function surfaceOf(path: string): Surface {
+  return path.startsWith('/model/') || path.startsWith('/inference-profiles') ? 'bedrock' : 'anthropic';
+}
+
+export function createGateway(options: GatewayOptions): Gateway {
+  const clock = options.clock ?? systemClock;
+  const metrics = new GatewayMetrics();
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const maxRetries = Math.max(0, Math.floor(options.maxRetries ?? DEFAULT_GATEWAY_RETRIES));
+  const drainTimeoutMs = options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS;
+  const checkKey = createKeyCheck(options.apiKey);
+  const nodeTransport = options.fetch ? undefined : nodeHttpTransport();
+  const transport = options.fetch ? fetchTransport(options.fetch) : nodeTransport!;
+  const upstream = new Upstream({
+    auth: options.auth,
+    transport,
+    clock,
+    sleep: options.sleep ?? defaultSleep,
+    random: options.random ?? Math.random,
+    maxRetries,
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    onRetry: (error) => metrics.retry(error.code),
+  });
+  const models = new ModelResolver({
+    plan: options.plan,
+    ...(options.env ? { env: options.env } : {}),
+    ...(options.availableModelsManaged ? { availableModelsManaged: true } : {}),
+    ...(options.enforceAvailableModels ? { enforceAvailableModels: true } : {}),
+    ...(options.discoveredProfileIds ? { discoveredProfileIds: options.discoveredProfileIds } : {}),
+    upstream,
+    clock,
+  });
+  const context: GatewayContext = {
+    plan: options.plan,
+    upstream,
+    models,
+    metrics,
+    betaOverrides: options.betaOverrides ?? {},
+    tagUserText: options.guardrailTagging === true && hasGuardrail(options.plan.customHeaders),
+    streamIdleTimeoutMs: options.streamIdleTimeoutMs ?? DEFAULT_STREAM_IDLE_TIMEOUT_MS,
+    maxRetries,
+    clock,
+    modelsCacheMs: options.modelsCacheMs ?? DEFAULT_MODELS_CACHE_MS,
+  };
+  const catalog = new ModelsCatalog(context);
+
+  const open = new Set<RequestScope>();
+  let draining = false;
+  let drained: (() => void) | undefined;
+  let closing: Promise<void> | undefined;
+  const host: ScopeHost = {
+    metrics,
+    logger: options.logger,
+    clock,
+    release(scope) {
+      open.delete(scope);
+      if (open.size === 0) drained?.();
+    },
+  };
+
+  const route = (method: string, path: string, query: URLSearchParams): Route | undefined => {
+    if (path === '/v1/messages') return method === 'POST' ? { name: 'messages', surface: 'anthropic', needsBody: true, handle: handleMessages } : undefined;
+    if (path === '/v1/messages/count_tokens') {
+      return method === 'POST' ? { name: 'count_tokens', surface: 'anthropic', needsBody: true, handle: handleCountTokens } : undefined;
+    }
+    if (path === '/v1/models' && method === 'GET') {
+      return { name: 'models', surface: 'anthropic', needsBody: false, handle: (input) => handleListModels(input, catalog, query) };
+    }
+    if (path.startsWith('/v1/models/') && method === 'GET') {
+      const raw = path.slice('/v1/models/'.length);
+      let id = raw;
+      try {
+        id = decodeURIComponent(raw);
+      } catch {
+        // An undecodable ID is simply not a model this gateway lists.
+      }
+      return { name: 'models', surface: 'anthropic', needsBody: false, handle: (input) => handleGetModel(input, catalog, id) };
+    }
+    const model = MODEL_PATH.exec(path);
+    if (model && method === 'POST') {
+      const operation = model[2] as BedrockOperation;
+      return { name: BEDROCK_ROUTE[operation], surface: 'bedrock', needsBody: true, handle: (input) => handleBedrockModel(input, model[1]!, operation) };
+    }
+    if ((path === '/inference-profiles' || path.startsWith('/inference-profiles/')) && method === 'GET') {
+      return { name: 'inference_profiles', surface: 'bedrock', needsBody: false, handle: (input) => handleInferenceProfiles(input, path, query) };
+    }
+    return undefined;
+  };
+
+  const errorResponse = (surface: Surface, wire: WireError, scope: RequestScope): Response =>
+    surface === 'bedrock' ? bedrockErrorResponse(wire, scope.id) : anthropicErrorResponse(wire, scope.id);
+
+  const fail = (surface: Surface, error: unknown, scope: RequestScope): Response => {
+    const passthrough = surface === 'bedrock' ? upstreamResponseOf(error) : undefined;
+    const wire = toWireError(error);
+    const message = isCcBedrockError(error) ? error.message : 'internal error';
+    if (!isCcBedrockError(error)) scope.fields['internal'] = error instanceof Error ? `${error.name}: ${error.message} @ ${error.stack?.split('\n')[1]?.trim() ?? ''}` : typeof error;
+    if (passthrough) {
+      // Bedrock's own answer goes back as Bedrock sent it: its clients parse it best.
+      scope.finish(passthrough.status, { type: wire.type, code: wire.code, message });
+      const headers = { ...passthrough.headers, 'x-amzn-requestid': passthrough.headers['x-amzn-requestid'] ?? scope.id };
+      return bytesResponse(passthrough.body, { status: passthrough.status, headers });
+    }
+    const response = errorResponse(surface, wire, scope);
+    scope.finish(response.status, { type: wire.type, code: wire.code, message });
+    return response;
+  };
+
+  const serve = async (request: Request, clientSignal: AbortSignal): Promise<Response> => {
+    let url: URL;
+    try {
+      url = new URL(request.url);
+    } catch {
+      url = new URL('http://gateway/');
+    }
+    const path = url.pathname;
+    const method = request.method.toUpperCase();
+    const scope = new RequestScope(host, method, path);
+    open.add(scope);
+    metrics.requestStarted();
+    const onClientAbort = (): void => scope.controller.abort(clientSignal.reason);
+    if (clientSignal.aborted) onClientAbort();
+    else clientSignal.addEventListener('abort', onClientAbort, { once: true });
+
+    if (path === '/healthz' && (method === 'GET' || method === 'HEAD')) {
+      scope.route = 'healthz';
+      const status = draining ? 503 : 200;
+      scope.finish(status);
+      return bytesResponse(draining ? '{"status":"draining"}' : '{"status":"ok"}', { status, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' } });
+    }
+    const surface: Surface = path === '/metrics' ? 'anthropic' : surfaceOf(path);
+    if (!checkKey(request.headers)) {
+      const error = new CcBedrockError('CREDENTIALS_INVALID', 'missing or invalid gateway key', {
+        remediation: 'send the gateway key as `x-api-key: <key>` or `Authorization: Bearer <key>` (ANTHROPIC_API_KEY / ANTHROPIC_AUTH_TOKEN for Anthropic clients, ANTHROPIC_CUSTOM_HEADERS for Claude Code on the Bedrock passthrough)',
+        details: { anthropicErrorType: 'authentication_error' },
+      });
+      return fail(surface, error, scope);
+    }
+    if (path === '/metrics' && method === 'GET') {
+      scope.route = 'metrics';
+      scope.finish(200);
+      return bytesResponse(metrics.render(), { headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'cache-control': 'no-store' } });
+    }
+    if (draining) {
+      const error = new CcBedrockError('UPSTREAM_UNAVAILABLE', 'the gateway is shutting down and takes no new requests', {
+        remediation: 'retry; another gateway instance (or this one after restart) will take it',
+        status: 503,
+      });
+      return fail(surface, error, scope);
+    }
+    const matched = route(method, path, url.searchParams);
+    if (!matched) return fail(surface, notFound(method, path), scope);
+    scope.route = matched.name;
+    try {
+      const body = matched.needsBody ? await readBody(request, maxBodyBytes) : new Uint8Array(0);
+      const result = await matched.handle({ request, body, scope, context });
+      // Streams account for themselves when their body ends or the client leaves.
+      if (!result.streaming) scope.finish(result.response.status);
+      return result.response;
+    } catch (error) {
+      return fail(matched.surface, error, scope);
+    } finally {
+      clientSignal.removeEventListener('abort', onClientAbort);
+    }
+  };
+
+  return {
+    async fetch(request, fetchOptions) {
+      try {
+        return await serve(request, fetchOptions?.signal ?? request.signal);
+      } catch (error) {
+        // Last line of defence: nothing the client sends may take the gateway down.
+        options.logger?.({ ts: new Date(clock()).toISOString(), level: 'error', event: 'internal', message: (error as Error)?.message ?? String(error) });
+        return anthropicErrorResponse(toWireError(error), 'req_internal');
+      }
+    },
+    close() {
+      closing ??= (async () => {
+        draining = true;
+        options.logger?.({ ts: new Date(clock()).toISOString(), level: 'info', event: 'draining', open: open.size });
+        if (open.size > 0) {
+          await new Promise<void>((resolve) => {
+            drained = resolve;
+            const timer = setTimeout(resolve, drainTimeoutMs);
+            timer.unref?.();
+          });
+        }
+        const cut = open.size;
+        for (const scope of [...open]) scope.controller.abort(new Error('gateway shut down'));
+        nodeTransport?.close();
+        options.logger?.({ ts: new Date(clock()).toISOString(), level: 'info', event: 'closed', cut });
+      })();
+      return closing;
+    },
+    metricsText: () => metrics.render(),
+    get inFlight() {
+      return open.size;
+    },
+    get draining() {
+      return draining;
+    },
+  };
+}

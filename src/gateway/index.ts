@@ -1,0 +1,9 @@
+/** Public surface of the gateway (docs/gateway.md). */
+export { createGateway, DEFAULT_MAX_BODY_BYTES, DEFAULT_GATEWAY_RETRIES, DEFAULT_STREAM_IDLE_TIMEOUT_MS, DEFAULT_DRAIN_TIMEOUT_MS } from './create-gateway.js';
+export { listenGateway } from './node-adapter.js';
+export type { ListeningGateway, ListenGatewayOptions } from './node-adapter.js';
+export { BETA_TABLE, applyBetaPolicy, betaOverridesFromEnv, splitBetaHeader } from './beta-policy.js';
+export type { BetaDecision, BetaEntry, BetaOverrides, BetaRule } from './beta-policy.js';
+export { toWireError } from './anthropic-errors.js';
+export type { AnthropicErrorType, WireError } from './anthropic-errors.js';
+export type { Gateway, GatewayLogger, GatewayOptions } from './types.js';

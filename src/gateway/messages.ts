@@ -1,0 +1,505 @@
+/**
+ * The Anthropic Messages surface: `POST /v1/messages` (JSON and SSE) and
+ * `POST /v1/messages/count_tokens`, served from Bedrock's Invoke API (event stream transcoded
+ * to SSE, one frame at a time) or from Mantle (SSE passed through as it arrives).
+ */
+import { APIError } from '@anthropic-ai/sdk';
+import { CcBedrockError } from '../errors.js';
+import type { ResolvedModel, RoutePlan } from '../routing/types.js';
+import { encodeModelLabel } from '../client/create-client.js';
+import { classifyFailure, describeUpstreamFailure, guardrailError, guardrailFacts } from '../client/errors.js';
+import { countTokensModelId } from '../client/model-ids.js';
+import { BEDROCK_ANTHROPIC_VERSION, MANTLE_ANTHROPIC_VERSION, requestHeaders } from '../client/transport.js';
+import type { CallTarget } from '../client/types.js';
+import { invalidRequest, sseErrorEvent, toWireError } from './anthropic-errors.js';
+import { MID_CONVERSATION_SYSTEM_BETA, applyBetaPolicy, foldSystemMessages, splitBetaHeader, stripBetaFields, type BetaDecision } from './beta-policy.js';
+import type { GatewayContext, HandlerInput, HandlerResult } from './context.js';
+import { usageOf, type StreamFrame } from './event-stream.js';
+import { blockedTextOf, newTagSuffix, reportsIntervention, tagLatestUserText } from './guardrails.js';
+import type { ModelIdentity } from './model-identity.js';
+import type { RequestScope } from './request-scope.js';
+import { checkMessagesBody, parseJsonObject } from './request-body.js';
+import { FrameSource, StreamCutError } from './stream-source.js';
+import type { UpstreamCall } from './upstream.js';
+import type { UpstreamResponse } from './upstream-transport.js';
+import { bytesResponse } from './raw-body.js';
+
+/** JSON from response bytes; undefined when they are not JSON. */
+export function parseJsonBytes(bytes: Uint8Array): unknown {
+  try {
+    return JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+const encoder = new TextEncoder();
+
+export type AuthKind = 'none' | 'bearer' | 'sigv4';
+
+/** The auth kind the plan will use for an endpoint (the custom-header rules depend on it). */
+export function planAuthKind(plan: RoutePlan, endpoint: 'bedrock' | 'mantle'): AuthKind {
+  const kind = plan.credentials[endpoint].kind;
+  return kind === 'skip-auth' ? 'none' : kind === 'bearer-token' ? 'bearer' : 'sigv4';
+}
+
+export function targetFor(resolved: ResolvedModel, requested: string, baseURL: string, betas: readonly string[], identity: ModelIdentity): CallTarget {
+  return {
+    modelId: resolved.wireModelId,
+    requested,
+    endpoint: resolved.endpoint,
+    region: resolved.region.value,
+    baseURL,
+    betas,
+    catalogKey: identity.model?.key ?? resolved.catalogKey,
+  };
+}
+
+/** Records what the beta policy did on the request's log line and in the metrics. */
+/** Applies the decision's body side: fields of dropped betas go, system turns fold when their beta is not forwarded. */
+export function applyBetaBody(body: Record<string, unknown>, decision: BetaDecision): string[] {
+  const stripped = stripBetaFields(body, decision.stripFields);
+  if (!decision.betas.includes(MID_CONVERSATION_SYSTEM_BETA) && foldSystemMessages(body) > 0) stripped.push('messages[role=system]');
+  return stripped;
+}
+
+export function noteBetas(scope: RequestScope, context: GatewayContext, decision: BetaDecision, stripped: readonly string[]): void {
+  if (decision.dropped.length) scope.fields['betasDropped'] = decision.dropped.map((d) => `${d.beta} (${d.reason})`);
+  if (decision.renamed.length) scope.fields['betasRenamed'] = decision.renamed.map((r) => `${r.from} -> ${r.to}`);
+  if (stripped.length) scope.fields['fieldsStripped'] = stripped;
+  context.metrics.betas('dropped', decision.dropped.length);
+  context.metrics.betas('renamed', decision.renamed.length);
+}
+
+/** Client-chosen strings are cut before they reach a log line. */
+const clip = (value: string): string => (value.length > 200 ? `${value.slice(0, 200)}…` : value);
+
+/** The Invoke path label for a model ID; IDs Bedrock's own pattern could never match are refused here. */
+export function modelLabel(modelId: string): string {
+  if (!/^[\x21-\x7e]{1,2048}$/.test(modelId)) {
+    throw invalidRequest(`model: ${JSON.stringify(clip(modelId))} is not a valid Amazon Bedrock model ID`, 'use an alias, a model name, an inference-profile ID or an ARN (printable ASCII, at most 2048 characters)');
+  }
+  return encodeModelLabel(modelId);
+}
+
+export function noteModel(scope: RequestScope, requested: string, resolved: ResolvedModel, identity: ModelIdentity): void {
+  scope.fields['model'] = clip(requested);
+  scope.fields['upstreamModel'] = clip(resolved.wireModelId);
+  scope.fields['endpoint'] = resolved.endpoint;
+  scope.fields['region'] = resolved.region.value;
+  if (identity.backingModelId) scope.fields['backingModel'] = identity.backingModelId;
+}
+
+function sse(type: string, json: string): string {
+  // Bedrock sends compact JSON; anything with a raw newline would split the SSE event.
+  const data = json.includes('\n') ? JSON.stringify(JSON.parse(json)) : json;
+  return `event: ${type}\ndata: ${data}\n\n`;
+}
+
+/** A failure reported by an exception frame, classified like any other upstream failure. */
+export function streamFrameError(frame: Extract<StreamFrame, { kind: 'exception' }>, target: CallTarget, authKind: AuthKind, now: number): { error: CcBedrockError; retryable: boolean } {
+  const thrown = new APIError(undefined, { type: 'error', error: { type: frame.errorType, message: frame.message } }, frame.message, undefined);
+  const failure = describeUpstreamFailure(thrown, [], now);
+  const classified = classifyFailure(thrown, failure, { target, authKind, operation: 'messages' });
+  return { error: classified.error, retryable: classified.action === 'retry' || classified.error.code === 'STREAM_INTERRUPTED' };
+}
+
+export function streamCutError(cut: StreamCutError, target: CallTarget, committed: boolean): CcBedrockError {
+  const where = `model ${target.modelId} in ${target.region}`;
+  if (cut.reason === 'idle') {
+    return new CcBedrockError('TIMEOUT', `the stream for ${where} was abandoned: ${cut.message}`, {
+      remediation: 'retry; if it keeps happening, check the network path between the gateway and Bedrock',
+    });
+  }
+  return new CcBedrockError('STREAM_INTERRUPTED', `the stream for ${where} failed${committed ? ' after output was sent' : ''}: ${cut.message}`, {
+    remediation: committed ? 'retry the turn (the partial reply is incomplete)' : 'retry the request',
+    details: { outputDelivered: committed },
+  });
+}
+
+function interventionError(target: CallTarget, message: unknown, trace: unknown, plan: RoutePlan): CcBedrockError {
+  return guardrailError(target, blockedTextOf(message), guardrailFacts(trace, plan.customHeaders));
+}
+
+function mergeBlockedText(events: readonly Record<string, unknown>[]): { content: { type: string; text: string }[] } {
+  let text = '';
+  for (const event of events) {
+    const delta = event['delta'] as { type?: unknown; text?: unknown } | undefined;
+    if (event['type'] === 'content_block_delta' && delta?.type === 'text_delta' && typeof delta.text === 'string') text += delta.text;
+  }
+  return { content: [{ type: 'text', text }] };
+}
+
+/**
+ * SSE from an Invoke event stream. The first frame is read before the response is committed, so
+ * a stream that fails at once (throttling frame, cut connection) can still be retried or
+ * answered with a plain HTTP error.
+ */
+async function invokeStream(input: HandlerInput, call: UpstreamCall, target: CallTarget): Promise<HandlerResult> {
+  const { scope, context } = input;
+  const authKind = planAuthKind(context.plan, 'bedrock');
+  let precommitRetries = 0;
+  for (;;) {
+    const sent = await context.upstream.send(call);
+    context.metrics.upstreamLatency(sent.latencyMs);
+    scope.fields['attempts'] = sent.attempts + precommitRetries;
+    scope.fields['upstreamMs'] = sent.latencyMs;
+    const source = new FrameSource(sent.response, context.streamIdleTimeoutMs, () => scope.controller.abort(new Error('idle')));
+    let first: StreamFrame[] | null;
+    try {
+      first = await source.next();
+    } catch (error) {
+      if (!(error instanceof StreamCutError)) throw error;
+      if (error.reason !== 'idle' && precommitRetries < context.maxRetries && !scope.signal.aborted) {
+        precommitRetries += 1;
+        continue;
+      }
+      throw streamCutError(error, target, false);
+    }
+    const exception = first?.find((frame) => frame.kind === 'exception');
+    if (exception && exception.kind === 'exception' && first!.indexOf(exception) === 0) {
+      source.cancel();
+      const { error, retryable } = streamFrameError(exception, target, authKind, context.clock());
+      if (retryable && precommitRetries < context.maxRetries && !scope.signal.aborted) {
+        precommitRetries += 1;
+        context.metrics.retry(error.code);
+        continue;
+      }
+      throw error;
+    }
+    if (first === null) {
+      throw new CcBedrockError('STREAM_INTERRUPTED', `Bedrock ended the stream for model ${target.modelId} in ${target.region} without sending anything`, {
+        remediation: 'retry the request',
+      });
+    }
+    return { response: sseResponse(input, source, first, target), streaming: true };
+  }
+}
+
+function sseResponse(input: HandlerInput, source: FrameSource, first: StreamFrame[], target: CallTarget): Response {
+  const { scope, context } = input;
+  const authKind = planAuthKind(context.plan, 'bedrock');
+  let pending: StreamFrame[] | null = first;
+  let sawStop = false;
+  let ended = false;
+  const seen: Record<string, unknown>[] = [];
+  let guardrailWatch = false;
+
+  const endWith = (controller: ReadableStreamDefaultController<Uint8Array>, text: string, error?: CcBedrockError) => {
+    ended = true;
+    source.cancel();
+    if (text) controller.enqueue(encoder.encode(text));
+    controller.close();
+    if (error) {
+      const wire = toWireError(error);
+      scope.finish(200, { type: wire.type, code: wire.code, message: error.message });
+    } else {
+      scope.finish(200);
+    }
+  };
+
+  const body = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        if (ended) return;
+        let frames = pending;
+        pending = null;
+        try {
+          frames ??= await source.next();
+        } catch (error) {
+          const failure =
+            error instanceof StreamCutError
+              ? streamCutError(error, target, true)
+              : new CcBedrockError('STREAM_INTERRUPTED', `reading the stream for model ${target.modelId} failed: ${(error as Error)?.message ?? String(error)}`, {
+                  remediation: 'retry the turn (the partial reply is incomplete)',
+                });
+          endWith(controller, sseErrorEvent(toWireError(failure)), failure);
+          return;
+        }
+        if (frames === null) {
+          if (sawStop) return endWith(controller, '');
+          const failure = new CcBedrockError('STREAM_INTERRUPTED', `Bedrock ended the stream for model ${target.modelId} in ${target.region} before message_stop`, {
+            remediation: 'retry the turn (the partial reply is incomplete)',
+          });
+          return endWith(controller, sseErrorEvent(toWireError(failure)), failure);
+        }
+        let out = '';
+        for (const frame of frames) {
+          if (frame.kind === 'exception') {
+            const { error } = streamFrameError(frame, target, authKind, context.clock());
+            return endWith(controller, out + sseErrorEvent(toWireError(error)), error);
+          }
+          if (frame.kind !== 'event') continue;
+          const { event } = frame;
+          const usage = usageOf(event);
+          if (usage.input !== undefined || usage.output !== undefined) scope.addTokens(usage.input, usage.output);
+          if (reportsIntervention(frame.json)) guardrailWatch = true;
+          if (guardrailWatch) {
+            // Bedrock marks the intervention on the closing events, after the canned reply
+            // streamed: end with an error so the canned text never becomes an assistant turn.
+            seen.push(event);
+            const error = interventionError(target, mergeBlockedText(seen), event['amazon-bedrock-trace'], context.plan);
+            scope.fields['guardrail'] = 'intervened';
+            return endWith(controller, out + sseErrorEvent(toWireError(error)), error);
+          }
+          if (event['type'] === 'content_block_delta') seen.push(event);
+          if (frame.type === 'message_stop') sawStop = true;
+          out += sse(frame.type, frame.json);
+        }
+        if (out) controller.enqueue(encoder.encode(out));
+      },
+      cancel() {
+        ended = true;
+        source.cancel();
+        scope.controller.abort(new Error('client closed the stream'));
+        scope.finish(499);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+  return new Response(body, {
+    status: 200,
+    headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'request-id': scope.id },
+  });
+}
+
+/** Token counts of a non-streaming reply: Bedrock's headers when present, else the body's usage. */
+function replyTokens(response: UpstreamResponse, parsed: () => Record<string, unknown> | undefined): { input?: number; output?: number } {
+  const input = Number(response.header('x-amzn-bedrock-input-token-count') ?? NaN);
+  const output = Number(response.header('x-amzn-bedrock-output-token-count') ?? NaN);
+  if (Number.isFinite(input) && Number.isFinite(output)) return { input, output };
+  const usage = parsed()?.['usage'] as Record<string, unknown> | undefined;
+  return {
+    ...(typeof usage?.['input_tokens'] === 'number' ? { input: usage['input_tokens'] } : {}),
+    ...(typeof usage?.['output_tokens'] === 'number' ? { output: usage['output_tokens'] } : {}),
+  };
+}
+
+async function completeReply(input: HandlerInput, call: UpstreamCall, target: CallTarget): Promise<HandlerResult> {
+  const { scope, context } = input;
+  const sent = await context.upstream.send(call);
+  context.metrics.upstreamLatency(sent.latencyMs);
+  scope.fields['attempts'] = sent.attempts;
+  scope.fields['upstreamMs'] = sent.latencyMs;
+  const bytes = await sent.response.bytes();
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  let parsed: Record<string, unknown> | undefined;
+  const parse = () => {
+    try {
+      parsed ??= JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      parsed = undefined;
+    }
+    return parsed;
+  };
+  const tokens = replyTokens(sent.response, parse);
+  scope.addTokens(tokens.input, tokens.output);
+  if (reportsIntervention(text)) {
+    scope.fields['guardrail'] = 'intervened';
+    const message = parse();
+    throw interventionError(target, message, message?.['amazon-bedrock-trace'], context.plan);
+  }
+  // Bedrock's reply already is the Messages API object: handed on without a parse/serialise round trip.
+  return {
+    response: bytesResponse(bytes, { status: 200, headers: { 'content-type': 'application/json', 'request-id': scope.id } }),
+  };
+}
+
+/** Mantle answers in the Messages API's own shapes: its JSON and SSE go back unchanged. */
+async function mantlePassthrough(input: HandlerInput, call: UpstreamCall, stream: boolean): Promise<HandlerResult> {
+  const { scope, context } = input;
+  const sent = await context.upstream.send(call);
+  context.metrics.upstreamLatency(sent.latencyMs);
+  scope.fields['attempts'] = sent.attempts;
+  scope.fields['upstreamMs'] = sent.latencyMs;
+  const headers = { 'content-type': sent.response.header('content-type') ?? (stream ? 'text/event-stream' : 'application/json'), 'request-id': scope.id };
+  if (!stream) {
+    const bytes = await sent.response.bytes();
+    return { response: bytesResponse(bytes, { status: 200, headers }) };
+  }
+  const reader = sent.response.chunks()[Symbol.asyncIterator]();
+  const body = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        try {
+          const { done, value } = await reader.next();
+          if (done) {
+            controller.close();
+            scope.finish(200);
+            return;
+          }
+          controller.enqueue(value);
+        } catch (error) {
+          const failure = new CcBedrockError('STREAM_INTERRUPTED', `the Mantle stream for model ${call.target.modelId} broke: ${(error as Error)?.message ?? String(error)}`, {
+            remediation: 'retry the turn (the partial reply is incomplete)',
+          });
+          const wire = toWireError(failure);
+          controller.enqueue(encoder.encode(sseErrorEvent(wire)));
+          controller.close();
+          scope.finish(200, { type: wire.type, code: wire.code, message: failure.message });
+        }
+      },
+      cancel() {
+        sent.response.cancel();
+        scope.controller.abort(new Error('client closed the stream'));
+        scope.finish(499);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+  return { response: new Response(body, { status: 200, headers: { ...headers, 'cache-control': 'no-cache' } }), streaming: true };
+}
+
+/** `POST /v1/messages`. */
+export async function handleMessages(input: HandlerInput): Promise<HandlerResult> {
+  const { request, scope, context } = input;
+  const body = parseJsonObject(input.body);
+  const { model: requested, stream } = checkMessagesBody(body, 'messages');
+  scope.fields['stream'] = stream;
+  const resolved = context.models.resolve(requested, 'anthropic');
+  const identity = await context.models.identity(resolved);
+  noteModel(scope, requested, resolved, identity);
+
+  const decision = applyBetaPolicy([...splitBetaHeader(request.headers.get('anthropic-beta')), ...resolved.betas], resolved.endpoint, identity.model, context.betaOverrides);
+  const stripped = applyBetaBody(body, decision);
+  noteBetas(scope, context, decision, stripped);
+
+  const baseURL = context.models.baseUrlFor(resolved);
+  const target = targetFor(resolved, requested, baseURL, decision.betas, identity);
+  const endpoint = resolved.endpoint;
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    accept: stream && endpoint === 'mantle' ? 'text/event-stream' : 'application/json',
+    ...requestHeaders({
+      endpoint,
+      authKind: planAuthKind(context.plan, endpoint),
+      customHeaders: context.plan.customHeaders,
+      serviceTier: context.plan.serviceTier?.value,
+    }),
+  };
+
+  if (endpoint === 'mantle') {
+    body['model'] = resolved.wireModelId;
+    if (decision.betas.length) headers['anthropic-beta'] = decision.betas.join(',');
+    headers['anthropic-version'] = MANTLE_ANTHROPIC_VERSION;
+    const call: UpstreamCall = {
+      target,
+      service: 'bedrock-mantle',
+      method: 'POST',
+      baseURL,
+      path: '/v1/messages',
+      query: { beta: 'true' },
+      headers,
+      body: JSON.stringify(body),
+      operation: 'messages',
+      signal: scope.signal,
+      abort: scope.abort,
+    };
+    return mantlePassthrough(input, call, stream);
+  }
+
+  delete body['model'];
+  delete body['stream'];
+  body['anthropic_version'] = BEDROCK_ANTHROPIC_VERSION;
+  if (decision.betas.length) body['anthropic_beta'] = decision.betas;
+  else delete body['anthropic_beta'];
+  if (context.tagUserText) {
+    scope.fields['guardrailTagged'] = tagLatestUserText(body, newTagSuffix());
+  }
+  const call: UpstreamCall = {
+    target,
+    service: 'bedrock',
+    method: 'POST',
+    baseURL,
+    path: `/model/${modelLabel(resolved.wireModelId)}/${stream ? 'invoke-with-response-stream' : 'invoke'}`,
+    headers,
+    body: JSON.stringify(body),
+    operation: 'messages',
+    signal: scope.signal,
+    abort: scope.abort,
+  };
+  return stream ? invokeStream(input, call, target) : completeReply(input, call, target);
+}
+
+/** `POST /v1/messages/count_tokens`: Bedrock CountTokens on the base model ID, or Mantle's own endpoint. */
+export async function handleCountTokens(input: HandlerInput): Promise<HandlerResult> {
+  const { request, scope, context } = input;
+  const body = parseJsonObject(input.body);
+  const { model: requested } = checkMessagesBody(body, 'count_tokens');
+  const resolved = context.models.resolve(requested, 'anthropic');
+  const identity = await context.models.identity(resolved);
+  noteModel(scope, requested, resolved, identity);
+  const decision = applyBetaPolicy([...splitBetaHeader(request.headers.get('anthropic-beta')), ...resolved.betas], resolved.endpoint, identity.model, context.betaOverrides);
+  const stripped = applyBetaBody(body, decision);
+  noteBetas(scope, context, decision, stripped);
+  const baseURL = context.models.baseUrlFor(resolved);
+  const endpoint = resolved.endpoint;
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    accept: 'application/json',
+    ...requestHeaders({ endpoint, authKind: planAuthKind(context.plan, endpoint), customHeaders: context.plan.customHeaders }),
+  };
+
+  if (endpoint === 'mantle') {
+    body['model'] = resolved.wireModelId;
+    if (decision.betas.length) headers['anthropic-beta'] = decision.betas.join(',');
+    headers['anthropic-version'] = MANTLE_ANTHROPIC_VERSION;
+    const target = targetFor(resolved, requested, baseURL, decision.betas, identity);
+    const sent = await context.upstream.send({
+      target,
+      service: 'bedrock-mantle',
+      method: 'POST',
+      baseURL,
+      path: '/v1/messages/count_tokens',
+      query: { beta: 'true' },
+      headers,
+      body: JSON.stringify(body),
+      operation: 'count-tokens',
+      signal: scope.signal,
+      abort: scope.abort,
+    });
+    context.metrics.upstreamLatency(sent.latencyMs);
+    const bytes = await sent.response.bytes();
+    return { response: bytesResponse(bytes, { status: 200, headers: { 'content-type': 'application/json', 'request-id': scope.id } }) };
+  }
+
+  const baseId = countTokensModelId(resolved.wireModelId, identity.backingModelId);
+  scope.fields['countTokensModel'] = baseId;
+  const { model: _model, stream: _stream, max_tokens: maxTokens, ...fields } = body;
+  const thinking = fields['thinking'] as { type?: unknown; budget_tokens?: unknown } | undefined;
+  const invokeBody = {
+    anthropic_version: BEDROCK_ANTHROPIC_VERSION,
+    // CountTokens measures an InvokeModel body, which must carry max_tokens (above any thinking budget).
+    max_tokens:
+      typeof maxTokens === 'number' ? maxTokens : thinking?.type === 'enabled' && typeof thinking.budget_tokens === 'number' ? thinking.budget_tokens + 1 : 1,
+    ...fields,
+    ...(decision.betas.length ? { anthropic_beta: decision.betas } : {}),
+  };
+  const target: CallTarget = { ...targetFor(resolved, requested, baseURL, decision.betas, identity), modelId: baseId };
+  const sent = await context.upstream.send({
+    target,
+    service: 'bedrock',
+    method: 'POST',
+    baseURL,
+    path: `/model/${modelLabel(baseId)}/count-tokens`,
+    headers,
+    body: JSON.stringify({ input: { invokeModel: { body: Buffer.from(JSON.stringify(invokeBody)).toString('base64') } } }),
+    operation: 'count-tokens',
+    countTokensModelId: baseId,
+    signal: scope.signal,
+    abort: scope.abort,
+  });
+  context.metrics.upstreamLatency(sent.latencyMs);
+  const result = parseJsonBytes(await sent.response.bytes()) as { inputTokens?: unknown } | undefined;
+  if (typeof result?.inputTokens !== 'number') {
+    throw new CcBedrockError('UPSTREAM_ERROR', `Bedrock CountTokens for ${baseId} in ${target.region} answered without inputTokens`, {
+      remediation: 'check that the upstream is Amazon Bedrock (or a gateway that implements CountTokens)',
+    });
+  }
+  return {
+    response: bytesResponse(JSON.stringify({ input_tokens: result.inputTokens }), {
+      status: 200,
+      headers: { 'content-type': 'application/json', 'request-id': scope.id },
+    }),
+  };
+}

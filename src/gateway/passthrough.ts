@@ -1,0 +1,284 @@
+/**
+ * The Bedrock passthrough: `POST /model/{id}/invoke[-with-response-stream]`, `/count-tokens`
+ * and the inference-profile reads, re-signed with the gateway's credentials, so Claude Code runs
+ * against the gateway with `ANTHROPIC_BEDROCK_BASE_URL=<gateway>` and
+ * `CLAUDE_CODE_SKIP_BEDROCK_AUTH=1` (spec §8.1 "Startup traffic to a Bedrock-format gateway").
+ *
+ * Bodies are forwarded as received unless the gateway must change them (beta policy, guardrail
+ * tagging, a remapped model); the event stream is forwarded frame for frame, byte for byte, with
+ * `Content-Type: application/vnd.amazon.eventstream`. Bedrock's own error responses are handed
+ * on unchanged; only the gateway's own failures are shaped here (bedrock-errors.ts).
+ */
+import { CcBedrockError } from '../errors.js';
+import { guardrailError, guardrailFacts } from '../client/errors.js';
+import { countTokensModelId } from '../client/model-ids.js';
+import { requestHeaders } from '../client/transport.js';
+import type { CallTarget } from '../client/types.js';
+import { invalidRequest } from './anthropic-errors.js';
+import { applyBetaPolicy, splitBetaHeader } from './beta-policy.js';
+import type { HandlerInput, HandlerResult } from './context.js';
+import { encodeExceptionFrame, usageOf } from './event-stream.js';
+import { blockedTextOf, hasGuardrail, newTagSuffix, reportsIntervention, tagLatestUserText } from './guardrails.js';
+import { applyBetaBody, modelLabel, noteBetas, noteModel, planAuthKind, streamCutError, targetFor } from './messages.js';
+import { parseJsonObject } from './request-body.js';
+import { FrameSource, StreamCutError } from './stream-source.js';
+import type { UpstreamResponse } from './upstream-transport.js';
+import { bytesResponse } from './raw-body.js';
+
+export type BedrockOperation = 'invoke' | 'invoke-with-response-stream' | 'count-tokens';
+
+/** Client headers a Bedrock call may carry upstream (they are re-signed). Everything else stays behind. */
+const FORWARDED_REQUEST_HEADERS = [
+  'content-type',
+  'accept',
+  'x-amzn-bedrock-accept',
+  'x-amzn-bedrock-trace',
+  'x-amzn-bedrock-performanceconfig-latency',
+  'x-amzn-bedrock-service-tier',
+  'x-amzn-bedrock-guardrailidentifier',
+  'x-amzn-bedrock-guardrailversion',
+];
+const FORWARDED_RESPONSE_HEADERS = [
+  'content-type',
+  'x-amzn-requestid',
+  'x-amzn-bedrock-content-type',
+  'x-amzn-bedrock-input-token-count',
+  'x-amzn-bedrock-output-token-count',
+  'x-amzn-bedrock-invocation-latency',
+  'x-amzn-bedrock-service-tier',
+  'x-amzn-bedrock-performanceconfig-latency',
+];
+
+function responseHeaders(upstream: UpstreamResponse, requestId: string): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const name of FORWARDED_RESPONSE_HEADERS) {
+    const value = upstream.header(name);
+    if (value !== null) headers[name] = value;
+  }
+  headers['x-amzn-requestid'] ??= requestId;
+  return headers;
+}
+
+function decodeLabel(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw invalidRequest(`the model ID in the path is not valid percent-encoding: ${raw.slice(0, 200)}`, 'percent-encode the model ID (e.g. `/` as %2F)');
+  }
+}
+
+function upstreamHeaders(input: HandlerInput, betas: readonly string[] | undefined): Record<string, string> {
+  const { request, context } = input;
+  const headers: Record<string, string> = {};
+  for (const name of FORWARDED_REQUEST_HEADERS) {
+    const value = request.headers.get(name);
+    if (value !== null) headers[name] = value;
+  }
+  // The gateway's guardrail is policy: a client can neither remove nor replace it.
+  if (hasGuardrail(context.plan.customHeaders)) {
+    delete headers['x-amzn-bedrock-guardrailidentifier'];
+    delete headers['x-amzn-bedrock-guardrailversion'];
+  }
+  if (betas && betas.length) headers['anthropic-beta'] = betas.join(',');
+  headers['content-type'] ??= 'application/json';
+  return {
+    ...headers,
+    ...requestHeaders({
+      endpoint: 'bedrock',
+      authKind: planAuthKind(context.plan, 'bedrock'),
+      customHeaders: context.plan.customHeaders,
+      serviceTier: context.plan.serviceTier?.value,
+    }),
+  };
+}
+
+function betasOfBody(body: Record<string, unknown>, key: string): string[] {
+  const value = body[key];
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || value.some((beta) => typeof beta !== 'string')) {
+    throw invalidRequest(`${key} must be a list of strings`, `send "${key}": ["<beta>", …] or leave it out`);
+  }
+  return value as string[];
+}
+
+/** `POST /model/{id}/{operation}`. */
+export async function handleBedrockModel(input: HandlerInput, rawLabel: string, operation: BedrockOperation): Promise<HandlerResult> {
+  const { request, scope, context } = input;
+  const requested = decodeLabel(rawLabel);
+  const resolved = context.models.resolve(requested, 'bedrock');
+  const identity = await context.models.identity(resolved);
+  noteModel(scope, requested, resolved, identity);
+  const baseURL = context.models.baseUrlFor(resolved);
+
+  const outer = parseJsonObject(input.body);
+  // CountTokens measures an InvokeModel body wrapped in {input:{invokeModel:{body:<base64>}}}.
+  const wrapped = operation === 'count-tokens' ? (outer['input'] as { invokeModel?: { body?: unknown } } | undefined)?.invokeModel : undefined;
+  let body = outer;
+  if (operation === 'count-tokens') {
+    if (typeof wrapped?.body !== 'string') {
+      throw invalidRequest('CountTokens body must be {"input":{"invokeModel":{"body":"<base64 InvokeModel body>"}}}', 'send the InvokeModel body base64-encoded under input.invokeModel.body');
+    }
+    body = parseJsonObject(Buffer.from(wrapped.body, 'base64'));
+  }
+
+  const headerBetas = splitBetaHeader(request.headers.get('anthropic-beta'));
+  const bodyBetas = betasOfBody(body, 'anthropic_beta');
+  const decision = applyBetaPolicy([...bodyBetas, ...headerBetas, ...resolved.betas], 'bedrock', identity.model, context.betaOverrides);
+  const stripped = applyBetaBody(body, decision);
+  noteBetas(scope, context, decision, stripped);
+  let changed = stripped.length > 0 || decision.betas.length !== bodyBetas.length || decision.betas.some((beta, i) => beta !== bodyBetas[i]);
+  if (changed) {
+    if (decision.betas.length) body['anthropic_beta'] = decision.betas;
+    else delete body['anthropic_beta'];
+  }
+  if (context.tagUserText && operation !== 'count-tokens') {
+    scope.fields['guardrailTagged'] = tagLatestUserText(body, newTagSuffix());
+    changed = true;
+  }
+
+  let modelId = resolved.wireModelId;
+  let payload: Uint8Array | string = input.body;
+  if (operation === 'count-tokens') {
+    modelId = countTokensModelId(resolved.wireModelId, identity.backingModelId);
+    if (changed) payload = JSON.stringify({ ...outer, input: { ...(outer['input'] as object), invokeModel: { ...wrapped, body: Buffer.from(JSON.stringify(body)).toString('base64') } } });
+  } else if (changed) {
+    payload = JSON.stringify(body);
+  }
+  // The label is checked either way; an unchanged ID keeps the client's own percent-encoding.
+  const label = modelLabel(modelId);
+  const path = `/model/${modelId === requested ? rawLabel : label}/${operation}`;
+  const target: CallTarget = { ...targetFor(resolved, requested, baseURL, decision.betas, identity), modelId };
+  const call = {
+    target,
+    service: 'bedrock' as const,
+    method: 'POST' as const,
+    baseURL,
+    path,
+    headers: upstreamHeaders(input, headerBetas.length ? decision.betas : undefined),
+    body: payload,
+    operation: operation === 'count-tokens' ? ('count-tokens' as const) : ('messages' as const),
+    ...(operation === 'count-tokens' ? { countTokensModelId: modelId } : {}),
+    signal: scope.signal,
+    abort: scope.abort,
+  };
+  const sent = await context.upstream.send(call);
+  context.metrics.upstreamLatency(sent.latencyMs);
+  scope.fields['attempts'] = sent.attempts;
+  scope.fields['upstreamMs'] = sent.latencyMs;
+
+  if (operation === 'invoke-with-response-stream') {
+    return { response: passthroughStream(input, sent.response, target), streaming: true };
+  }
+  const bytes = await sent.response.bytes();
+  const headers = responseHeaders(sent.response, scope.id);
+  if (operation === 'invoke') {
+    const input_ = Number(headers['x-amzn-bedrock-input-token-count'] ?? NaN);
+    const output = Number(headers['x-amzn-bedrock-output-token-count'] ?? NaN);
+    scope.addTokens(Number.isFinite(input_) ? input_ : undefined, Number.isFinite(output) ? output : undefined);
+    const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+    if (reportsIntervention(text)) {
+      scope.fields['guardrail'] = 'intervened';
+      let message: Record<string, unknown> | undefined;
+      try {
+        message = JSON.parse(text) as Record<string, unknown>;
+      } catch {
+        message = undefined;
+      }
+      throw guardrailError(target, blockedTextOf(message), guardrailFacts(message?.['amazon-bedrock-trace'], context.plan.customHeaders));
+    }
+  }
+  return { response: bytesResponse(bytes, { status: 200, headers }) };
+}
+
+/**
+ * The event stream, complete frame by complete frame, bytes unchanged. The gateway reads each
+ * frame only to count tokens and to see a guardrail intervention or a failure, which end the
+ * stream with an exception frame (what Bedrock itself sends) instead of a dropped connection.
+ */
+function passthroughStream(input: HandlerInput, upstream: UpstreamResponse, target: CallTarget): Response {
+  const { scope, context } = input;
+  const source = new FrameSource(upstream, context.streamIdleTimeoutMs, () => scope.controller.abort(new Error('idle')));
+  let ended = false;
+  const contentsBlocked: Record<string, unknown>[] = [];
+  const finishWith = (controller: ReadableStreamDefaultController<Uint8Array>, tail: Uint8Array | undefined, error?: CcBedrockError) => {
+    ended = true;
+    source.cancel();
+    if (tail) controller.enqueue(tail);
+    controller.close();
+    scope.finish(200, error ? { type: 'api_error', code: error.code, message: error.message } : undefined);
+  };
+  const body = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        if (ended) return;
+        let frames;
+        try {
+          frames = await source.next();
+        } catch (error) {
+          const failure = error instanceof StreamCutError ? streamCutError(error, target, true) : new CcBedrockError('STREAM_INTERRUPTED', String(error));
+          finishWith(controller, encodeExceptionFrame(failure.code === 'TIMEOUT' ? 'modelTimeoutException' : 'internalServerException', failure.message), failure);
+          return;
+        }
+        if (frames === null) return finishWith(controller, undefined);
+        const parts: Uint8Array[] = [];
+        for (const frame of frames) {
+          if (frame.kind === 'event') {
+            const usage = usageOf(frame.event);
+            if (usage.input !== undefined || usage.output !== undefined) scope.addTokens(usage.input, usage.output);
+            if (frame.type === 'content_block_delta') contentsBlocked.push(frame.event);
+            if (reportsIntervention(frame.json)) {
+              scope.fields['guardrail'] = 'intervened';
+              const text = contentsBlocked
+                .map((event) => (event['delta'] as { text?: unknown } | undefined)?.text)
+                .filter((piece): piece is string => typeof piece === 'string')
+                .join('');
+              const error = guardrailError(target, text, guardrailFacts(frame.event['amazon-bedrock-trace'], context.plan.customHeaders));
+              if (parts.length) controller.enqueue(Buffer.concat(parts));
+              finishWith(controller, encodeExceptionFrame('validationException', error.remediation ? `${error.message}. Fix: ${error.remediation}` : error.message), error);
+              return;
+            }
+          }
+          parts.push(frame.bytes);
+        }
+        if (contentsBlocked.length > 64) contentsBlocked.splice(0, contentsBlocked.length - 64);
+        controller.enqueue(parts.length === 1 ? parts[0]! : Buffer.concat(parts));
+      },
+      cancel() {
+        ended = true;
+        source.cancel();
+        scope.controller.abort(new Error('client closed the stream'));
+        scope.finish(499);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+  const headers = responseHeaders(upstream, scope.id);
+  headers['content-type'] = 'application/vnd.amazon.eventstream';
+  return new Response(body, { status: 200, headers });
+}
+
+/** `GET /inference-profiles[/{id}]`: the control-plane reads Claude Code makes at start-up, re-signed. */
+export async function handleInferenceProfiles(input: HandlerInput, rawPath: string, query: URLSearchParams): Promise<HandlerResult> {
+  const { scope, context } = input;
+  const region = context.plan.region.value;
+  const baseURL = context.models.controlPlaneFor(region);
+  const queryRecord: Record<string, string> = {};
+  for (const [key, value] of query) queryRecord[key] = value;
+  const label = rawPath === '/inference-profiles' || rawPath === '/inference-profiles/' ? 'ListInferenceProfiles' : decodeLabel(rawPath.slice('/inference-profiles/'.length));
+  const target: CallTarget = { modelId: label, requested: label, endpoint: 'bedrock', region, baseURL, betas: [], catalogKey: undefined };
+  const sent = await context.upstream.send({
+    target,
+    service: 'bedrock',
+    method: 'GET',
+    baseURL,
+    path: rawPath,
+    query: queryRecord,
+    headers: { accept: 'application/json' },
+    operation: 'control-plane',
+    signal: scope.signal,
+    abort: scope.abort,
+  });
+  context.metrics.upstreamLatency(sent.latencyMs);
+  const bytes = await sent.response.bytes();
+  return { response: bytesResponse(bytes, { status: 200, headers: responseHeaders(sent.response, scope.id) }) };
+}

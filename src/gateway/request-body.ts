@@ -1,0 +1,110 @@
+/**
+ * Reading and checking request bodies. The gateway checks only what it must rely on itself
+ * (a JSON object, `model`, `messages`, `max_tokens`, `stream`); everything else is Bedrock's to
+ * judge, and its answer is passed back as an Anthropic error.
+ */
+import { CcBedrockError } from '../errors.js';
+import { invalidRequest } from './anthropic-errors.js';
+import { rawBodyOf } from './raw-body.js';
+
+const KIB = 1024;
+
+function sizeLabel(bytes: number): string {
+  return bytes >= KIB * KIB ? `${(bytes / (KIB * KIB)).toFixed(1)} MiB` : `${Math.ceil(bytes / KIB)} KiB`;
+}
+
+export function tooLarge(limit: number, size?: number): CcBedrockError {
+  return new CcBedrockError(
+    'REQUEST_TOO_LARGE',
+    `the request body${size !== undefined ? ` (${sizeLabel(size)})` : ''} is larger than the gateway accepts (${sizeLabel(limit)})`,
+    { remediation: 'send less: shrink images and documents or drop history (Bedrock itself accepts at most 20 MB)' },
+  );
+}
+
+/** The whole body, refused as soon as it passes `limit` (the declared length is checked first). */
+export async function readBody(request: Request, limit: number): Promise<Uint8Array> {
+  const declared = Number(request.headers.get('content-length') ?? NaN);
+  if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit, declared);
+  const raw = rawBodyOf(request);
+  if (raw) {
+    if (raw.byteLength > limit) throw tooLarge(limit, raw.byteLength);
+    return raw;
+  }
+  if (!request.body) return new Uint8Array(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge(limit, size);
+    }
+    chunks.push(value);
+  }
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+}
+
+export function parseJsonObject(bytes: Uint8Array): Record<string, unknown> {
+  if (bytes.byteLength === 0) {
+    throw invalidRequest('the request body is empty', 'send a JSON object (Content-Type: application/json)');
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'));
+  } catch (error) {
+    throw invalidRequest(`the request body is not valid JSON: ${(error as Error).message}`, 'send a JSON object (Content-Type: application/json)');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw invalidRequest(`the request body must be a JSON object, not ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}`, 'send a JSON object');
+  }
+  return value as Record<string, unknown>;
+}
+
+function typeName(value: unknown): string {
+  return Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value;
+}
+
+/** The fields every Messages request must get right, named the way the Messages API names them. */
+export function checkMessagesBody(body: Record<string, unknown>, kind: 'messages' | 'count_tokens'): { model: string; stream: boolean } {
+  const model = body['model'];
+  if (model === undefined) throw invalidRequest('model: Field required', 'name a model, e.g. "claude-sonnet-4-5" or an alias such as "sonnet"');
+  if (typeof model !== 'string' || model.trim() === '') {
+    throw invalidRequest(`model: Input should be a non-empty string, not ${typeName(model)}`, 'name a model, e.g. "claude-sonnet-4-5"');
+  }
+  const messages = body['messages'];
+  if (messages === undefined) throw invalidRequest('messages: Field required', 'send at least one message');
+  if (!Array.isArray(messages)) throw invalidRequest(`messages: Input should be a valid list, not ${typeName(messages)}`, 'send "messages" as an array');
+  if (messages.length === 0) throw invalidRequest('messages: at least one message is required', 'send at least one message');
+  messages.forEach((message: unknown, index) => {
+    if (typeof message !== 'object' || message === null || Array.isArray(message)) {
+      throw invalidRequest(`messages.${index}: Input should be a valid dictionary`, 'each message is {"role": "user"|"assistant", "content": …}');
+    }
+    const role = (message as Record<string, unknown>)['role'];
+    // `system` turns are the mid-conversation-system beta; the gateway folds them when Bedrock cannot take them.
+    if (role !== 'user' && role !== 'assistant' && role !== 'system') {
+      throw invalidRequest(`messages.${index}.role: Input should be 'user' or 'assistant'`, 'each message is {"role": "user"|"assistant", "content": …}');
+    }
+  });
+  if (kind === 'messages') {
+    const maxTokens = body['max_tokens'];
+    if (maxTokens === undefined) throw invalidRequest('max_tokens: Field required', 'set max_tokens, e.g. 1024');
+    if (typeof maxTokens !== 'number' || !Number.isInteger(maxTokens) || maxTokens < 1) {
+      throw invalidRequest(`max_tokens: Input should be a positive integer, not ${JSON.stringify(maxTokens)}`, 'set max_tokens to a whole number ≥ 1');
+    }
+  }
+  const stream = body['stream'];
+  if (stream !== undefined && typeof stream !== 'boolean') {
+    throw invalidRequest(`stream: Input should be a valid boolean, not ${typeName(stream)}`, 'set "stream" to true or false');
+  }
+  for (const key of ['system', 'tools', 'stop_sequences'] as const) {
+    const value = body[key];
+    if (value === undefined || value === null) continue;
+    if (key === 'system' ? typeof value !== 'string' && !Array.isArray(value) : !Array.isArray(value)) {
+      throw invalidRequest(`${key}: Input has the wrong type (${typeName(value)})`, `send "${key}" as ${key === 'system' ? 'a string or a list of text blocks' : 'a list'}`);
+    }
+  }
+  return { model: model.trim(), stream: stream === true };
+}

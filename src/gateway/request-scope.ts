@@ -1,0 +1,89 @@
+/**
+ * Everything one request carries through the gateway: its ID, the route it matched, the fields
+ * of its log line, and the abort signal that stops its upstream call and stream (client gone,
+ * gateway shutting down). `finish` runs exactly once, when the last byte went out or the client
+ * left, and writes the metrics and the one log line.
+ */
+import { randomBytes } from 'node:crypto';
+import type { AnthropicErrorType } from './anthropic-errors.js';
+import type { GatewayMetrics, RouteName } from './metrics.js';
+import type { GatewayLogger } from './types.js';
+
+export interface ScopeHost {
+  readonly metrics: GatewayMetrics;
+  readonly logger: GatewayLogger | undefined;
+  readonly clock: () => number;
+  release(scope: RequestScope): void;
+}
+
+export interface ScopeError {
+  readonly type: AnthropicErrorType;
+  readonly code: string;
+  readonly message: string;
+}
+
+/** Request IDs: a random per-process prefix and a counter, unique across instances and cheap to make. */
+const ID_PREFIX = `req_${randomBytes(8).toString('hex')}`;
+let nextId = 0;
+
+export class RequestScope {
+  readonly id = `${ID_PREFIX}${(nextId++).toString(16).padStart(8, '0')}`;
+  readonly started: number;
+  readonly method: string;
+  readonly path: string;
+  route: RouteName = 'unknown';
+  /** Log fields the handlers fill in (model, tokens, betas, attempts…). Never prompt text or secrets. */
+  readonly fields: Record<string, unknown> = {};
+  readonly controller = new AbortController();
+  #finished = false;
+
+  constructor(
+    private readonly host: ScopeHost,
+    method: string,
+    path: string,
+  ) {
+    this.started = host.clock();
+    this.method = method;
+    this.path = path;
+  }
+
+  /** Aborts the upstream call and stream (timeout, client gone, shutdown). */
+  readonly abort = (reason: unknown): void => this.controller.abort(reason);
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  get finished(): boolean {
+    return this.#finished;
+  }
+
+  addTokens(input: number | undefined, output: number | undefined): void {
+    if (input !== undefined) this.fields['inputTokens'] = input;
+    if (output !== undefined) this.fields['outputTokens'] = output;
+  }
+
+  finish(status: number, error?: ScopeError): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    const { metrics, logger, clock } = this.host;
+    metrics.requestFinished(this.route, status, error?.type);
+    metrics.tokens(this.fields['inputTokens'] as number | undefined, this.fields['outputTokens'] as number | undefined);
+    if (logger) {
+      logger({
+        ts: new Date(clock()).toISOString(),
+        level: error ? (status >= 500 ? 'error' : 'warn') : 'info',
+        event: 'request',
+        id: this.id,
+        method: this.method,
+        path: this.path,
+        route: this.route,
+        status,
+        durationMs: Math.round((clock() - this.started) * 10) / 10,
+        ...this.fields,
+        ...(error ? { error: { type: error.type, code: error.code, message: error.message } } : {}),
+      });
+    }
+    this.host.release(this);
+  }
+}

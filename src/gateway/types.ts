@@ -1,0 +1,79 @@
+/** Public types of the gateway (docs/gateway.md). */
+import type { AuthProvider } from '../aws/auth-types.js';
+import type { Sleep } from '../client/types.js';
+import type { Clock } from '../internal/clock.js';
+import type { EnvLookup, RoutePlan } from '../routing/types.js';
+import type { BetaOverrides } from './beta-policy.js';
+
+/** One structured line per request (and a few lifecycle lines). Never carries secrets or prompt text. */
+export type GatewayLogger = (line: Readonly<Record<string, unknown>>) => void;
+
+export interface GatewayOptions {
+  /** The route plan every request is served with (resolved once, at start-up). */
+  readonly plan: RoutePlan;
+  /** Credentials for each endpoint; refresh and recovery are theirs (src/aws). */
+  readonly auth: { readonly bedrock: AuthProvider; readonly mantle: AuthProvider };
+  /**
+   * Effective variables (settings `env` over the process env), so request model names resolve
+   * with the same pins as `--model`. Default: none.
+   */
+  readonly env?: EnvLookup;
+  /** `availableModels` comes from managed settings (first-party names then resolve through managed overrides only). */
+  readonly availableModelsManaged?: boolean;
+  readonly enforceAvailableModels?: boolean;
+  /**
+   * The key clients must send (`x-api-key` or `Authorization: Bearer`). Undefined: no key is
+   * checked, which the `serve` command allows only on a loopback address.
+   */
+  readonly apiKey?: string;
+  /**
+   * Upstream transport as a fetch function (tests inject the emulator's). Default: node:http(s)
+   * with keep-alive agents, which costs far less CPU per call than fetch.
+   */
+  readonly fetch?: typeof fetch;
+  readonly clock?: Clock;
+  /** Default: one JSON line per request on stderr is the `serve` command's choice; the library logs nothing. */
+  readonly logger?: GatewayLogger;
+  /** Largest request body accepted. Default 20 MiB, Bedrock's own limit. */
+  readonly maxBodyBytes?: number;
+  /** Time allowed until Bedrock's response headers (API_TIMEOUT_MS semantics). Default 600000. */
+  readonly timeoutMs?: number;
+  /** A stream that sends nothing for this long is ended with an error event. Default 300000 (Claude Code's). */
+  readonly streamIdleTimeoutMs?: number;
+  /** Upstream retries of throttling, outages and dropped connections. Default 2: clients retry too. */
+  readonly maxRetries?: number;
+  readonly sleep?: Sleep;
+  readonly random?: () => number;
+  /** Widen or narrow the beta table (env CC_BEDROCK_GATEWAY_ALLOW_BETAS / CC_BEDROCK_GATEWAY_DROP_BETAS). */
+  readonly betaOverrides?: BetaOverrides;
+  /**
+   * Wrap the latest user turn's text in guardContent tags for the Prompt-Attack filter (env
+   * CC_BEDROCK_GUARDRAIL_TAGGING=1). Only takes effect when a guardrail header is configured.
+   */
+  readonly guardrailTagging?: boolean;
+  /** ListInferenceProfiles IDs, when the caller has run discovery (model names then resolve to listed profiles). */
+  readonly discoveredProfileIds?: readonly string[];
+  /** How long `GET /v1/models` results are reused. Default 10 minutes. */
+  readonly modelsCacheMs?: number;
+  /** How long `close()` waits for open requests and streams before cutting them. Default 30000. */
+  readonly drainTimeoutMs?: number;
+}
+
+export interface Gateway {
+  /**
+   * The whole server as a function: every surface, auth, limits, logging. `signal` aborts the
+   * request (the client went away); adapters pass it here rather than inside the Request,
+   * because Node 20's `new Request(url, { signal })` keeps every such request alive (undici).
+   */
+  fetch(request: Request, options?: { readonly signal?: AbortSignal }): Promise<Response>;
+  /**
+   * Graceful shutdown: new requests get 529 overloaded_error (and `/healthz` 503) at once, open
+   * requests and streams may finish until the drain timeout, then the rest are cut. Idempotent.
+   */
+  close(): Promise<void>;
+  /** Prometheus text of the current counters (what `GET /metrics` serves). */
+  metricsText(): string;
+  /** Requests (including streams) being served right now. */
+  readonly inFlight: number;
+  readonly draining: boolean;
+}

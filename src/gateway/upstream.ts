@@ -1,0 +1,265 @@
+/**
+ * The gateway's upstream leg: one signed HTTP request to Bedrock (Invoke API, control plane or
+ * Mantle) with the credentials of the gateway's AuthProvider, a small retry budget for throttling
+ * and outages, one credential recovery on an expired token, and failures classified by the
+ * client module's rules (src/client/errors.ts) so the CLI, the library and the gateway explain
+ * the same upstream answer the same way.
+ *
+ * Why not the Anthropic Bedrock SDK here (the client module uses it): the gateway must hand
+ * Bedrock's bytes on untouched (the event stream byte-for-byte on the passthrough, the JSON
+ * reply without a parse/serialise round trip), and the SDK only returns decoded objects.
+ * Signing is still the AWS library's (@smithy/signature-v4), connections are kept alive by
+ * Node's fetch (undici's global agent pools and reuses them).
+ */
+import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from '@anthropic-ai/sdk';
+import { Hash } from '@smithy/hash-node';
+import { HttpRequest } from '@smithy/protocol-http';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { CcBedrockError } from '../errors.js';
+import type { AuthProvider, AwsCredentials, RequestAuth } from '../aws/auth-types.js';
+import type { Clock } from '../internal/clock.js';
+import { backoffDelay } from '../client/runner.js';
+import { classifyFailure, describeUpstreamFailure, scrubSecrets, secretsOf, type ClassifyContext } from '../client/errors.js';
+import type { CallTarget, Sleep } from '../client/types.js';
+import type { UpstreamResponse, UpstreamTransport } from './upstream-transport.js';
+
+export type SigningService = 'bedrock' | 'bedrock-mantle';
+
+export interface UpstreamCall {
+  /** Model, region and base URL: every error names them. */
+  readonly target: CallTarget;
+  readonly service: SigningService;
+  readonly method: 'GET' | 'POST';
+  /** Base URL without a trailing slash (may carry a path, e.g. Mantle's `/anthropic`). */
+  readonly baseURL: string;
+  /** Path below the base, percent-encoded exactly as it goes on the wire. */
+  readonly path: string;
+  readonly query?: Readonly<Record<string, string>>;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: Uint8Array | string;
+  readonly operation: ClassifyContext['operation'];
+  readonly countTokensModelId?: string;
+  /** Aborts the call and, after it succeeded, the response body (client gone, gateway closing). */
+  readonly signal: AbortSignal;
+  /** Aborts `signal` (its controller's abort); used for the response timeout. Without it the call has no timeout. */
+  readonly abort?: (reason: unknown) => void;
+}
+
+export interface UpstreamSuccess {
+  readonly response: UpstreamResponse;
+  /** Attempts made, 1 when the first one succeeded. */
+  readonly attempts: number;
+  /** Milliseconds from sending the successful attempt to its response headers. */
+  readonly latencyMs: number;
+}
+
+/** An upstream HTTP error as received, so the Bedrock passthrough can hand it on unchanged. */
+export interface UpstreamErrorResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Uint8Array;
+}
+
+export interface UpstreamOptions {
+  readonly auth: { readonly bedrock: AuthProvider; readonly mantle: AuthProvider };
+  readonly transport: UpstreamTransport;
+  readonly clock: Clock;
+  readonly sleep: Sleep;
+  readonly random: () => number;
+  readonly maxRetries: number;
+  /** Time allowed from sending a request to its response headers. */
+  readonly timeoutMs: number;
+  /** Called when an attempt failed and will be retried (for the request log and metrics). */
+  readonly onRetry?: (error: CcBedrockError) => void;
+}
+
+/** Error bodies are small JSON; anything larger is cut rather than buffered. */
+const MAX_ERROR_BODY_BYTES = 256 * 1024;
+/** Each successful credential recovery buys one resend. */
+const MAX_AUTH_RECOVERIES = 1;
+const USER_AGENT = 'cc-bedrock-gateway/0.1.0';
+const TIMED_OUT = Symbol('upstream response timeout');
+/** Response headers a passthrough client needs; hop-by-hop and length headers are the adapter's business. */
+const FORWARDED_ERROR_HEADERS = ['content-type', 'x-amzn-errortype', 'x-amzn-requestid', 'retry-after'];
+
+const upstreamResponses = new WeakMap<CcBedrockError, UpstreamErrorResponse>();
+
+/** The upstream HTTP answer behind a classified error, when there was one. */
+export function upstreamResponseOf(error: unknown): UpstreamErrorResponse | undefined {
+  return error instanceof CcBedrockError ? upstreamResponses.get(error) : undefined;
+}
+
+function parseJson(bytes: Uint8Array): unknown {
+  try {
+    return JSON.parse(Buffer.from(bytes).toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+function queryString(query: Readonly<Record<string, string>> | undefined): string {
+  if (!query) return '';
+  const parts = Object.entries(query).map(([key, value]) => `${encodeRfc3986(key)}=${encodeRfc3986(value)}`);
+  return parts.length ? `?${parts.join('&')}` : '';
+}
+
+function encodeRfc3986(value: string): string {
+  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+export class Upstream {
+  readonly #options: UpstreamOptions;
+  readonly #signers = new Map<string, { credentials: AwsCredentials; signer: SignatureV4 }>();
+
+  constructor(options: UpstreamOptions) {
+    this.#options = options;
+  }
+
+  providerFor(service: SigningService): AuthProvider {
+    return service === 'bedrock-mantle' ? this.#options.auth.mantle : this.#options.auth.bedrock;
+  }
+
+  /**
+   * Sends the call, retrying throttling, outages, timeouts and dropped connections within the
+   * budget and recovering expired credentials once. Resolves with the first 2xx response
+   * (body unread); throws the classified CcBedrockError otherwise.
+   */
+  async send(call: UpstreamCall): Promise<UpstreamSuccess> {
+    const { clock, random, maxRetries } = this.#options;
+    const provider = this.providerFor(call.service);
+    let retries = 0;
+    let recoveries = 0;
+    for (;;) {
+      const auth = await provider.getAuth();
+      const started = clock();
+      let response: UpstreamResponse;
+      try {
+        response = await this.#attempt(call, auth);
+      } catch (thrown) {
+        const failure = describeUpstreamFailure(thrown, secretsOf(auth), clock());
+        const classified = classifyFailure(thrown, failure, this.#context(call, auth));
+        if (classified.action === 'retry' && retries < maxRetries && !call.signal.aborted) {
+          retries += 1;
+          this.#options.onRetry?.(classified.error);
+          await this.#wait(backoffDelay(retries, undefined, random), call);
+          continue;
+        }
+        if (call.signal.reason === TIMED_OUT) classified.error.details['timeoutMs'] = this.#options.timeoutMs;
+        throw this.#finish(classified.error, retries);
+      }
+      if (response.ok) {
+        provider.markWorking();
+        return { response, attempts: retries + recoveries + 1, latencyMs: clock() - started };
+      }
+
+      // A broken error body still leaves the status and headers to classify by.
+      const bytes = await response.bytes(MAX_ERROR_BODY_BYTES).catch(() => new Uint8Array(0));
+      const apiError = APIError.generate(response.status, parseJson(bytes) as object | undefined, undefined, response.headers());
+      const failure = describeUpstreamFailure(apiError, secretsOf(auth), clock());
+      const classified = classifyFailure(apiError, failure, this.#context(call, auth));
+      if (classified.action === 'recover-auth' && auth.kind !== 'none' && recoveries < MAX_AUTH_RECOVERIES) {
+        recoveries += 1;
+        // Throws the provider's own error (refresh failed, loop guard) when recovery is impossible.
+        if (await provider.recoverFromAuthFailure(classified.error)) continue;
+      } else if (classified.action === 'retry' && retries < maxRetries && !call.signal.aborted) {
+        retries += 1;
+        this.#options.onRetry?.(classified.error);
+        await this.#wait(backoffDelay(retries, failure.retryAfterMs, random), call);
+        continue;
+      }
+      const error = this.#finish(classified.error, retries);
+      if (failure.retryAfterMs !== undefined) error.details['retryAfterMs'] = failure.retryAfterMs;
+      const headers: Record<string, string> = {};
+      for (const name of FORWARDED_ERROR_HEADERS) {
+        const value = response.header(name);
+        if (value !== null) headers[name] = value;
+      }
+      const scrubbed = Buffer.from(scrubSecrets(Buffer.from(bytes).toString('utf8'), secretsOf(auth)), 'utf8');
+      upstreamResponses.set(error, { status: response.status, headers, body: scrubbed });
+      throw error;
+    }
+  }
+
+  #context(call: UpstreamCall, auth: RequestAuth): ClassifyContext {
+    return {
+      target: call.target,
+      authKind: auth.kind,
+      operation: call.operation,
+      ...(call.countTokensModelId ? { countTokensModelId: call.countTokensModelId } : {}),
+    };
+  }
+
+  #finish(error: CcBedrockError, retries: number): CcBedrockError {
+    if (retries > 0) {
+      error.details['attempts'] = retries + 1;
+      error.message += ` (gave up after ${retries + 1} attempts)`;
+    }
+    return error;
+  }
+
+  async #wait(ms: number, call: UpstreamCall): Promise<void> {
+    try {
+      await this.#options.sleep(ms, call.signal);
+    } catch {
+      const failure = describeUpstreamFailure(new APIUserAbortError(), [], this.#options.clock());
+      throw classifyFailure(new APIUserAbortError(), failure, { target: call.target, authKind: 'none', operation: call.operation }).error;
+    }
+  }
+
+  async #attempt(call: UpstreamCall, auth: RequestAuth): Promise<UpstreamResponse> {
+    const url = new URL(`${call.baseURL}${call.path}${queryString(call.query)}`);
+    const headers: Record<string, string> = { ...call.headers, 'user-agent': USER_AGENT };
+    if (auth.kind === 'bearer') {
+      headers['authorization'] = `Bearer ${auth.token}`;
+    } else if (auth.kind === 'sigv4') {
+      const signed = await this.#signer(call.service, call.target.region, auth.credentials).sign(
+        new HttpRequest({
+          method: call.method,
+          protocol: url.protocol,
+          hostname: url.hostname,
+          ...(url.port ? { port: Number(url.port) } : {}),
+          path: url.pathname,
+          ...(call.query ? { query: { ...call.query } } : {}),
+          headers: { ...headers, host: url.host },
+          ...(call.body !== undefined ? { body: call.body } : {}),
+        }),
+      );
+      for (const [name, value] of Object.entries(signed.headers)) {
+        if (name.toLowerCase() !== 'host') headers[name] = value;
+      }
+    }
+
+    // The request's own signal carries the response timeout too: a timed-out request is not
+    // retried here (the client's retry policy decides), which saves a controller per attempt.
+    const signal = call.signal;
+    const timer = setTimeout(() => call.abort?.(TIMED_OUT), this.#options.timeoutMs);
+    try {
+      return await this.#options.transport({ url, method: call.method, headers, body: call.body, signal });
+    } catch (error) {
+      if (signal.reason === TIMED_OUT) throw new APIConnectionTimeoutError();
+      if (signal.aborted) throw new APIUserAbortError();
+      throw new APIConnectionError({ message: 'Connection error.', cause: error instanceof Error ? error : new Error(String(error)) });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  #signer(service: SigningService, region: string, credentials: AwsCredentials): SignatureV4 {
+    const key = `${service}\0${region}`;
+    const cached = this.#signers.get(key);
+    if (cached && cached.credentials === credentials) return cached.signer;
+    const signer = new SignatureV4({
+      service,
+      region,
+      credentials: {
+        accessKeyId: credentials.accessKeyId,
+        secretAccessKey: credentials.secretAccessKey,
+        ...(credentials.sessionToken ? { sessionToken: credentials.sessionToken } : {}),
+      },
+      sha256: Hash.bind(null, 'sha256'),
+      applyChecksum: true,
+    });
+    this.#signers.set(key, { credentials, signer });
+    return signer;
+  }
+}
