@@ -228,7 +228,7 @@ describe('doctor --offline keeps going when the configuration does not resolve',
 
   test('settings.endpoints: a base URL without a scheme', () => {
     const check = finding(get('brokenRouting'), 'settings.endpoints', 'fail');
-    assert.match(check.detail, /ANTHROPIC_BEDROCK_BASE_URL \(shell env\) is not a URL/);
+    assert.match(check.detail, /ANTHROPIC_BEDROCK_BASE_URL \(shell env\) is not an absolute URL/);
     assert.match(check.fix!, /set ANTHROPIC_BEDROCK_BASE_URL to an absolute http\(s\) URL/);
   });
 
