@@ -1,29 +1,11 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { createTempHome } from '../../test/helpers/temp-home.js';
+import { SETTINGS_ENV_SOURCE, settingsOverShellLookup } from '../../test/helpers/env-lookup.js';
+import { withTempHome } from '../../test/helpers/temp-home.js';
 import { PLANTED, assertNoSecrets } from '../../test/helpers/secrets.js';
-import type { CredentialKind, EndpointKind, EnvLookup, Sourced } from '../routing/types.js';
+import type { CredentialKind, EndpointKind, Sourced } from '../routing/types.js';
 import { classifyProfile, planCredentials } from './credential-plan.js';
-
-const SETTINGS = '~/.claude/settings.json env';
-
-function lookup(shell: Record<string, string>, settings: Record<string, string> = {}): EnvLookup {
-  return {
-    get(name) {
-      for (const [values, source] of [
-        [settings, SETTINGS],
-        [shell, 'shell env'],
-      ] as const) {
-        const raw = values[name];
-        if (raw === undefined) continue;
-        const value = raw.trim();
-        return value === '' ? undefined : { value, source };
-      }
-      return undefined;
-    },
-  };
-}
 
 const KEYS = { AWS_ACCESS_KEY_ID: PLANTED.accessKeyId, AWS_SECRET_ACCESS_KEY: PLANTED.secretAccessKey };
 const NO_IMDS = { AWS_EC2_METADATA_DISABLED: 'true' };
@@ -260,10 +242,9 @@ const CASES: Case[] = [
 describe('planCredentials', () => {
   for (const c of CASES) {
     test(c.name, async () => {
-      const home = createTempHome(c.files ?? {});
-      try {
+      await withTempHome(c.files ?? {}, async (home) => {
         const result = await planCredentials({
-          env: lookup(c.shell ?? {}, c.settings ?? {}),
+          env: settingsOverShellLookup(c.shell ?? {}, c.settings ?? {}),
           homeDir: home.home,
           endpoint: c.endpoint ?? 'bedrock',
           ...(c.exportCommand ? { awsCredentialExport: c.exportCommand } : {}),
@@ -282,38 +263,30 @@ describe('planCredentials', () => {
         assert.ok(!text.includes(PLANTED.accessKeyId), 'access key ID must be masked');
         const shown = `${result.source} ${result.detail}`;
         assert.ok(!shown.includes('hunter2') && !shown.includes('--token'), 'command arguments are not shown');
-      } finally {
-        home.cleanup();
-      }
+      });
     });
   }
 
   test('carries the refresh and export settings through', async () => {
-    const home = createTempHome();
-    try {
+    await withTempHome(async (home) => {
       const authRefresh = { value: 'aws sso login --profile corp', source: '~/.claude/settings.json' };
-      const result = await planCredentials({ env: lookup({ ...KEYS }), homeDir: home.home, endpoint: 'bedrock', awsAuthRefresh: authRefresh });
+      const result = await planCredentials({ env: settingsOverShellLookup({ ...KEYS }), homeDir: home.home, endpoint: 'bedrock', awsAuthRefresh: authRefresh });
       assert.deepEqual(result.authRefresh, authRefresh);
       assert.equal(result.credentialExport, undefined);
-    } finally {
-      home.cleanup();
-    }
+    });
   });
 
   test('AWS_SHARED_CREDENTIALS_FILE is honoured for profile classification', async () => {
-    const home = createTempHome({ 'x/creds': `[ci]\n${STATIC_PROFILE}` });
-    try {
+    await withTempHome({ 'x/creds': `[ci]\n${STATIC_PROFILE}` }, async (home) => {
       const path = join(home.root, 'x', 'creds');
       const result = await planCredentials({
-        env: lookup({ AWS_PROFILE: 'ci' }, { AWS_SHARED_CREDENTIALS_FILE: path }),
+        env: settingsOverShellLookup({ AWS_PROFILE: 'ci' }, { AWS_SHARED_CREDENTIALS_FILE: path }),
         homeDir: home.home,
         endpoint: 'bedrock',
       });
       assert.equal(result.kind, 'profile-static');
-      assert.equal(result.source, `profile "ci" in ${path} (AWS_SHARED_CREDENTIALS_FILE, ${SETTINGS})`);
-    } finally {
-      home.cleanup();
-    }
+      assert.equal(result.source, `profile "ci" in ${path} (AWS_SHARED_CREDENTIALS_FILE, ${SETTINGS_ENV_SOURCE})`);
+    });
   });
 });
 

@@ -1,29 +1,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { createTempHome } from '../../test/helpers/temp-home.js';
-import type { EnvLookup } from '../routing/types.js';
+import { SETTINGS_ENV_SOURCE, settingsOverShellLookup } from '../../test/helpers/env-lookup.js';
+import { withTempHome } from '../../test/helpers/temp-home.js';
 import { resolveRegion } from './region.js';
-
-const SETTINGS = '~/.claude/settings.json env';
-
-/** Settings `env` over the shell, empty meaning unset: the EnvLookup contract. */
-function lookup(shell: Record<string, string>, settings: Record<string, string> = {}): EnvLookup {
-  return {
-    get(name) {
-      for (const [values, source] of [
-        [settings, SETTINGS],
-        [shell, 'shell env'],
-      ] as const) {
-        const raw = values[name];
-        if (raw === undefined) continue;
-        const value = raw.trim();
-        return value === '' ? undefined : { value, source };
-      }
-      return undefined;
-    },
-  };
-}
 
 interface Case {
   name: string;
@@ -56,7 +36,7 @@ const CASES: Case[] = [
     shell: { AWS_REGION: 'us-west-2' },
     settings: { AWS_REGION: 'eu-central-1' },
     region: 'eu-central-1',
-    source: `AWS_REGION (${SETTINGS})`,
+    source: `AWS_REGION (${SETTINGS_ENV_SOURCE})`,
   },
   {
     name: 'an empty settings value cancels the shell value',
@@ -144,9 +124,8 @@ const CASES: Case[] = [
 describe('resolveRegion', () => {
   for (const c of CASES) {
     test(c.name, async () => {
-      const home = createTempHome(c.files ?? {});
-      try {
-        const result = await resolveRegion({ env: lookup(c.shell ?? {}, c.settings ?? {}), homeDir: home.home });
+      await withTempHome(c.files ?? {}, async (home) => {
+        const result = await resolveRegion({ env: settingsOverShellLookup(c.shell ?? {}, c.settings ?? {}), homeDir: home.home });
         assert.deepEqual(result.region, { value: c.region, source: c.source });
         const expected = c.warnings ?? [];
         assert.equal(result.warnings.length, expected.length, JSON.stringify(result.warnings));
@@ -155,51 +134,44 @@ describe('resolveRegion', () => {
           assert.equal(result.warnings[i]?.code, 'region-invalid');
           assert.ok(result.warnings[i]?.fix);
         });
-      } finally {
-        home.cleanup();
-      }
+      });
     });
   }
 
   test('AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE move the files, also from settings env', async () => {
-    const home = createTempHome({
+    const files = {
       'home/.aws/config': '[default]\nregion = eu-north-1\n',
       'elsewhere/config': '[profile ci]\nregion = sa-east-1\n',
       'elsewhere/creds': '[ci]\nregion = me-south-1\n',
-    });
-    try {
+    };
+    await withTempHome(files, async (home) => {
       const config = join(home.root, 'elsewhere', 'config');
       const creds = join(home.root, 'elsewhere', 'creds');
-      const viaConfig = await resolveRegion({ env: lookup({ AWS_PROFILE: 'ci' }, { AWS_CONFIG_FILE: config }), homeDir: home.home });
+      const viaConfig = await resolveRegion({ env: settingsOverShellLookup({ AWS_PROFILE: 'ci' }, { AWS_CONFIG_FILE: config }), homeDir: home.home });
       assert.equal(viaConfig.region.value, 'sa-east-1');
-      assert.equal(viaConfig.region.source, `region of profile "ci" in ${config} (AWS_CONFIG_FILE, ${SETTINGS})`);
+      assert.equal(viaConfig.region.source, `region of profile "ci" in ${config} (AWS_CONFIG_FILE, ${SETTINGS_ENV_SOURCE})`);
 
       const viaBoth = await resolveRegion({
-        env: lookup({ AWS_PROFILE: 'ci', AWS_CONFIG_FILE: config, AWS_SHARED_CREDENTIALS_FILE: creds }),
+        env: settingsOverShellLookup({ AWS_PROFILE: 'ci', AWS_CONFIG_FILE: config, AWS_SHARED_CREDENTIALS_FILE: creds }),
         homeDir: home.home,
       });
       assert.equal(viaBoth.region.value, 'me-south-1');
       assert.match(viaBoth.region.source, /AWS_SHARED_CREDENTIALS_FILE, shell env/);
 
-      const tilde = await resolveRegion({ env: lookup({ AWS_CONFIG_FILE: '~/.aws/config' }), homeDir: home.home });
+      const tilde = await resolveRegion({ env: settingsOverShellLookup({ AWS_CONFIG_FILE: '~/.aws/config' }), homeDir: home.home });
       assert.equal(tilde.region.value, 'eu-north-1');
 
-      const missing = await resolveRegion({ env: lookup({ AWS_CONFIG_FILE: join(home.root, 'nope') }), homeDir: home.home });
+      const missing = await resolveRegion({ env: settingsOverShellLookup({ AWS_CONFIG_FILE: join(home.root, 'nope') }), homeDir: home.home });
       assert.equal(missing.region.value, 'us-east-1');
-    } finally {
-      home.cleanup();
-    }
+    });
   });
 
   test('a rewritten config file is read afresh on the next call (no stale loader cache)', async () => {
-    const home = createTempHome({ 'home/.aws/config': '[default]\nregion = eu-west-1\n' });
-    try {
-      const env = lookup({});
+    await withTempHome({ 'home/.aws/config': '[default]\nregion = eu-west-1\n' }, async (home) => {
+      const env = settingsOverShellLookup({});
       assert.equal((await resolveRegion({ env, homeDir: home.home })).region.value, 'eu-west-1');
       home.write('home/.aws/config', '[default]\nregion = ap-southeast-2\n');
       assert.equal((await resolveRegion({ env, homeDir: home.home })).region.value, 'ap-southeast-2');
-    } finally {
-      home.cleanup();
-    }
+    });
   });
 });

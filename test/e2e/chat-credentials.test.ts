@@ -9,24 +9,22 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createEmulator, scenarioWith, type ReceivedRequest, type ScenarioInput } from '../../src/emulator/index.js';
+import { scenarioWith, type ReceivedRequest, type ScenarioInput } from '../../src/emulator/index.js';
+import { startUpstream } from '../helpers/cli-emulator.js';
 import { repoRoot } from '../helpers/repo-root.js';
-import { PLANTED, assertNoSecrets } from '../helpers/secrets.js';
-import { createTempHome, type TempHome } from '../helpers/temp-home.js';
+import { hermeticEnv } from '../helpers/run-cli.js';
+import { PLANTED_CREDENTIAL, PLANTED_DEFAULT_PROFILE, assertNoSecrets } from '../helpers/secrets.js';
+import { createTempHomePool } from '../helpers/temp-home.js';
 
-const homes: TempHome[] = [];
-after(() => homes.forEach((home) => home.cleanup()));
+const homes = createTempHomePool();
+after(() => homes.cleanup());
 
 /** The key the session starts with; it expires between the first and second turn. */
 const SESSION_KEY = { accessKeyId: 'AKIASESSIONKEY000001', secretAccessKey: 'sessionSecretKeyNotPlanted000000000000' };
-const PLANTED_PROFILE = `[default]\naws_access_key_id = ${PLANTED.accessKeyId}\naws_secret_access_key = ${PLANTED.secretAccessKey}\naws_session_token = ${PLANTED.sessionToken}\n`;
 
 function account(sessionKeyExpired: boolean): ScenarioInput {
   return scenarioWith({
-    credentials: [
-      { ...SESSION_KEY, ...(sessionKeyExpired ? { expiresAt: '2020-01-01T00:00:00Z' } : {}) },
-      { accessKeyId: PLANTED.accessKeyId, secretAccessKey: PLANTED.secretAccessKey, sessionToken: PLANTED.sessionToken },
-    ],
+    credentials: [{ ...SESSION_KEY, ...(sessionKeyExpired ? { expiresAt: '2020-01-01T00:00:00Z' } : {}) }, PLANTED_CREDENTIAL],
   });
 }
 
@@ -92,35 +90,25 @@ function startChat(env: Record<string, string>, cwd: string): ChatProcess {
 }
 
 test('chat: credentials that expire mid-session are refreshed once and the turn is retried with the conversation intact', async () => {
-  const emulator = createEmulator({ scenario: account(false) });
-  const server = await emulator.listen({ host: '127.0.0.1', port: 0 });
-  const home = createTempHome({
+  const upstream = await startUpstream(account(false));
+  const { emulator, url } = upstream;
+  const home = homes.create({
     'home/.aws/credentials': `[default]\naws_access_key_id = ${SESSION_KEY.accessKeyId}\naws_secret_access_key = ${SESSION_KEY.secretAccessKey}\n`,
   });
-  homes.push(home);
   const counter = join(home.root, 'refresh-runs');
   const refresh = home.write(
     'refresh.mjs',
     [
       "import { appendFileSync, writeFileSync } from 'node:fs';",
       `appendFileSync(${JSON.stringify(counter)}, 'run\\n');`,
-      `writeFileSync(${JSON.stringify(join(home.home, '.aws', 'credentials'))}, ${JSON.stringify(PLANTED_PROFILE)});`,
+      `writeFileSync(${JSON.stringify(join(home.home, '.aws', 'credentials'))}, ${JSON.stringify(PLANTED_DEFAULT_PROFILE)});`,
       "console.log('Successfully logged into Start URL: https://example.awsapps.com/start');",
     ].join('\n'),
   );
   home.write('home/.claude/settings.json', { awsAuthRefresh: `"${process.execPath}" "${refresh}"` });
-  const url = server.url.replace(/\/+$/, '');
   try {
     const chat = startChat(
-      {
-        HOME: home.home,
-        CC_BEDROCK_MANAGED_SETTINGS_DIR: join(home.root, 'managed'),
-        AWS_EC2_METADATA_DISABLED: 'true',
-        CLAUDE_CODE_USE_BEDROCK: '1',
-        ANTHROPIC_BEDROCK_BASE_URL: url,
-        AWS_ENDPOINT_URL_STS: url,
-        AWS_REGION: 'us-east-1',
-      },
+      { ...hermeticEnv(home), CLAUDE_CODE_USE_BEDROCK: '1', ANTHROPIC_BEDROCK_BASE_URL: url, AWS_ENDPOINT_URL_STS: url, AWS_REGION: 'us-east-1' },
       home.cwd,
     );
     chat.send('first turn');
@@ -146,6 +134,6 @@ test('chat: credentials that expire mid-session are refreshed once and the turn 
       { role: 'user', content: 'second turn' },
     ]);
   } finally {
-    await server.close();
+    await upstream.close();
   }
 });

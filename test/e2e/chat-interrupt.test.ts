@@ -8,30 +8,30 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { spawn as spawnPty } from '@lydell/node-pty';
-import { createEmulator, scenarioWith } from '../../src/emulator/index.js';
+import { scenarioWith } from '../../src/emulator/index.js';
+import { startUpstream } from '../helpers/cli-emulator.js';
 import { repoRoot } from '../helpers/repo-root.js';
-import { PLANTED, assertNoSecrets } from '../helpers/secrets.js';
-import { createTempHome, type TempHome } from '../helpers/temp-home.js';
+import { hermeticEnv } from '../helpers/run-cli.js';
+import { PLANTED_CREDENTIAL, PLANTED_ENV_KEYS, assertNoSecrets } from '../helpers/secrets.js';
+import { createTempHomePool } from '../helpers/temp-home.js';
 
-const homes: TempHome[] = [];
-after(() => homes.forEach((home) => home.cleanup()));
+const homes = createTempHomePool();
+after(() => homes.cleanup());
 
 /** Terminal output without colour and cursor sequences, for matching. */
 const plain = (text: string) => stripVTControlCharacters(text).replace(/\r/g, '');
 
 test('chat in a terminal: Ctrl-C cancels the reply being written, the session goes on, Ctrl-C twice leaves', async () => {
-  const emulator = createEmulator({
-    scenario: scenarioWith({
-      credentials: [{ accessKeyId: PLANTED.accessKeyId, secretAccessKey: PLANTED.secretAccessKey, sessionToken: PLANTED.sessionToken }],
+  const upstream = await startUpstream(
+    scenarioWith({
+      credentials: [PLANTED_CREDENTIAL],
       // 40 chunks 150 ms apart: the reply is still streaming when Ctrl-C arrives.
       latency: { firstByteMs: 0, perChunkMs: 150 },
       limits: { maxBodyBytes: 20 * 1024 * 1024, deltasPerBlock: 40 },
     }),
-  });
-  const server = await emulator.listen({ host: '127.0.0.1', port: 0 });
-  const home = createTempHome();
-  homes.push(home);
-  const url = server.url.replace(/\/+$/, '');
+  );
+  const { emulator, url } = upstream;
+  const home = homes.create();
   const terminal = spawnPty(process.execPath, [join(repoRoot(), 'dist', 'src', 'cli', 'main.js'), 'chat', '--model', 'us.anthropic.claude-sonnet-4-5-20250929-v1:0'], {
     name: 'xterm',
     cols: 160,
@@ -39,15 +39,11 @@ test('chat in a terminal: Ctrl-C cancels the reply being written, the session go
     cwd: home.cwd,
     env: {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
-      HOME: home.home,
-      CC_BEDROCK_MANAGED_SETTINGS_DIR: join(home.root, 'managed'),
-      AWS_EC2_METADATA_DISABLED: 'true',
+      ...hermeticEnv(home),
       CLAUDE_CODE_USE_BEDROCK: '1',
       ANTHROPIC_BEDROCK_BASE_URL: url,
       AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: PLANTED.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: PLANTED.secretAccessKey,
-      AWS_SESSION_TOKEN: PLANTED.sessionToken,
+      ...PLANTED_ENV_KEYS,
       NO_COLOR: '1',
     },
   });
@@ -112,6 +108,6 @@ test('chat in a terminal: Ctrl-C cancels the reply being written, the session go
   } finally {
     clearTimeout(guard);
     if (exitCode === undefined) terminal.kill();
-    await server.close();
+    await upstream.close();
   }
 });

@@ -4,17 +4,14 @@
  * the Bedrock API key, awsCredentialExport (nested, flat, failing), awsAuthRefresh (healing once;
  * not helping), skip-auth, and no credentials at all. No run may print a planted secret.
  */
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createEmulator, scenarioWith, type Emulator, type ReceivedRequest, type RunningEmulator, type ScenarioInput } from '../../src/emulator/index.js';
-import { runCli, type CliResult } from '../helpers/run-cli.js';
-import { PLANTED, assertNoSecrets } from '../helpers/secrets.js';
-import { createTempHome, type TempHome } from '../helpers/temp-home.js';
-
-const homes: TempHome[] = [];
-after(() => homes.forEach((home) => home.cleanup()));
+import type { ReceivedRequest, ScenarioInput } from '../../src/emulator/index.js';
+import { cliEmulatorHarness } from '../helpers/cli-emulator.js';
+import { PLANTED, PLANTED_CREDENTIAL, PLANTED_DEFAULT_PROFILE, PLANTED_ENV_KEYS } from '../helpers/secrets.js';
+import type { TempHome } from '../helpers/temp-home.js';
 
 /** An AWS key the emulated account had, expired long ago (what `aws sso login` would replace). */
 const EXPIRED = { accessKeyId: 'AKIAEXPIREDKEY000001', secretAccessKey: 'expiredSecretKeyNotPlanted0000000000000' };
@@ -25,78 +22,14 @@ const EXPIRED = { accessKeyId: 'AKIAEXPIREDKEY000001', secretAccessKey: 'expired
  */
 function scenario(overrides: Partial<ScenarioInput> = {}): ScenarioInput {
   return {
-    credentials: [
-      { accessKeyId: PLANTED.accessKeyId, secretAccessKey: PLANTED.secretAccessKey, sessionToken: PLANTED.sessionToken },
-      { ...EXPIRED, expiresAt: '2020-01-01T00:00:00Z' },
-    ],
+    credentials: [PLANTED_CREDENTIAL, { ...EXPIRED, expiresAt: '2020-01-01T00:00:00Z' }],
     apiKeys: [{ token: PLANTED.bearerToken }],
     ...overrides,
   };
 }
 
-interface Upstream {
-  readonly emulator: Emulator;
-  readonly url: string;
-  close(): Promise<void>;
-}
+const { cc, newHome } = cliEmulatorHarness({ account: scenario });
 
-/** One emulator per test, so the tests of a suite can run at the same time. */
-async function upstream(overrides: Partial<ScenarioInput> = {}): Promise<Upstream> {
-  const emulator = createEmulator({ scenario: scenarioWith(scenario(overrides)) });
-  const server: RunningEmulator = await emulator.listen({ host: '127.0.0.1', port: 0 });
-  return { emulator, url: server.url.replace(/\/+$/, ''), close: () => server.close() };
-}
-
-function newHome(files: Record<string, string | object> = {}): TempHome {
-  const home = createTempHome(files);
-  homes.push(home);
-  return home;
-}
-
-function env(url: string, home: TempHome, extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
-  return {
-    HOME: home.home,
-    CC_BEDROCK_MANAGED_SETTINGS_DIR: join(home.root, 'managed'),
-    AWS_EC2_METADATA_DISABLED: 'true',
-    CLAUDE_CODE_USE_BEDROCK: '1',
-    ANTHROPIC_BEDROCK_BASE_URL: url,
-    ANTHROPIC_BEDROCK_MANTLE_BASE_URL: `${url}/anthropic`,
-    AWS_ENDPOINT_URL_STS: url,
-    AWS_REGION: 'us-east-1',
-    ...extra,
-  };
-}
-
-interface Run extends CliResult {
-  /** What the emulator received during this run. */
-  readonly log: readonly ReceivedRequest[];
-}
-
-interface RunOptions {
-  readonly home?: TempHome;
-  readonly env?: Record<string, string | undefined>;
-  readonly input?: string;
-  readonly scenario?: Partial<ScenarioInput>;
-  /** Reuse an emulator (several runs against one account); otherwise one is started for the run. */
-  readonly upstream?: Upstream;
-}
-
-async function cc(args: string[], options: RunOptions = {}): Promise<Run> {
-  const own = options.upstream ? undefined : await upstream(options.scenario);
-  const target = options.upstream ?? own!;
-  try {
-    target.emulator.state.reset();
-    const home = options.home ?? newHome();
-    const result = await runCli(args, { cwd: home.cwd, env: env(target.url, home, options.env), ...(options.input !== undefined ? { input: options.input } : {}) });
-    assertNoSecrets(result.stdout + result.stderr, `cc-bedrock ${args.join(' ')}`);
-    return { ...result, log: [...target.emulator.state.received] };
-  } finally {
-    await own?.close();
-  }
-}
-
-const ENV_KEYS = { AWS_ACCESS_KEY_ID: PLANTED.accessKeyId, AWS_SECRET_ACCESS_KEY: PLANTED.secretAccessKey, AWS_SESSION_TOKEN: PLANTED.sessionToken };
-const PLANTED_PROFILE = `[default]\naws_access_key_id = ${PLANTED.accessKeyId}\naws_secret_access_key = ${PLANTED.secretAccessKey}\naws_session_token = ${PLANTED.sessionToken}\n`;
 /** Keys the emulated account does not know: a mode that must ignore them proves it by succeeding. */
 const UNKNOWN_ENV_KEYS = { AWS_ACCESS_KEY_ID: 'AKIAUNKNOWNKEY000001', AWS_SECRET_ACCESS_KEY: 'unknownSecretKeyNotPlanted00000000000000' };
 
@@ -114,7 +47,7 @@ function exportScript(home: TempHome, document: object, exitCode = 0): string {
 
 describe('credential modes: each authenticates the way Claude Code does', { concurrency: true }, () => {
   test('static keys in the environment: SigV4 (service bedrock) with the session token', async () => {
-    const run = await cc(['-p', 'hi'], { env: ENV_KEYS });
+    const run = await cc(['-p', 'hi'], { env: PLANTED_ENV_KEYS });
     assert.equal(run.code, 0, run.stderr);
     assert.equal(run.stdout, 'You said: hi\n');
     const auth = authOf(mainCall(run.log));
@@ -122,7 +55,7 @@ describe('credential modes: each authenticates the way Claude Code does', { conc
   });
 
   test('the shared credentials file of the default profile', async () => {
-    const home = newHome({ 'home/.aws/credentials': PLANTED_PROFILE, 'home/.aws/config': '[default]\nregion = us-east-1\n' });
+    const home = newHome({ 'home/.aws/credentials': PLANTED_DEFAULT_PROFILE, 'home/.aws/config': '[default]\nregion = us-east-1\n' });
     const run = await cc(['-p', 'hi'], { home, env: { AWS_REGION: undefined } });
     assert.equal(run.code, 0, run.stderr);
     assert.equal(authOf(mainCall(run.log)).kind, 'sigv4');
@@ -158,7 +91,7 @@ describe('credential modes: each authenticates the way Claude Code does', { conc
   });
 
   test('a failing awsCredentialExport warns (without its output) and falls back to the default chain', async () => {
-    const home = newHome({ 'home/.aws/credentials': PLANTED_PROFILE });
+    const home = newHome({ 'home/.aws/credentials': PLANTED_DEFAULT_PROFILE });
     // The failing command prints secrets: none of them may be shown.
     const command = exportScript(home, { Credentials: { AccessKeyId: PLANTED.accessKeyId, SecretAccessKey: PLANTED.secretAccessKey, SessionToken: PLANTED.sessionToken } }, 3);
     home.write('home/.claude/settings.json', { awsCredentialExport: command });
@@ -195,7 +128,7 @@ describe('credential modes: awsAuthRefresh', { concurrency: true }, () => {
     const source = [
       "import { appendFileSync, writeFileSync } from 'node:fs';",
       `appendFileSync(${JSON.stringify(counter)}, 'run\\n');`,
-      heals ? `writeFileSync(${JSON.stringify(join(home.home, '.aws', 'credentials'))}, ${JSON.stringify(PLANTED_PROFILE)});` : '',
+      heals ? `writeFileSync(${JSON.stringify(join(home.home, '.aws', 'credentials'))}, ${JSON.stringify(PLANTED_DEFAULT_PROFILE)});` : '',
       "console.log('Successfully logged into Start URL: https://example.awsapps.com/start');",
     ].join('\n');
     home.write('home/.claude/settings.json', { awsAuthRefresh: script(home, 'refresh.mjs', source) });

@@ -19,17 +19,18 @@ import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createEmulator, defaultScenario, scenarioWith, type ReceivedRequest, type ScenarioInput } from '../../src/emulator/index.js';
+import { defaultScenario, scenarioWith, type ReceivedRequest, type ScenarioInput } from '../../src/emulator/index.js';
+import { startUpstream } from '../helpers/cli-emulator.js';
 import { repoRoot } from '../helpers/repo-root.js';
-import { runCli } from '../helpers/run-cli.js';
-import { createTempHome, type TempHome } from '../helpers/temp-home.js';
+import { hermeticEnv, runCli, runProcess, type CliResult } from '../helpers/run-cli.js';
+import { createTempHomePool } from '../helpers/temp-home.js';
 
 const CLAUDE = join(repoRoot(), 'node_modules', '.bin', 'claude');
 const EMULATOR_KEYS = { AWS_ACCESS_KEY_ID: 'AKIAEMULATOREXAMPLE1', AWS_SECRET_ACCESS_KEY: 'emulatorSecretAccessKey/EXAMPLE/0000000000' };
 const EMULATOR_API_KEY = defaultScenario().apiKeys[0]!.token;
 const GUARDRAIL_HEADERS = 'X-Amzn-Bedrock-GuardrailIdentifier: emulatorguard\nX-Amzn-Bedrock-GuardrailVersion: 1\nX-Team: platform';
 
-const homes: TempHome[] = [];
+const homes = createTempHomePool();
 
 let sink: Promise<{ server: Server; url: string; connections: string[] }> | undefined;
 
@@ -100,33 +101,18 @@ function wireOf(entry: ReceivedRequest): Wire {
   };
 }
 
-function runClaude(args: readonly string[], env: Record<string, string>, cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(CLAUDE, [...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    // A guard against a hung child, not a timing assertion.
-    const guard = setTimeout(() => child.kill('SIGKILL'), 120_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(guard);
-      resolve({ code, stdout, stderr });
-    });
-  });
+function runClaude(args: readonly string[], env: Record<string, string>, cwd: string): Promise<CliResult> {
+  return runProcess(CLAUDE, args, { cwd, env, stdin: 'ignore', timeoutMs: 120_000 });
 }
 
 async function runTool(tool: 'claude' | 'cc-bedrock', input: Case): Promise<Outcome> {
-  const emulator = createEmulator({ scenario: scenarioWith(input.scenario ?? {}) });
-  const server = await emulator.listen({ host: '127.0.0.1', port: 0 });
-  const home = createTempHome(input.files ?? {});
-  homes.push(home);
-  const url = server.url.replace(/\/+$/, '');
+  const upstream = await startUpstream(scenarioWith(input.scenario ?? {}));
+  const { emulator, url } = upstream;
+  const home = homes.create(input.files ?? {});
   const sinkUrl = (await proxySink()).url;
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: home.home,
+    ...hermeticEnv(home),
     DISABLE_TELEMETRY: '1',
     DISABLE_ERROR_REPORTING: '1',
     DISABLE_AUTOUPDATER: '1',
@@ -138,8 +124,6 @@ async function runTool(tool: 'claude' | 'cc-bedrock', input: Case): Promise<Outc
     http_proxy: sinkUrl,
     NO_PROXY: '127.0.0.1,localhost',
     no_proxy: '127.0.0.1,localhost',
-    AWS_EC2_METADATA_DISABLED: 'true',
-    CC_BEDROCK_MANAGED_SETTINGS_DIR: join(home.root, 'managed'),
     CLAUDE_CODE_USE_BEDROCK: '1',
     ANTHROPIC_BEDROCK_BASE_URL: url,
     ANTHROPIC_BEDROCK_MANTLE_BASE_URL: `${url}/anthropic`,
@@ -163,7 +147,7 @@ async function runTool(tool: 'claude' | 'cc-bedrock', input: Case): Promise<Outc
       probes: models.filter(isProbe).map((entry) => wireOf(entry).modelId ?? '').sort(),
     };
   } finally {
-    await server.close();
+    await upstream.close();
   }
 }
 
@@ -273,9 +257,9 @@ const childCase = process.env[CHILD_FLAG] as CaseName | undefined;
 if (childCase) {
   const report = await both(CASES[childCase], 'netns');
   process.stdout.write(`${REPORT_MARK}${JSON.stringify(report)}\n`);
-  homes.forEach((home) => home.cleanup());
+  homes.cleanup();
 } else {
-  after(() => homes.forEach((home) => home.cleanup()));
+  after(() => homes.cleanup());
   assert.ok(existsSync(CLAUDE), `Claude Code is not installed at ${CLAUDE} (devDependency @anthropic-ai/claude-code)`);
 
   describe('differential: Claude Code 2.1.197 and cc-bedrock -p send the same main call ("match" rows)', { concurrency: 3 }, () => {

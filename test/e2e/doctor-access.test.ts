@@ -7,108 +7,42 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync } from 'node:fs';
-import { join } from 'node:path';
-import { createEmulator, scenarioWith, type Emulator, type RunningEmulator } from '../../src/emulator/index.js';
-import { createTempHome, type TempHome } from '../helpers/temp-home.js';
-import { PLANTED, assertNoSecrets } from '../helpers/secrets.js';
-import { runCli } from '../helpers/run-cli.js';
+import { scenarioWith } from '../../src/emulator/index.js';
+import { bedrockOnEmulator, startUpstream, type Upstream } from '../helpers/cli-emulator.js';
+import { DoctorOutcomes, finding, runDoctor, type DoctorOutcome, type DoctorSetup } from '../helpers/doctor-run.js';
+import { createTempHomePool } from '../helpers/temp-home.js';
+import { PLANTED, PLANTED_CREDENTIAL, PLANTED_ENV_KEYS } from '../helpers/secrets.js';
 
-interface Check {
-  id: string;
-  category: string;
-  status: 'ok' | 'warn' | 'fail' | 'skip';
-  title: string;
-  detail: string;
-  fix: string | null;
-}
-interface Report {
-  schema: string;
-  ok: boolean;
-  summary: Record<string, number>;
-  checks: Check[];
-}
-interface Setup {
-  files?: Record<string, string | object>;
-  env?: Record<string, string>;
-}
-interface Outcome {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  report: Report;
-  home: TempHome;
-}
+const homes = createTempHomePool();
+after(() => homes.cleanup());
 
-const homes: TempHome[] = [];
-after(() => homes.forEach((home) => home.cleanup()));
+const upstreams: Upstream[] = [];
 
-function findings(outcome: Outcome, id: string): Check[] {
-  return outcome.report.checks.filter((check) => check.id === id);
-}
-
-function finding(outcome: Outcome, id: string, status: Check['status'], match?: RegExp): Check {
-  const found = findings(outcome, id).find((check) => check.status === status && (!match || match.test(`${check.title}\n${check.detail}`)));
-  assert.ok(found, `no ${status} finding ${id}${match ? ` matching ${match}` : ''}; got ${JSON.stringify(findings(outcome, id), null, 2)}`);
-  return found;
-}
-
-const emulators: Emulator[] = [];
-
-async function startEmulator(overrides: Parameters<typeof scenarioWith>[0] = {}): Promise<RunningEmulator> {
-  const emulator = createEmulator({
-    scenario: scenarioWith({
-      credentials: [{ accessKeyId: PLANTED.accessKeyId, secretAccessKey: PLANTED.secretAccessKey, sessionToken: PLANTED.sessionToken }],
-      ...overrides,
-    }),
-  });
-  emulators.push(emulator);
-  return emulator.listen({ host: '127.0.0.1', port: 0 });
+async function startEmulator(overrides: Parameters<typeof scenarioWith>[0] = {}): Promise<Upstream> {
+  const upstream = await startUpstream(scenarioWith({ credentials: [PLANTED_CREDENTIAL], ...overrides }));
+  upstreams.push(upstream);
+  return upstream;
 }
 after(async () => {
-  await Promise.all(emulators.map((emulator) => emulator.close()));
+  await Promise.all(upstreams.map((upstream) => upstream.close()));
 });
 
-function environment(running: RunningEmulator, region = 'us-east-1'): Record<string, string> {
+function environment(upstream: Upstream, region = 'us-east-1'): Record<string, string> {
   return {
-    CLAUDE_CODE_USE_BEDROCK: '1',
-    AWS_REGION: region,
-    ANTHROPIC_BEDROCK_BASE_URL: running.url,
-    ANTHROPIC_BEDROCK_MANTLE_BASE_URL: `${running.url}/anthropic`,
-    AWS_ENDPOINT_URL_STS: running.url,
-    AWS_ACCESS_KEY_ID: PLANTED.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: PLANTED.secretAccessKey,
-    AWS_SESSION_TOKEN: PLANTED.sessionToken,
+    ...bedrockOnEmulator(upstream.url, region),
+    ...PLANTED_ENV_KEYS,
     // Not a Bedrock credential: present to prove it is neither used nor printed.
     ANTHROPIC_AUTH_TOKEN: PLANTED.gatewayKey,
     ANTHROPIC_DEFAULT_OPUS_MODEL: 'us.anthropic.claude-opus-4-8',
   };
 }
 
-const outcomes: Record<string, Outcome> = {};
-const get = (name: string): Outcome => {
-  const outcome = outcomes[name];
-  assert.ok(outcome, `configuration ${name} did not run`);
-  return outcome;
-};
+const outcomes = new DoctorOutcomes<string>();
+const get = outcomes.get;
 
-/** Writes the files, makes scripts executable, then runs doctor. */
-async function prepared(setup: Setup, args: string[] = ['--json']): Promise<Outcome> {
-  const home = createTempHome(setup.files ?? {});
-  homes.push(home);
-  const claude = home.write('bin/claude', '#!/bin/sh\necho "2.1.197 (Claude Code)"\n');
-  chmodSync(claude, 0o755);
-  for (const relative of Object.keys(setup.files ?? {})) if (relative.startsWith('bin/')) chmodSync(join(home.root, relative), 0o755);
-  // Settings can name files of the temp tree as $ROOT/…; rewrite them now that the tree exists.
-  const settingsFile = setup.files?.['home/.claude/settings.json'];
-  if (settingsFile) home.write('home/.claude/settings.json', JSON.parse(JSON.stringify(settingsFile).replaceAll('$ROOT', home.root)) as object);
-  const result = await runCli(['doctor', ...args], {
-    cwd: home.cwd,
-    env: { PATH: `${join(home.root, 'bin')}:/usr/bin:/bin`, HOME: home.home, CC_BEDROCK_MANAGED_SETTINGS_DIR: join(home.root, 'managed'), AWS_EC2_METADATA_DISABLED: 'true', ...setup.env },
-  });
-  assertNoSecrets(result.stdout + result.stderr, 'doctor output');
-  const report = args.includes('--json') ? (JSON.parse(result.stdout) as Report) : { schema: '', ok: false, summary: {}, checks: [] };
-  return { ...result, report, home };
+/** Doctor (online, JSON report by default) with a Claude Code 2.1.197 on PATH. */
+function prepared(setup: DoctorSetup, args: string[] = ['--json']): Promise<DoctorOutcome> {
+  return runDoctor(homes, { ...setup, claude: '2.1.197' }, args);
 }
 
 const AIP = 'arn:aws:bedrock:us-east-2:123456789012:application-inference-profile/opus-47-prod';
@@ -130,7 +64,7 @@ before(async () => {
   const mantle = await startEmulator({
     access: { granted: ['*'], denied: [], marketplaceDenied: [], mantleDenied: ['anthropic.claude-haiku-4-5'], reservedTier: false },
   });
-  const configs: Record<string, [Setup, string[]?]> = {
+  const configs: Record<string, [DoctorSetup, string[]?]> = {
     healthy: [{ env: { ...environment(healthy), ANTHROPIC_BEDROCK_SERVICE_TIER: 'priority' }, files: { 'home/.aws/credentials': `[unused]\naws_access_key_id = ${PLANTED.accessKeyId}\naws_secret_access_key = ${PLANTED.secretAccessKey}\n` } }],
     healthyText: [{ env: environment(healthy) }, []],
     denied: [{ env: environment(denied) }],
@@ -138,9 +72,7 @@ before(async () => {
     mantle: [{ env: { ...environment(mantle), CLAUDE_CODE_USE_MANTLE: '1', ANTHROPIC_MODEL: 'anthropic.claude-opus-4-7' } }],
     aip: [{ env: { ...environment(healthy, 'us-east-2'), ANTHROPIC_MODEL: 'claude-opus-4-7' }, files: { 'home/.claude/settings.json': { modelOverrides: { 'claude-opus-4-7': AIP } } } }],
   };
-  const names = Object.keys(configs);
-  const results = await Promise.all(Object.values(configs).map(([setup, args]) => prepared(setup, args)));
-  names.forEach((name, index) => (outcomes[name] = results[index]!));
+  await outcomes.runEach(configs, ([setup, args]) => prepared(setup, args));
 });
 
 describe('doctor against the emulator: a healthy configuration', () => {

@@ -6,64 +6,20 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync } from 'node:fs';
-import { join } from 'node:path';
-import { createEmulator, scenarioWith, type Emulator, type RunningEmulator } from '../../src/emulator/index.js';
-import { createTempHome, type TempHome } from '../helpers/temp-home.js';
-import { PLANTED, assertNoSecrets } from '../helpers/secrets.js';
-import { runCli } from '../helpers/run-cli.js';
+import { scenarioWith } from '../../src/emulator/index.js';
+import { bedrockOnEmulator, startUpstream, type Upstream } from '../helpers/cli-emulator.js';
+import { DoctorOutcomes, finding, runDoctor, type DoctorOutcome, type DoctorSetup } from '../helpers/doctor-run.js';
+import { createTempHomePool } from '../helpers/temp-home.js';
+import { PLANTED, PLANTED_CREDENTIAL } from '../helpers/secrets.js';
 
-interface Check {
-  id: string;
-  category: string;
-  status: 'ok' | 'warn' | 'fail' | 'skip';
-  title: string;
-  detail: string;
-  fix: string | null;
-}
-interface Report {
-  schema: string;
-  ok: boolean;
-  summary: Record<string, number>;
-  checks: Check[];
-}
-interface Setup {
-  files?: Record<string, string | object>;
-  env?: Record<string, string>;
-}
-interface Outcome {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  report: Report;
-  home: TempHome;
-}
-
-const homes: TempHome[] = [];
-after(() => homes.forEach((home) => home.cleanup()));
-
-function findings(outcome: Outcome, id: string): Check[] {
-  return outcome.report.checks.filter((check) => check.id === id);
-}
-
-function finding(outcome: Outcome, id: string, status: Check['status'], match?: RegExp): Check {
-  const found = findings(outcome, id).find((check) => check.status === status && (!match || match.test(`${check.title}\n${check.detail}`)));
-  assert.ok(found, `no ${status} finding ${id}${match ? ` matching ${match}` : ''}; got ${JSON.stringify(findings(outcome, id), null, 2)}`);
-  return found;
-}
+const homes = createTempHomePool();
+after(() => homes.cleanup());
 
 const PROXY_PASSWORD = 'hunter2proxypass';
-let emulator: Emulator;
-let running: RunningEmulator;
+let upstream: Upstream;
 
 function endpoints(): Record<string, string> {
-  return {
-    CLAUDE_CODE_USE_BEDROCK: '1',
-    AWS_REGION: 'us-east-1',
-    ANTHROPIC_BEDROCK_BASE_URL: running.url,
-    ANTHROPIC_BEDROCK_MANTLE_BASE_URL: `${running.url}/anthropic`,
-    AWS_ENDPOINT_URL_STS: running.url,
-  };
+  return bedrockOnEmulator(upstream.url);
 }
 
 function exportScript(json: object): Record<string, string> {
@@ -72,49 +28,32 @@ function exportScript(json: object): Record<string, string> {
 
 const soon = (): string => new Date(Date.now() + 5 * 60_000).toISOString();
 
-const outcomes: Record<string, Outcome> = {};
-const get = (name: string): Outcome => {
-  const outcome = outcomes[name];
-  assert.ok(outcome, `configuration ${name} did not run`);
-  return outcome;
-};
+const outcomes = new DoctorOutcomes<string>();
+const get = outcomes.get;
 
 before(async () => {
-  emulator = createEmulator({
-    scenario: scenarioWith({
-      credentials: [
-        { accessKeyId: PLANTED.accessKeyId, secretAccessKey: PLANTED.secretAccessKey, sessionToken: PLANTED.sessionToken, arn: 'arn:aws:sts::123456789012:assumed-role/ClaudeCode/dev' },
-      ],
+  upstream = await startUpstream(
+    scenarioWith({
+      credentials: [{ ...PLANTED_CREDENTIAL, arn: 'arn:aws:sts::123456789012:assumed-role/ClaudeCode/dev' }],
       apiKeys: [{ token: PLANTED.bearerToken }],
     }),
-  });
-  running = await emulator.listen({ host: '127.0.0.1', port: 0 });
+  );
 });
 after(async () => {
-  await emulator.close();
+  await upstream.close();
 });
 
-/** Writes the files, makes scripts executable, then runs doctor. */
-async function prepared(setup: Setup, args: string[] = ['--json']): Promise<Outcome> {
-  const home = createTempHome(setup.files ?? {});
-  homes.push(home);
-  for (const relative of Object.keys(setup.files ?? {})) if (relative.startsWith('bin/')) chmodSync(join(home.root, relative), 0o755);
-  // Settings can name files of the temp tree as $ROOT/…; rewrite them now that the tree exists.
-  const settingsFile = setup.files?.['home/.claude/settings.json'];
-  if (settingsFile) home.write('home/.claude/settings.json', JSON.parse(JSON.stringify(settingsFile).replaceAll('$ROOT', home.root)) as object);
-  const result = await runCli(['doctor', ...args], {
-    cwd: home.cwd,
-    env: { PATH: '/usr/bin:/bin', HOME: home.home, CC_BEDROCK_MANAGED_SETTINGS_DIR: join(home.root, 'managed'), AWS_EC2_METADATA_DISABLED: 'true', ...setup.env },
+/** Doctor (no Claude Code on PATH, JSON report by default); the proxy password must not be printed either. */
+function prepared(setup: DoctorSetup, args: string[] = ['--json']): Promise<DoctorOutcome> {
+  return runDoctor(homes, setup, args, {
+    assertOutput: (result) => assert.ok(!(result.stdout + result.stderr).includes(PROXY_PASSWORD), 'doctor printed the proxy password'),
   });
-  assertNoSecrets(result.stdout + result.stderr, 'doctor output');
-  assert.ok(!(result.stdout + result.stderr).includes(PROXY_PASSWORD), 'doctor printed the proxy password');
-  return { ...result, report: JSON.parse(result.stdout) as Report, home };
 }
 
 describe('doctor: credentials', () => {
   before(async () => {
     const settingsWith = (extra: object) => ({ 'home/.claude/settings.json': extra });
-    const configs: Record<string, Setup> = {
+    const configs: Record<string, DoctorSetup> = {
       /** awsCredentialExport prints the wrong shape (with a planted secret in it); SSO refresh behind a proxy; a missing profile. */
       exportBroken: {
         files: {
@@ -126,7 +65,7 @@ describe('doctor: credentials', () => {
       /** Nothing provides credentials. */
       noCredentials: { env: { CLAUDE_CODE_USE_BEDROCK: '1', AWS_REGION: 'us-east-1' } },
     };
-    const online: Record<string, () => Setup> = {
+    const online: Record<string, () => DoctorSetup> = {
       /** awsCredentialExport prints valid credentials of the account that expire in five minutes. */
       exportSoon: () => ({
         files: {
@@ -143,12 +82,7 @@ describe('doctor: credentials', () => {
         env: { ...endpoints(), ANTHROPIC_DEFAULT_OPUS_MODEL: 'us.anthropic.claude-opus-4-8' },
       }),
     };
-    const names = [...Object.keys(configs), ...Object.keys(online)];
-    const results = await Promise.all([
-      ...Object.values(configs).map((setup) => prepared(setup, ['--offline', '--json'])),
-      ...Object.values(online).map((build) => prepared(build())),
-    ]);
-    names.forEach((name, index) => (outcomes[name] = results[index]!));
+    await Promise.all([outcomes.runEach(configs, (setup) => prepared(setup, ['--offline', '--json'])), outcomes.runEach(online, (build) => prepared(build()))]);
   });
 
   test('credentials.export: output that is not credentials fails, without echoing it', () => {

@@ -5,79 +5,17 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync } from 'node:fs';
-import { join } from 'node:path';
-import { createTempHome, type TempHome } from '../helpers/temp-home.js';
-import { PLANTED, assertNoSecrets } from '../helpers/secrets.js';
-import { runCli } from '../helpers/run-cli.js';
+import { DoctorOutcomes, finding, findings, runDoctor, type DoctorOutcome, type DoctorSetup } from '../helpers/doctor-run.js';
+import { createTempHomePool } from '../helpers/temp-home.js';
+import { PLANTED, PLANTED_DEFAULT_PROFILE } from '../helpers/secrets.js';
 
-interface Check {
-  id: string;
-  category: string;
-  status: 'ok' | 'warn' | 'fail' | 'skip';
-  title: string;
-  detail: string;
-  fix: string | null;
-}
-interface Report {
-  schema: string;
-  ok: boolean;
-  summary: Record<string, number>;
-  checks: Check[];
-}
-interface Setup {
-  files?: Record<string, string | object>;
-  env?: Record<string, string>;
-  /** Version the fake `claude` on PATH prints; none on PATH when omitted. */
-  claude?: string;
-}
-interface Outcome {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  report: Report;
-  home: TempHome;
-}
+const homes = createTempHomePool();
+after(() => homes.cleanup());
 
-const homes: TempHome[] = [];
-after(() => homes.forEach((home) => home.cleanup()));
-
-async function doctor(setup: Setup, args: string[] = ['--offline', '--json']): Promise<Outcome> {
-  const home = createTempHome(setup.files ?? {});
-  homes.push(home);
-  let path = '/usr/bin:/bin';
-  if (setup.claude) {
-    const script = home.write('bin/claude', `#!/bin/sh\necho "${setup.claude} (Claude Code)"\n`);
-    chmodSync(script, 0o755);
-    path = `${join(home.root, 'bin')}:${path}`;
-  }
-  const result = await runCli(['doctor', ...args], {
-    cwd: home.cwd,
-    env: {
-      PATH: path,
-      HOME: home.home,
-      CC_BEDROCK_MANAGED_SETTINGS_DIR: join(home.root, 'managed'),
-      AWS_EC2_METADATA_DISABLED: 'true',
-      ...setup.env,
-    },
-  });
-  assertNoSecrets(result.stdout + result.stderr, 'doctor output');
-  assert.equal(result.stderr, '', `doctor wrote to stderr: ${result.stderr}`);
-  const report = args.includes('--json') ? (JSON.parse(result.stdout) as Report) : { schema: '', ok: false, summary: {}, checks: [] };
-  return { ...result, report, home };
+/** Offline doctor with a JSON report by default; doctor never writes to stderr. */
+function doctor(setup: DoctorSetup, args: string[] = ['--offline', '--json']): Promise<DoctorOutcome> {
+  return runDoctor(homes, setup, args, { assertOutput: (result) => assert.equal(result.stderr, '', `doctor wrote to stderr: ${result.stderr}`) });
 }
-
-function findings(outcome: Outcome, id: string): Check[] {
-  return outcome.report.checks.filter((check) => check.id === id);
-}
-
-function finding(outcome: Outcome, id: string, status: Check['status'], match?: RegExp): Check {
-  const found = findings(outcome, id).find((check) => check.status === status && (!match || match.test(`${check.title}\n${check.detail}`)));
-  assert.ok(found, `no ${status} finding ${id}${match ? ` matching ${match}` : ''}; got ${JSON.stringify(findings(outcome, id), null, 2)}`);
-  return found;
-}
-
-const PLANTED_CREDENTIALS = `[default]\naws_access_key_id = ${PLANTED.accessKeyId}\naws_secret_access_key = ${PLANTED.secretAccessKey}\naws_session_token = ${PLANTED.sessionToken}\n`;
 
 const configs = {
   /** Broken settings files, an unknown key, a wrong variable name, a shell/settings conflict. */
@@ -91,7 +29,7 @@ const configs = {
       },
       'project/.claude/settings.json': '{\n  "env": {\n    "AWS_PROFILE": "dev",\n  }\n}\n',
       'project/.claude/settings.local.json': { availableModels: 'opus' },
-      'home/.aws/credentials': PLANTED_CREDENTIALS,
+      'home/.aws/credentials': PLANTED_DEFAULT_PROFILE,
     },
     env: { AWS_REGION: 'us-west-2', ANTHROPIC_DEFAULT_OPUS_MODLE: 'us.anthropic.claude-opus-4-8', aws_bearer_token_bedrock: PLANTED.bearerToken },
   },
@@ -111,32 +49,24 @@ const configs = {
   },
   /** A Claude Code older than v2.1.172 while the region comes from the AWS profile. */
   oldClaudeProfileRegion: {
-    files: { 'home/.aws/config': '[default]\nregion = eu-central-1\n', 'home/.aws/credentials': PLANTED_CREDENTIALS },
+    files: { 'home/.aws/config': '[default]\nregion = eu-central-1\n', 'home/.aws/credentials': PLANTED_DEFAULT_PROFILE },
     env: { CLAUDE_CODE_USE_BEDROCK: '1', ANTHROPIC_DEFAULT_OPUS_MODEL: 'eu.anthropic.claude-opus-4-8' },
     claude: '2.1.150',
   },
   /** The same old Claude Code with AWS_REGION exported: fine. */
   oldClaudeAwsRegion: {
-    files: { 'home/.aws/credentials': PLANTED_CREDENTIALS },
+    files: { 'home/.aws/credentials': PLANTED_DEFAULT_PROFILE },
     env: { CLAUDE_CODE_USE_BEDROCK: '1', AWS_REGION: 'eu-central-1' },
     claude: '2.1.150',
   },
   /** Nothing sets a region. */
-  noRegion: { files: { 'home/.aws/credentials': PLANTED_CREDENTIALS }, env: { CLAUDE_CODE_USE_BEDROCK: '1' }, claude: '2.1.197' },
-} satisfies Record<string, Setup>;
+  noRegion: { files: { 'home/.aws/credentials': PLANTED_DEFAULT_PROFILE }, env: { CLAUDE_CODE_USE_BEDROCK: '1' }, claude: '2.1.197' },
+} satisfies Record<string, DoctorSetup>;
 
-const outcomes: Partial<Record<keyof typeof configs, Outcome>> = {};
-const get = (name: keyof typeof configs): Outcome => {
-  const outcome = outcomes[name];
-  assert.ok(outcome, `configuration ${name} did not run`);
-  return outcome;
-};
+const outcomes = new DoctorOutcomes<keyof typeof configs>();
+const get = outcomes.get;
 
-before(async () => {
-  const entries = Object.entries(configs) as Array<[keyof typeof configs, Setup]>;
-  const results = await Promise.all(entries.map(([, setup]) => doctor(setup)));
-  entries.forEach(([name], index) => (outcomes[name] = results[index]));
-});
+before(() => outcomes.runEach(configs, (setup) => doctor(setup)));
 
 describe('doctor --offline --json on broken settings', () => {
   test('the report has the documented shape and a failing run exits 1', () => {

@@ -4,7 +4,6 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import {
   GEO_INFO,
   findModelById,
@@ -15,9 +14,9 @@ import {
   profileIdFor,
   requireModel,
 } from '../../src/models/model-catalog.js';
-import { createTempHome, type TempHome } from '../helpers/temp-home.js';
+import { createTempHomePool } from '../helpers/temp-home.js';
 import { PLANTED, assertNoSecrets } from '../helpers/secrets.js';
-import { runCli } from '../helpers/run-cli.js';
+import { hermeticEnv, runCli } from '../helpers/run-cli.js';
 
 interface Statement {
   Sid: string;
@@ -56,16 +55,12 @@ const DOCUMENTED: Policy = {
 };
 
 const AIP = 'arn:aws:bedrock:eu-west-1:123456789012:application-inference-profile/opus-47-prod';
-const homes: TempHome[] = [];
-after(() => homes.forEach((home) => home.cleanup()));
+const homes = createTempHomePool();
+after(() => homes.cleanup());
 
 async function iamPolicy(args: string[], files: Record<string, string | object> = {}, env: Record<string, string> = {}) {
-  const home = createTempHome(files);
-  homes.push(home);
-  const result = await runCli(['iam-policy', ...args], {
-    cwd: home.cwd,
-    env: { HOME: home.home, CC_BEDROCK_MANAGED_SETTINGS_DIR: join(home.root, 'managed'), AWS_EC2_METADATA_DISABLED: 'true', ...env },
-  });
+  const home = homes.create(files);
+  const result = await runCli(['iam-policy', ...args], { cwd: home.cwd, env: { ...hermeticEnv(home), ...env } });
   assertNoSecrets(result.stdout + result.stderr, 'iam-policy output');
   assert.equal(result.code, 0, result.stderr);
   return { ...result, policy: JSON.parse(result.stdout) as Policy };

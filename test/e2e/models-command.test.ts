@@ -6,11 +6,12 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { resolveForInvoke, resolveMantleModel } from '../../src/emulator/account.js';
-import { createEmulator, scenarioWith, type Emulator, type RunningEmulator, type Scenario } from '../../src/emulator/index.js';
+import { scenarioWith, type Emulator, type Scenario } from '../../src/emulator/index.js';
 import { GEO_PREFIXES, MODEL_CATALOG, geoServesRegion, getModel, hasProfileIn, profileIdFor } from '../../src/models/model-catalog.js';
-import { createTempHome, type TempHome } from '../helpers/temp-home.js';
-import { PLANTED, assertNoSecrets } from '../helpers/secrets.js';
-import { runCli, type CliResult } from '../helpers/run-cli.js';
+import { bedrockOnEmulator, startUpstream, type Upstream } from '../helpers/cli-emulator.js';
+import { createTempHomePool, type TempHome } from '../helpers/temp-home.js';
+import { PLANTED_CREDENTIAL, PLANTED_ENV_KEYS, assertNoSecrets } from '../helpers/secrets.js';
+import { hermeticEnv, runCli, type CliResult } from '../helpers/run-cli.js';
 
 interface Cell {
   region: string;
@@ -40,41 +41,32 @@ interface Matrix {
 }
 
 const REGIONS = ['us-east-1', 'eu-west-1', 'ap-south-1'];
-const homes: TempHome[] = [];
+const homes = createTempHomePool();
+let upstream: Upstream;
 let emulator: Emulator;
-let running: RunningEmulator;
 let scenario: Scenario;
 let home: TempHome;
 
 before(async () => {
   scenario = scenarioWith({
-    credentials: [{ accessKeyId: PLANTED.accessKeyId, secretAccessKey: PLANTED.secretAccessKey, sessionToken: PLANTED.sessionToken }],
+    credentials: [PLANTED_CREDENTIAL],
     access: { granted: ['*'], denied: ['anthropic.claude-opus-4-7'], marketplaceDenied: [], mantleDenied: ['anthropic.claude-haiku-4-5'], reservedTier: false },
   });
-  emulator = createEmulator({ scenario });
-  running = await emulator.listen({ host: '127.0.0.1', port: 0 });
-  home = createTempHome();
-  homes.push(home);
+  upstream = await startUpstream(scenario);
+  emulator = upstream.emulator;
+  home = homes.create();
 });
 after(async () => {
-  await emulator.close();
-  homes.forEach((h) => h.cleanup());
+  await upstream.close();
+  homes.cleanup();
 });
 
 function env(extra: Record<string, string> = {}): Record<string, string> {
   return {
-    HOME: home.home,
-    CC_BEDROCK_MANAGED_SETTINGS_DIR: join(home.root, 'managed'),
+    ...hermeticEnv(home),
     CC_BEDROCK_CACHE_DIR: join(home.root, 'cache'),
-    AWS_EC2_METADATA_DISABLED: 'true',
-    CLAUDE_CODE_USE_BEDROCK: '1',
-    AWS_REGION: 'us-east-1',
-    ANTHROPIC_BEDROCK_BASE_URL: running.url,
-    ANTHROPIC_BEDROCK_MANTLE_BASE_URL: `${running.url}/anthropic`,
-    AWS_ENDPOINT_URL_STS: running.url,
-    AWS_ACCESS_KEY_ID: PLANTED.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: PLANTED.secretAccessKey,
-    AWS_SESSION_TOKEN: PLANTED.sessionToken,
+    ...bedrockOnEmulator(upstream.url),
+    ...PLANTED_ENV_KEYS,
     ...extra,
   };
 }

@@ -6,15 +6,14 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runCli } from '../helpers/run-cli.js';
-import { createTempHome, type TempHome } from '../helpers/temp-home.js';
+import { createTempHomePool } from '../helpers/temp-home.js';
 
-const homes: TempHome[] = [];
-after(() => homes.forEach((home) => home.cleanup()));
+const homes = createTempHomePool();
+after(() => homes.cleanup());
 
 test('demo: status of the example configuration, a streamed reply, then a warm start with one request (exit 0)', async () => {
   // An empty HOME and no AWS variables: the demo must not need (or touch) the caller's setup.
-  const home = createTempHome();
-  homes.push(home);
+  const home = homes.create();
   const run = await runCli(['demo'], { cwd: home.cwd, env: { HOME: home.home } });
   assert.equal(run.code, 0, run.stderr);
   const out = run.stdout;

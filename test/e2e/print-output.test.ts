@@ -5,86 +5,11 @@
  */
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { createEmulator, defaultScenario, scenarioWith, type Emulator, type ReceivedRequest, type RunningEmulator, type ScenarioInput } from '../../src/emulator/index.js';
-import { runCli, type CliResult } from '../helpers/run-cli.js';
-import { PLANTED, assertNoSecrets } from '../helpers/secrets.js';
-import { createTempHome, type TempHome } from '../helpers/temp-home.js';
+import { defaultScenario, type ReceivedRequest } from '../../src/emulator/index.js';
+import { cliEmulatorHarness } from '../helpers/cli-emulator.js';
+import { PLANTED_ENV_KEYS } from '../helpers/secrets.js';
 
-const homes: TempHome[] = [];
-after(() => homes.forEach((home) => home.cleanup()));
-
-/** The default account, with the planted keys as its credentials so every run can leak-check them. */
-function scenario(overrides: Partial<ScenarioInput> = {}): ScenarioInput {
-  return {
-    ...overrides,
-    credentials: [{ accessKeyId: PLANTED.accessKeyId, secretAccessKey: PLANTED.secretAccessKey, sessionToken: PLANTED.sessionToken }],
-  };
-}
-
-interface Upstream {
-  readonly emulator: Emulator;
-  readonly url: string;
-  close(): Promise<void>;
-}
-
-/** One emulator per test, so the tests of a suite can run at the same time. */
-async function upstream(overrides: Partial<ScenarioInput> = {}): Promise<Upstream> {
-  const emulator = createEmulator({ scenario: scenarioWith(scenario(overrides)) });
-  const server: RunningEmulator = await emulator.listen({ host: '127.0.0.1', port: 0 });
-  return { emulator, url: server.url.replace(/\/+$/, ''), close: () => server.close() };
-}
-
-function newHome(files: Record<string, string | object> = {}): TempHome {
-  const home = createTempHome(files);
-  homes.push(home);
-  return home;
-}
-
-function env(url: string, home: TempHome, extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
-  return {
-    HOME: home.home,
-    CC_BEDROCK_MANAGED_SETTINGS_DIR: join(home.root, 'managed'),
-    AWS_EC2_METADATA_DISABLED: 'true',
-    CLAUDE_CODE_USE_BEDROCK: '1',
-    ANTHROPIC_BEDROCK_BASE_URL: url,
-    ANTHROPIC_BEDROCK_MANTLE_BASE_URL: `${url}/anthropic`,
-    AWS_ENDPOINT_URL_STS: url,
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: PLANTED.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: PLANTED.secretAccessKey,
-    AWS_SESSION_TOKEN: PLANTED.sessionToken,
-    ...extra,
-  };
-}
-
-interface Run extends CliResult {
-  /** What the emulator received during this run. */
-  readonly log: readonly ReceivedRequest[];
-}
-
-interface RunOptions {
-  readonly home?: TempHome;
-  readonly env?: Record<string, string | undefined>;
-  readonly input?: string;
-  readonly scenario?: Partial<ScenarioInput>;
-  /** Reuse an emulator (several runs against one account); otherwise one is started for the run. */
-  readonly upstream?: Upstream;
-}
-
-async function cc(args: string[], options: RunOptions = {}): Promise<Run> {
-  const own = options.upstream ? undefined : await upstream(options.scenario);
-  const target = options.upstream ?? own!;
-  try {
-    target.emulator.state.reset();
-    const home = options.home ?? newHome();
-    const result = await runCli(args, { cwd: home.cwd, env: env(target.url, home, options.env), ...(options.input !== undefined ? { input: options.input } : {}) });
-    assertNoSecrets(result.stdout + result.stderr, `cc-bedrock ${args.join(' ')}`);
-    return { ...result, log: [...target.emulator.state.received] };
-  } finally {
-    await own?.close();
-  }
-}
+const { cc, newHome, upstream } = cliEmulatorHarness({ env: PLANTED_ENV_KEYS });
 
 /** Model calls that are not 1-token availability probes. */
 function mainCalls(log: readonly ReceivedRequest[]): ReceivedRequest[] {

@@ -12,10 +12,12 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { spawn as spawnPty, type IPty } from '@lydell/node-pty';
-import { createEmulator, scenarioWith, type Emulator, type RunningEmulator } from '../../src/emulator/index.js';
-import { createTempHome, type TempHome } from '../helpers/temp-home.js';
+import { scenarioWith } from '../../src/emulator/index.js';
+import { emulatorEndpoints, startUpstream, type Upstream } from '../helpers/cli-emulator.js';
+import { createTempHomePool, type TempHome } from '../helpers/temp-home.js';
 import { PLANTED, assertNoSecrets } from '../helpers/secrets.js';
 import { repoRoot } from '../helpers/repo-root.js';
+import { hermeticEnv, runProcess, type CliResult } from '../helpers/run-cli.js';
 
 const DOWN = '\x1b[B';
 const ENTER = '\r';
@@ -83,19 +85,17 @@ class Terminal {
   }
 }
 
-let emulator: Emulator;
-let server: RunningEmulator;
-const homes: TempHome[] = [];
+let upstream: Upstream;
+const homes = createTempHomePool();
 const terminals: IPty[] = [];
 
 before(async () => {
-  emulator = createEmulator({
-    scenario: scenarioWith({
+  upstream = await startUpstream(
+    scenarioWith({
       credentials: [{ accessKeyId: PLANTED.accessKeyId, secretAccessKey: PLANTED.secretAccessKey }],
       apiKeys: [{ token: PLANTED.bearerToken }],
     }),
-  });
-  server = await emulator.listen({ host: '127.0.0.1', port: 0 });
+  );
 });
 
 after(async () => {
@@ -107,21 +107,16 @@ after(async () => {
       // already exited
     }
   }
-  await server.close();
-  for (const home of homes) home.cleanup();
+  await upstream.close();
+  homes.cleanup();
 });
 
 function childEnv(home: TempHome): Record<string, string> {
-  const base = server.url.replace(/\/+$/, '');
   return {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: home.home,
+    ...hermeticEnv(home),
     TERM: 'xterm-256color',
-    ANTHROPIC_BEDROCK_BASE_URL: base,
-    ANTHROPIC_BEDROCK_MANTLE_BASE_URL: `${base}/anthropic`,
-    AWS_ENDPOINT_URL_STS: base,
-    AWS_EC2_METADATA_DISABLED: 'true',
-    CC_BEDROCK_MANAGED_SETTINGS_DIR: join(home.root, 'managed'),
+    ...emulatorEndpoints(upstream.url),
   };
 }
 
@@ -145,8 +140,7 @@ const EXISTING = {
 
 describe('setup wizard in a pseudo-terminal', () => {
   test('access keys typed by the user: file written, secret never shown, re-run byte-identical', async () => {
-    const home = createTempHome({ 'home/.claude/settings.json': EXISTING });
-    homes.push(home);
+    const home = homes.create({ 'home/.claude/settings.json': EXISTING });
     const settingsPath = join(home.home, '.claude', 'settings.json');
     const original = readFileSync(settingsPath, 'utf8');
 
@@ -211,8 +205,7 @@ describe('setup wizard in a pseudo-terminal', () => {
   });
 
   test('Bedrock API key typed into the password prompt, then Ctrl-C on a re-run writes nothing', async () => {
-    const home = createTempHome();
-    homes.push(home);
+    const home = homes.create();
     const settingsPath = join(home.home, '.claude', 'settings.json');
     const term = openTerminal(home, ['--region', 'us-west-2']);
     await term.answer(/How should Claude Code authenticate/, ENTER);
@@ -242,27 +235,13 @@ describe('setup wizard in a pseudo-terminal', () => {
   });
 });
 
-function runPiped(home: TempHome, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawnProcess(process.execPath, [...cliCommand(), 'setup', ...args], { cwd: home.cwd, env: childEnv(home), stdio: 'pipe' });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end();
-  });
+function runPiped(home: TempHome, args: string[]): Promise<CliResult> {
+  return runProcess(process.execPath, [...cliCommand(), 'setup', ...args], { cwd: home.cwd, env: childEnv(home) });
 }
 
 describe('setup without a terminal', () => {
   test('without --yes: exit 2 and a pointer to --yes with flags', async () => {
-    const home = createTempHome();
-    homes.push(home);
+    const home = homes.create();
     const result = await runPiped(home, []);
     assert.equal(result.code, 2);
     assert.match(result.stderr, /not a terminal/);
@@ -272,8 +251,7 @@ describe('setup without a terminal', () => {
 
   test('a malformed settings file is never overwritten: exit 2 with line and column', async () => {
     const broken = '{\n  "env": {\n    "AWS_REGION": "us-east-1"\n  }\n  "model": "opus"\n}\n';
-    const home = createTempHome({ 'home/.claude/settings.json': broken });
-    homes.push(home);
+    const home = homes.create({ 'home/.claude/settings.json': broken });
     const result = await runPiped(home, ['--yes', '--auth', 'environment']);
     assert.equal(result.code, 2);
     assert.match(result.stderr, /~\/\.claude\/settings\.json:5:3: invalid JSON/);
@@ -281,8 +259,7 @@ describe('setup without a terminal', () => {
   });
 
   test('--yes with flags serves CI: the secret comes from the environment and is never printed', async () => {
-    const home = createTempHome();
-    homes.push(home);
+    const home = homes.create();
     const child = await new Promise<{ code: number | null; out: string }>((resolve, reject) => {
       const env = { ...childEnv(home), AWS_ACCESS_KEY_ID: PLANTED.accessKeyId, AWS_SECRET_ACCESS_KEY: PLANTED.secretAccessKey };
       const proc = spawnProcess(process.execPath, [...cliCommand(), 'setup', '--yes', '--auth', 'access-keys', '--region', 'us-west-2', '--sonnet', 'claude-sonnet-4-6[1m]', '--target', 'local'], {

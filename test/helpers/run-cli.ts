@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { repoRoot } from './repo-root.js';
+import type { TempHome } from './temp-home.js';
 
 export interface CliResult {
   readonly code: number | null;
@@ -16,23 +17,47 @@ export interface RunCliOptions {
   readonly timeoutMs?: number;
 }
 
-/** Spawns the built CLI (`dist/src/cli/main.js`) and collects its output. */
-export function runCli(args: readonly string[], options: RunCliOptions = {}): Promise<CliResult> {
-  const cli = join(repoRoot(), 'dist', 'src', 'cli', 'main.js');
+export interface RunProcessOptions extends RunCliOptions {
+  /** `ignore` gives the child no stdin at all (/dev/null); `pipe` (the default) writes `input` and closes it. */
+  readonly stdin?: 'pipe' | 'ignore';
+}
+
+/**
+ * What keeps a spawned CLI off the caller's own setup: the temp HOME, a managed-settings
+ * directory inside the temp tree (none exists there), and no EC2 instance metadata lookups.
+ */
+export function hermeticEnv(home: TempHome): Record<string, string> {
+  return {
+    HOME: home.home,
+    CC_BEDROCK_MANAGED_SETTINGS_DIR: join(home.root, 'managed'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
+}
+
+/** Spawns `command` and collects its output; variables set to undefined in `env` are left out. */
+export function runProcess(command: string, args: readonly string[], options: RunProcessOptions = {}): Promise<CliResult> {
   const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin' };
   for (const [k, v] of Object.entries(options.env ?? {})) if (v !== undefined) env[k] = v;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { cwd: options.cwd ?? repoRoot(), env, stdio: 'pipe' });
+    const cwd = options.cwd ?? repoRoot();
+    const child =
+      options.stdin === 'ignore' ? spawn(command, [...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] }) : spawn(command, [...args], { cwd, env, stdio: 'pipe' });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
     child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    // A guard against a hung child, not a timing assertion.
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });
-    child.stdin.end(options.input ?? '');
+    child.stdin?.end(options.input ?? '');
   });
+}
+
+/** Spawns the built CLI (`dist/src/cli/main.js`) and collects its output. */
+export function runCli(args: readonly string[], options: RunCliOptions = {}): Promise<CliResult> {
+  return runProcess(process.execPath, [join(repoRoot(), 'dist', 'src', 'cli', 'main.js'), ...args], options);
 }

@@ -13,6 +13,15 @@ export const PLANTED = {
   gatewayKey: 'gwkey-planted-DO-NOT-PRINT-0123456789',
 } as const;
 
+/** The planted keys with their session token, as a credential of an emulated account (a scenario's `credentials` entry). */
+export const PLANTED_CREDENTIAL = { accessKeyId: PLANTED.accessKeyId, secretAccessKey: PLANTED.secretAccessKey, sessionToken: PLANTED.sessionToken };
+
+/** The planted keys with their session token, as the AWS environment variables. */
+export const PLANTED_ENV_KEYS = { AWS_ACCESS_KEY_ID: PLANTED.accessKeyId, AWS_SECRET_ACCESS_KEY: PLANTED.secretAccessKey, AWS_SESSION_TOKEN: PLANTED.sessionToken };
+
+/** The planted keys with their session token, as the [default] profile of ~/.aws/credentials. */
+export const PLANTED_DEFAULT_PROFILE = `[default]\naws_access_key_id = ${PLANTED.accessKeyId}\naws_secret_access_key = ${PLANTED.secretAccessKey}\naws_session_token = ${PLANTED.sessionToken}\n`;
+
 const SECRET_VALUES = [PLANTED.secretAccessKey, PLANTED.sessionToken, PLANTED.bearerToken, PLANTED.gatewayKey];
 
 /** Fails if any planted secret (or a long fragment of one) appears in the text. */

@@ -33,3 +33,38 @@ export function createTempHome(files: Record<string, string | object> = {}): Tem
   for (const [relative, content] of Object.entries(files)) write(relative, content);
   return { home, cwd, root, write, cleanup: () => rmSync(root, { recursive: true, force: true }) };
 }
+
+/** The temp trees one test file makes, removed together by `cleanup` (call it from an `after` hook). */
+export interface TempHomePool {
+  /** `createTempHome(files)`, remembered for `cleanup`. */
+  create(files?: Record<string, string | object>): TempHome;
+  cleanup(): void;
+}
+
+export function createTempHomePool(): TempHomePool {
+  const homes: TempHome[] = [];
+  return {
+    create(files = {}) {
+      const home = createTempHome(files);
+      homes.push(home);
+      return home;
+    },
+    cleanup: () => homes.forEach((home) => home.cleanup()),
+  };
+}
+
+/** Runs `body` in a fresh temp tree (see createTempHome) and removes the tree afterwards, whatever happens. */
+export async function withTempHome<T>(body: (home: TempHome) => Promise<T>): Promise<T>;
+export async function withTempHome<T>(files: Record<string, string | object>, body: (home: TempHome) => Promise<T>): Promise<T>;
+export async function withTempHome<T>(
+  filesOrBody: Record<string, string | object> | ((home: TempHome) => Promise<T>),
+  maybeBody?: (home: TempHome) => Promise<T>,
+): Promise<T> {
+  const [files, body] = typeof filesOrBody === 'function' ? [{}, filesOrBody] : [filesOrBody, maybeBody!];
+  const home = createTempHome(files);
+  try {
+    return await body(home);
+  } finally {
+    home.cleanup();
+  }
+}

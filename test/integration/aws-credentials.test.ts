@@ -4,9 +4,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { existsSync, readFileSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
-import { createTempHome, type TempHome } from '../helpers/temp-home.js';
+import { createTempHome, withTempHome, type TempHome } from '../helpers/temp-home.js';
 import { PLANTED, assertNoSecrets } from '../helpers/secrets.js';
 import { startFakeSts } from '../helpers/fake-sts.js';
+import { settingsOverShellLookup } from '../helpers/env-lookup.js';
 import { CcBedrockError } from '../../src/errors.js';
 import type { EnvLookup, Sourced } from '../../src/routing/types.js';
 import type { AuthProvider, RequestAuth } from '../../src/aws/auth-types.js';
@@ -16,23 +17,6 @@ import { createAuthProvider } from '../../src/aws/credentials.js';
 const SETTINGS_FILE = '~/.claude/settings.json';
 const NODE = JSON.stringify(process.execPath);
 const EXPIRED_CAUSE = Object.assign(new Error('The security token included in the request is expired'), { name: 'ExpiredTokenException' });
-
-function lookup(shell: Record<string, string>, settings: Record<string, string> = {}): EnvLookup {
-  return {
-    get(name) {
-      for (const [values, source] of [
-        [settings, `${SETTINGS_FILE} env`],
-        [shell, 'shell env'],
-      ] as const) {
-        const raw = values[name];
-        if (raw === undefined) continue;
-        const value = raw.trim();
-        return value === '' ? undefined : { value, source };
-      }
-      return undefined;
-    },
-  };
-}
 
 interface Harness {
   readonly provider: AuthProvider;
@@ -54,7 +38,7 @@ async function harness(
 ): Promise<Harness> {
   // Tests never reach a real metadata service: IMDS is off unless a test points it at loopback.
   const shell = { AWS_EC2_METADATA_DISABLED: 'true', ...config.shell };
-  const env = lookup(shell, config.settings ?? {});
+  const env = settingsOverShellLookup(shell, config.settings ?? {});
   const setting = (value: string | undefined): Sourced<string> | undefined => (value ? { value, source: SETTINGS_FILE } : undefined);
   const plan = await planCredentials({
     env,
@@ -119,8 +103,7 @@ const close = (server: Server) => new Promise<void>((resolve) => server.close(()
 
 describe('createAuthProvider: sources', () => {
   test('skip-auth sends nothing; the Bedrock API key is read fresh on every request', async () => {
-    const home = createTempHome();
-    try {
+    await withTempHome(async (home) => {
       const skip = await harness(home, { shell: { CLAUDE_CODE_SKIP_BEDROCK_AUTH: '1', ...{ AWS_ACCESS_KEY_ID: PLANTED.accessKeyId } } });
       assert.deepEqual(await skip.provider.getAuth(), { kind: 'none' });
 
@@ -132,14 +115,11 @@ describe('createAuthProvider: sources', () => {
       values.AWS_BEARER_TOKEN_BEDROCK = 'rotated-token';
       assert.deepEqual(await provider.getAuth(), { kind: 'bearer', token: 'rotated-token' });
       await rejectsWith(provider.recoverFromAuthFailure(EXPIRED_CAUSE), 'CREDENTIALS_EXPIRED');
-    } finally {
-      home.cleanup();
-    }
+    });
   });
 
   test('environment keys come from the EnvLookup, settings env included', async () => {
-    const home = createTempHome();
-    try {
+    await withTempHome(async (home) => {
       const h = await harness(home, {
         shell: { AWS_ACCESS_KEY_ID: 'AKIASHELLKEY00000000', AWS_SECRET_ACCESS_KEY: 'shell-secret' },
         settings: { AWS_ACCESS_KEY_ID: PLANTED.accessKeyId, AWS_SECRET_ACCESS_KEY: PLANTED.secretAccessKey, AWS_SESSION_TOKEN: PLANTED.sessionToken },
@@ -149,26 +129,20 @@ describe('createAuthProvider: sources', () => {
       assert.equal(creds.secretAccessKey, PLANTED.secretAccessKey);
       assert.equal(creds.sessionToken, PLANTED.sessionToken);
       assert.deepEqual(h.warnings, []);
-    } finally {
-      home.cleanup();
-    }
+    });
   });
 
   test('static keys of a named profile in AWS_SHARED_CREDENTIALS_FILE', async () => {
-    const home = createTempHome({ 'elsewhere/creds': `[ci]\n${STATIC(PLANTED.accessKeyId)}` });
-    try {
+    await withTempHome({ 'elsewhere/creds': `[ci]\n${STATIC(PLANTED.accessKeyId)}` }, async (home) => {
       const h = await harness(home, { settings: { AWS_PROFILE: 'ci', AWS_SHARED_CREDENTIALS_FILE: `${home.root}/elsewhere/creds` } });
       const creds = sigv4(await h.provider.getAuth());
       assert.equal(creds.accessKeyId, PLANTED.accessKeyId);
       assert.equal(creds.sessionToken, PLANTED.sessionToken);
-    } finally {
-      home.cleanup();
-    }
+    });
   });
 
   test('credential_process profile runs once and is cached; CLAUDE_CODE_SKIP_AWS_CRED_CACHE=1 re-runs it', async () => {
-    const home = createTempHome();
-    try {
+    await withTempHome(async (home) => {
       const counter = `${home.root}/process-runs`;
       const command = script(
         home,
@@ -186,9 +160,7 @@ describe('createAuthProvider: sources', () => {
       await uncached.provider.getAuth();
       await uncached.provider.getAuth();
       assert.equal(countLines(counter), 3);
-    } finally {
-      home.cleanup();
-    }
+    });
   });
 
   test('container credentials from a loopback AWS_CONTAINER_CREDENTIALS_FULL_URI', async () => {
@@ -270,17 +242,14 @@ describe('createAuthProvider: sources', () => {
   });
 
   test('a stalled credential_process hits CLAUDE_CODE_AWS_CHAIN_RESOLVE_TIMEOUT_MS and is reported after one retry', async () => {
-    const home = createTempHome();
-    try {
+    await withTempHome(async (home) => {
       const command = script(home, 'stall', 'setTimeout(() => {}, 1500);\n');
       home.write('home/.aws/config', `[default]\ncredential_process = ${command}\n`);
       const h = await harness(home, { settings: { CLAUDE_CODE_AWS_CHAIN_RESOLVE_TIMEOUT_MS: '1_50' } });
       const error = await rejectsWith(h.provider.getAuth(), 'TIMEOUT');
       assert.match(error.message, /AWS default-chain credential resolve timed out after 150 ms/);
       assert.match(error.remediation ?? '', /CLAUDE_CODE_AWS_CHAIN_RESOLVE_TIMEOUT_MS/);
-    } finally {
-      home.cleanup();
-    }
+    });
   });
 });
 
@@ -292,8 +261,7 @@ describe('createAuthProvider: awsCredentialExport', () => {
     ['flat credential_process shape', { Version: 1, AccessKeyId: PLANTED.accessKeyId, SecretAccessKey: PLANTED.secretAccessKey, SessionToken: PLANTED.sessionToken }],
   ] as const) {
     test(`${shape} beats environment keys`, async () => {
-      const home = createTempHome();
-      try {
+      await withTempHome(async (home) => {
         const command = script(home, 'export', `console.log(${JSON.stringify(JSON.stringify(body))});\n`);
         const h = await harness(home, { shell: envKeys, exportCommand: command });
         const creds = sigv4(await h.provider.getAuth());
@@ -301,9 +269,7 @@ describe('createAuthProvider: awsCredentialExport', () => {
         assert.equal(creds.secretAccessKey, PLANTED.secretAccessKey);
         assert.equal(creds.sessionToken, PLANTED.sessionToken);
         assert.deepEqual(h.warnings, []);
-      } finally {
-        home.cleanup();
-      }
+      });
     });
   }
 
@@ -320,8 +286,7 @@ describe('createAuthProvider: awsCredentialExport', () => {
   ];
   for (const [name, body, reason, extra] of failures) {
     test(`a command that ${name} warns once, shows no output, and falls back to the default chain`, async () => {
-      const home = createTempHome();
-      try {
+      await withTempHome(async (home) => {
         const command = script(home, 'export', body);
         const h = await harness(home, { shell: { ...envKeys, CLAUDE_CODE_SKIP_AWS_CRED_CACHE: '1', ...extra }, exportCommand: command });
         assert.equal(sigv4(await h.provider.getAuth()).accessKeyId, envKeys.AWS_ACCESS_KEY_ID);
@@ -332,15 +297,12 @@ describe('createAuthProvider: awsCredentialExport', () => {
         assert.match(h.warnings[0] ?? '', /default credential chain/);
         assertNoSecrets(h.allOutput(), 'warnings');
         assert.equal(h.stderrText(), '');
-      } finally {
-        home.cleanup();
-      }
+      });
     });
   }
 
   test('cached until five minutes before Expiration, one hour without it; reruns after a recovery', async () => {
-    const home = createTempHome();
-    try {
+    await withTempHome(async (home) => {
       const t0 = Date.parse('2030-01-01T00:00:00Z');
       let now = t0;
       const counter = `${home.root}/export-runs`;
@@ -380,9 +342,7 @@ describe('createAuthProvider: awsCredentialExport', () => {
       // the same credentials, the provider says so instead of retrying forever.
       await rejectsWith(h2.provider.recoverFromAuthFailure(EXPIRED_CAUSE), 'CREDENTIALS_EXPIRED');
       assert.equal(countLines(noExpiryCounter), 3);
-    } finally {
-      home.cleanup();
-    }
+    });
   });
 });
 
@@ -401,8 +361,7 @@ describe('createAuthProvider: expiry, awsAuthRefresh and the loop guard', () => 
   }
 
   test('an expired token runs awsAuthRefresh once, shows its output, and the retry gets new credentials', async () => {
-    const home = createTempHome({ 'home/.aws/credentials': `[default]\n${STATIC('AKIAOLDKEY0000000001')}` });
-    try {
+    await withTempHome({ 'home/.aws/credentials': `[default]\n${STATIC('AKIAOLDKEY0000000001')}` }, async (home) => {
       const counter = `${home.root}/refresh-runs`;
       const h = await harness(home, { refreshCommand: refreshScript(home, counter, 'AKIANEWKEY0000000002') });
       assert.equal(sigv4(await h.provider.getAuth()).accessKeyId, 'AKIAOLDKEY0000000001');
@@ -419,14 +378,11 @@ describe('createAuthProvider: expiry, awsAuthRefresh and the loop guard', () => 
       // A new failure streak after a success may refresh again.
       assert.equal(await h.provider.recoverFromAuthFailure(EXPIRED_CAUSE), true);
       assert.equal(countLines(counter), 2);
-    } finally {
-      home.cleanup();
-    }
+    });
   });
 
   test('parallel failures share one refresh; a late failure from before the refresh only retries', async () => {
-    const home = createTempHome({ 'home/.aws/credentials': `[default]\n${STATIC('AKIAOLDKEY0000000001')}` });
-    try {
+    await withTempHome({ 'home/.aws/credentials': `[default]\n${STATIC('AKIAOLDKEY0000000001')}` }, async (home) => {
       const counter = `${home.root}/refresh-runs`;
       const h = await harness(home, { refreshCommand: refreshScript(home, counter, 'AKIANEWKEY0000000002') });
       await h.provider.getAuth();
@@ -436,14 +392,11 @@ describe('createAuthProvider: expiry, awsAuthRefresh and the loop guard', () => 
       assert.equal(await h.provider.recoverFromAuthFailure(EXPIRED_CAUSE), true);
       assert.equal(countLines(counter), 1);
       assert.equal(sigv4(await h.provider.getAuth()).accessKeyId, 'AKIANEWKEY0000000002');
-    } finally {
-      home.cleanup();
-    }
+    });
   });
 
   test('a refresh that does not help stops with AUTH_REFRESH_LOOP and is not run twice', async () => {
-    const home = createTempHome({ 'home/.aws/credentials': `[default]\n${STATIC('AKIAOLDKEY0000000001')}` });
-    try {
+    await withTempHome({ 'home/.aws/credentials': `[default]\n${STATIC('AKIAOLDKEY0000000001')}` }, async (home) => {
       const counter = `${home.root}/refresh-runs`;
       const h = await harness(home, { refreshCommand: refreshScript(home, counter), settings: { AWS_PROFILE: 'default' } });
       await h.provider.getAuth();
@@ -454,9 +407,7 @@ describe('createAuthProvider: expiry, awsAuthRefresh and the loop guard', () => 
       assert.match(error.remediation ?? '', /TLS-inspecting corporate proxy/);
       assert.match(error.remediation ?? '', /remove `awsAuthRefresh` from ~\/\.claude\/settings\.json/);
       assert.match(error.remediation ?? '', /aws sso login --profile default/);
-    } finally {
-      home.cleanup();
-    }
+    });
   });
 
   test('without an expiry cause, STS decides: rejected credentials are refreshed, accepted ones are not', async () => {
@@ -484,20 +435,16 @@ describe('createAuthProvider: expiry, awsAuthRefresh and the loop guard', () => 
   });
 
   test('a failing awsAuthRefresh is AUTH_REFRESH_FAILED naming the setting', async () => {
-    const home = createTempHome({ 'home/.aws/credentials': `[default]\n${STATIC('AKIAOLDKEY0000000001')}` });
-    try {
+    await withTempHome({ 'home/.aws/credentials': `[default]\n${STATIC('AKIAOLDKEY0000000001')}` }, async (home) => {
       const h = await harness(home, { refreshCommand: script(home, 'fail', 'process.exit(2);\n') });
       await h.provider.getAuth();
       const error = await rejectsWith(h.provider.recoverFromAuthFailure(EXPIRED_CAUSE), 'AUTH_REFRESH_FAILED');
       assert.match(error.message, /awsAuthRefresh \(~\/\.claude\/settings\.json\) exited with code 2/);
-    } finally {
-      home.cleanup();
-    }
+    });
   });
 
   test('without awsAuthRefresh: re-read once; rotated keys retry, the same keys are CREDENTIALS_EXPIRED', async () => {
-    const home = createTempHome({ 'home/.aws/credentials': `[default]\n${STATIC('AKIAOLDKEY0000000001')}` });
-    try {
+    await withTempHome({ 'home/.aws/credentials': `[default]\n${STATIC('AKIAOLDKEY0000000001')}` }, async (home) => {
       const h = await harness(home, {});
       await h.provider.getAuth();
       home.write('home/.aws/credentials', `[default]\n${STATIC('AKIANEWKEY0000000002')}`);
@@ -509,14 +456,11 @@ describe('createAuthProvider: expiry, awsAuthRefresh and the loop guard', () => 
       assert.match(error.message, /profile "default"/);
       assert.match(error.remediation ?? '', /aws configure --profile default/);
       assert.match(error.remediation ?? '', /aws sts get-caller-identity/);
-    } finally {
-      home.cleanup();
-    }
+    });
   });
 
   test('an expired AWS_CREDENTIAL_EXPIRATION is found at resolve time and repaired by awsAuthRefresh', async () => {
-    const home = createTempHome();
-    try {
+    await withTempHome(async (home) => {
       const counter = `${home.root}/refresh-runs`;
       const h = await harness(home, {
         refreshCommand: refreshScript(home, counter),
@@ -526,8 +470,6 @@ describe('createAuthProvider: expiry, awsAuthRefresh and the loop guard', () => 
       const error = await rejectsWith(h.provider.getAuth(), 'AUTH_REFRESH_LOOP');
       assert.equal(countLines(counter), 1);
       assert.match(error.message, /already ran/);
-    } finally {
-      home.cleanup();
-    }
+    });
   });
 });
