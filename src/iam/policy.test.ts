@@ -8,30 +8,10 @@ import {
   requireModel,
 } from '../models/model-catalog.js';
 import { configuredPolicy, documentedPolicy, type IamStatement, type PolicyTarget } from './policy.js';
+import { DOCUMENTED_IAM_POLICY } from '../../test/helpers/documented-iam-policy.js';
 
 /** Spec §11.1, verbatim. */
-const DOCUMENTED = {
-  Version: '2012-10-17',
-  Statement: [
-    {
-      Sid: 'AllowModelAndInferenceProfileAccess',
-      Effect: 'Allow',
-      Action: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream', 'bedrock:ListInferenceProfiles', 'bedrock:GetInferenceProfile'],
-      Resource: [
-        'arn:aws:bedrock:*:*:inference-profile/*',
-        'arn:aws:bedrock:*:*:application-inference-profile/*',
-        'arn:aws:bedrock:*:*:foundation-model/*',
-      ],
-    },
-    {
-      Sid: 'AllowMarketplaceSubscription',
-      Effect: 'Allow',
-      Action: ['aws-marketplace:ViewSubscriptions', 'aws-marketplace:Subscribe'],
-      Resource: '*',
-      Condition: { StringEquals: { 'aws:CalledViaLast': 'bedrock.amazonaws.com' } },
-    },
-  ],
-};
+const DOCUMENTED = DOCUMENTED_IAM_POLICY;
 
 const target = (modelId: string, extra: Partial<PolicyTarget> = {}): PolicyTarget => ({
   modelId,

@@ -17,6 +17,7 @@ import {
 import { createTempHomePool } from '../helpers/temp-home.js';
 import { PLANTED, assertNoSecrets } from '../helpers/secrets.js';
 import { hermeticEnv, runCli } from '../helpers/run-cli.js';
+import { DOCUMENTED_IAM_POLICY } from '../helpers/documented-iam-policy.js';
 
 interface Statement {
   Sid: string;
@@ -31,28 +32,7 @@ interface Policy {
 }
 
 /** Spec §11.1, verbatim. */
-const DOCUMENTED: Policy = {
-  Version: '2012-10-17',
-  Statement: [
-    {
-      Sid: 'AllowModelAndInferenceProfileAccess',
-      Effect: 'Allow',
-      Action: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream', 'bedrock:ListInferenceProfiles', 'bedrock:GetInferenceProfile'],
-      Resource: [
-        'arn:aws:bedrock:*:*:inference-profile/*',
-        'arn:aws:bedrock:*:*:application-inference-profile/*',
-        'arn:aws:bedrock:*:*:foundation-model/*',
-      ],
-    },
-    {
-      Sid: 'AllowMarketplaceSubscription',
-      Effect: 'Allow',
-      Action: ['aws-marketplace:ViewSubscriptions', 'aws-marketplace:Subscribe'],
-      Resource: '*',
-      Condition: { StringEquals: { 'aws:CalledViaLast': 'bedrock.amazonaws.com' } },
-    },
-  ],
-};
+const DOCUMENTED: Policy = DOCUMENTED_IAM_POLICY as unknown as Policy;
 
 const AIP = 'arn:aws:bedrock:eu-west-1:123456789012:application-inference-profile/opus-47-prod';
 const homes = createTempHomePool();
