@@ -4,12 +4,11 @@
  * recovery and error policy. Transport is the official `@anthropic-ai/bedrock-sdk`.
  */
 import type { AnthropicBedrockMantle } from '@anthropic-ai/bedrock-sdk';
-import { APIUserAbortError } from '@anthropic-ai/sdk';
+import { APIUserAbortError } from '@anthropic-ai/sdk/core/error';
 import { CcBedrockError, isCcBedrockError } from '../errors.js';
 import { systemClock } from '../internal/clock.js';
 import { resolveModelName } from '../models/resolve-model.js';
 import { parseBedrockArn } from '../models/model-catalog.js';
-import { resolveEndpoints } from '../routing/endpoints.js';
 import type { EnvLookup, ResolvedModel, RoutePlan } from '../routing/types.js';
 import {
   GUARDRAIL_TRACE_KEY,
@@ -21,6 +20,7 @@ import {
 } from './errors.js';
 import { BedrockMessageStream, accumulateEvent, messageToEvents } from './message-stream.js';
 import { countTokensModelId } from './model-ids.js';
+import { baseUrlFor } from './regional-endpoints.js';
 import { CallRunner, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS, defaultSleep } from './runner.js';
 import {
   BEDROCK_ANTHROPIC_VERSION,
@@ -76,21 +76,6 @@ const DEFAULT_STREAM_IDLE_TIMEOUT_MS = 300_000;
 
 const silentLogger: ClientLogger = { debug() {}, warn() {} };
 const emptyEnv: EnvLookup = { get: () => undefined };
-
-function defaultEndpointsFor(region: string): RoutePlan['endpoints'] {
-  return resolveEndpoints(emptyEnv, { value: region, source: 'model region' });
-}
-
-/**
- * A model whose region differs from the session region (ANTHROPIC_SMALL_FAST_MODEL_AWS_REGION)
- * goes to that region's endpoint, unless the base URL was set explicitly (a gateway).
- */
-function baseUrlFor(plan: RoutePlan, kind: keyof RoutePlan['endpoints'], region: string): string {
-  const configured = plan.endpoints[kind].value;
-  if (region === plan.region.value) return configured;
-  const sessionDefault = defaultEndpointsFor(plan.region.value)[kind].value;
-  return configured === sessionDefault ? defaultEndpointsFor(region)[kind].value : configured;
-}
 
 function targetOf(plan: RoutePlan, model: ResolvedModel): CallTarget {
   const region = model.region.value;

@@ -5,14 +5,13 @@
  * improvement) a probe of the model actually requested rather than always Opus 4.7.
  *
  * Improvement over Claude Code: results are cached on disk per endpoint, region and credential
- * identity, so a warm start sends the main call first. A denied probe of the default model falls
+ * identity, so a warm start sends the main call first; the cache (availability-cache.ts) is the one
+ * `cc-bedrock models` reads and fills too. A denied probe of the default model falls
  * back to an earlier version of the same family, as observed, but says so and never picks a
  * retired model.
  */
-import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { isCcBedrockError, type ErrorCode } from '../errors.js';
+import { rmSync } from 'node:fs';
+import { isCcBedrockError } from '../errors.js';
 import type { AuthProvider } from '../aws/auth-types.js';
 import { systemClock, type Clock } from '../internal/clock.js';
 import {
@@ -29,27 +28,14 @@ import {
 } from '../models/model-catalog.js';
 import { resolveModelName } from '../models/resolve-model.js';
 import type { EndpointKind, EnvLookup, ResolvedModel, RoutePlan, RouteWarning } from '../routing/types.js';
+import { AvailabilityCache, availabilityCacheKey, credentialIdentities, resolveCacheDir, type ModelAvailability } from './availability-cache.js';
 import { getInferenceProfile, listSystemInferenceProfiles, type InferenceProfile } from './inference-profiles.js';
-import { CallRunner, DEFAULT_TIMEOUT_MS, defaultSleep } from './runner.js';
-import { BEDROCK_ANTHROPIC_VERSION, SdkClientPool, requestHeaders, withAllowedHeaders } from './transport.js';
+import { availabilityRecord, createProbeRunner, probeCallTarget, probeModel } from './probe.js';
+import { endpointsForRegion } from './regional-endpoints.js';
 import type { CallTarget, ClientLogger } from './types.js';
 
-export type AvailabilityStatus = 'available' | 'denied' | 'not-found' | 'unknown';
-
-export interface ModelAvailability {
-  readonly modelId: string;
-  readonly endpoint: EndpointKind;
-  readonly region: string;
-  /** `sonnet`, `opus`, `haiku`, or `main` for a probe of the requested model. */
-  readonly probedAs: string;
-  readonly status: AvailabilityStatus;
-  /** The CcBedrockError code of a failed probe. */
-  readonly code?: ErrorCode;
-  /** Why it is not available (the mapped error's message, no secrets). */
-  readonly reason?: string;
-  /** Epoch ms of the probe. */
-  readonly checkedAt: number;
-}
+export { discoveryCacheDir } from './availability-cache.js';
+export type { AvailabilityStatus, ModelAvailability } from './availability-cache.js';
 
 export interface ModelFallback {
   readonly role: 'main';
@@ -96,99 +82,26 @@ export interface DiscoveryOptions {
   readonly refresh?: boolean;
   /** How long positive results stay valid. Default 6 hours. */
   readonly ttlMs?: number;
-  /** How long denials and failures stay valid, so a new grant is noticed soon. Default 10 minutes. */
+  /** How long denials stay valid, so a new grant is noticed soon. Default 10 minutes. */
   readonly negativeTtlMs?: number;
   /** AWS account ID when known (from STS); part of the cache key. */
   readonly accountId?: string;
 }
 
-const DEFAULT_TTL_MS = 6 * 60 * 60_000;
-const DEFAULT_NEGATIVE_TTL_MS = 10 * 60_000;
-const CACHE_VERSION = 1;
 const PROBE_TIERS = ['sonnet', 'opus', 'haiku'] as const;
 /** At most this many earlier versions are tried when the default is denied. */
 const MAX_FALLBACK_PROBES = 3;
 const silentLogger: ClientLogger = { debug() {}, warn() {} };
 const emptyEnv: EnvLookup = { get: () => undefined };
 
-/** `CC_BEDROCK_CACHE_DIR`, else `<home>/.cache/cc-bedrock`. */
-export function discoveryCacheDir(env: EnvLookup, homeDir: string): string {
-  return env.get('CC_BEDROCK_CACHE_DIR')?.value ?? join(homeDir, '.cache', 'cc-bedrock');
-}
-
-interface CacheFile {
-  readonly version: number;
-  readonly key: string;
-  profiles?: { ids: string[] | null; checkedAt: number; ok: boolean };
-  availability: Record<string, ModelAvailability>;
-  applicationProfiles?: Record<string, { profile: InferenceProfile; checkedAt: number }>;
-}
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
-
-/**
- * Who is asking, without a secret: the credential plan (kind, source, masked detail, profile),
- * plus a hash of the key ID or API key where the plan alone cannot tell two of them apart.
- */
-async function credentialIdentity(plan: RoutePlan, auth: DiscoveryOptions['auth'], endpoint: EndpointKind): Promise<string> {
-  const credential = plan.credentials[endpoint];
-  const parts = [credential.kind, credential.source, credential.detail, credential.profile ?? ''];
-  // Only long-lived secrets are hashed in: an exporter's temporary keys rotate every run and would defeat the cache.
-  if (credential.kind === 'bearer-token' || credential.kind === 'env-keys' || credential.kind === 'profile-static') {
-    const resolved = await auth[endpoint].getAuth();
-    if (resolved.kind === 'bearer') parts.push(`bearer:${sha256(resolved.token)}`);
-    if (resolved.kind === 'sigv4') parts.push(`akid:${sha256(resolved.credentials.accessKeyId)}`);
-  }
-  return parts.join('\u0000');
-}
-
-function readCache(path: string, key: string): CacheFile | undefined {
-  try {
-    const parsed = JSON.parse(readFileSync(path, 'utf8')) as CacheFile;
-    if (parsed.version !== CACHE_VERSION || parsed.key !== key || typeof parsed.availability !== 'object') return undefined;
-    return parsed;
-  } catch {
-    return undefined;
-  }
-}
-
-function writeCache(path: string, dir: string, content: CacheFile, logger: ClientLogger): void {
-  try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const temp = `${path}.${process.pid}.tmp`;
-    writeFileSync(temp, `${JSON.stringify(content, null, 2)}\n`, { mode: 0o600 });
-    renameSync(temp, path);
-  } catch (error) {
-    // The cache is an optimisation: a read-only home must not break a session.
-    logger.warn(`could not write the discovery cache ${path}: ${(error as Error).message}`);
-  }
-}
-
-function fresh(checkedAt: number, ok: boolean, now: number, ttl: number, negativeTtl: number): boolean {
-  return now - checkedAt < (ok ? ttl : negativeTtl);
-}
-
 function targetFor(plan: RoutePlan, model: Pick<ResolvedModel, 'wireModelId' | 'requested' | 'endpoint' | 'region' | 'catalogKey'>): CallTarget {
-  return {
+  return probeCallTarget(endpointsForRegion(plan, model.region.value), {
     modelId: model.wireModelId,
     requested: model.requested,
     endpoint: model.endpoint,
     region: model.region.value,
-    baseURL: model.endpoint === 'mantle' ? plan.endpoints.mantle.value : plan.endpoints.invoke.value,
-    betas: [],
     catalogKey: model.catalogKey,
-  };
-}
-
-function statusOf(error: unknown): { status: AvailabilityStatus; code?: ErrorCode; reason?: string } {
-  if (!isCcBedrockError(error)) return { status: 'unknown', reason: (error as Error)?.message ?? String(error) };
-  const denied: ErrorCode[] = ['MODEL_NOT_GRANTED', 'ACCESS_DENIED', 'MANTLE_NOT_GRANTED'];
-  const missing: ErrorCode[] = ['MODEL_NOT_IN_REGION', 'ON_DEMAND_NOT_SUPPORTED', 'MANTLE_MODEL_NOT_SERVED'];
-  if (denied.includes(error.code)) return { status: 'denied', code: error.code, reason: error.message };
-  if (missing.includes(error.code)) return { status: 'not-found', code: error.code, reason: error.message };
-  return { status: 'unknown', code: error.code, reason: error.message };
+  });
 }
 
 /** Earlier, not retired versions of a model's family on the same endpoint, newest first; for Opus then the endpoint's default Sonnet. */
@@ -220,10 +133,7 @@ export async function discoverAvailability(options: DiscoveryOptions): Promise<D
   const logger = options.logger ?? silentLogger;
   const env = options.env ?? emptyEnv;
   const now = clock();
-  const ttl = options.ttlMs ?? DEFAULT_TTL_MS;
-  const negativeTtl = options.negativeTtlMs ?? DEFAULT_NEGATIVE_TTL_MS;
-  const pool = new SdkClientPool({ fetch: options.fetch ?? globalThis.fetch, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS });
-  const runner = new CallRunner({ pool, auth: options.auth, clock, sleep: defaultSleep, random: Math.random, logger, maxRetries: 0 });
+  const runner = createProbeRunner({ auth: options.auth, fetch: options.fetch, timeoutMs: options.timeoutMs, clock, logger });
   const warnings: RouteWarning[] = [];
   let upstreamCalls = 0;
 
@@ -233,46 +143,22 @@ export async function discoverAvailability(options: DiscoveryOptions): Promise<D
   const mantleSkip = plan.credentials.mantle.kind === 'skip-auth';
 
   // Cache key: endpoints, region, account and credential identity; nothing secret.
-  let cachePath: string | undefined;
-  let cache: CacheFile | undefined;
-  let key = '';
-  const cacheDir =
-    options.cacheDir === false
-      ? undefined
-      : (options.cacheDir ?? (options.homeDir !== undefined ? discoveryCacheDir(env, options.homeDir) : env.get('CC_BEDROCK_CACHE_DIR')?.value));
-  if (cacheDir !== undefined) {
-    const identities = [
-      bedrockOn ? await credentialIdentity(plan, options.auth, 'bedrock') : '',
-      plan.providers.mantle ? await credentialIdentity(plan, options.auth, 'mantle') : '',
-    ];
-    key = sha256(
-      JSON.stringify({
-        invoke: plan.endpoints.invoke.value,
-        controlPlane: plan.endpoints.controlPlane.value,
-        mantle: plan.endpoints.mantle.value,
-        region: plan.region.value,
-        account: options.accountId ?? '',
-        identities: identities.map(sha256),
-        headers: plan.customHeaders.map((header) => `${header.name.toLowerCase()}:${sha256(header.value)}`),
-      }),
-    );
-    cachePath = join(cacheDir, `discovery-${key.slice(0, 32)}.json`);
-    cache = options.refresh ? undefined : readCache(cachePath, key);
-  }
-  const next: CacheFile = {
-    version: CACHE_VERSION,
-    key,
-    availability: { ...(cache?.availability ?? {}) },
-    applicationProfiles: { ...(cache?.applicationProfiles ?? {}) },
-  };
-  if (cache?.profiles) next.profiles = cache.profiles;
+  const cacheDir = resolveCacheDir({ ...options, env });
+  const cache = new AvailabilityCache({
+    dir: cacheDir,
+    key: cacheDir === undefined ? '' : availabilityCacheKey(plan, await credentialIdentities(plan, options.auth), plan.region.value, options.accountId),
+    refresh: options.refresh === true,
+    ttlMs: options.ttlMs,
+    negativeTtlMs: options.negativeTtlMs,
+    logger,
+  });
 
   // 1. ListInferenceProfiles (Bedrock only), unless cached.
   let discoveredProfileIds: string[] | undefined;
   if (bedrockOn) {
-    const cached = cache?.profiles;
-    if (cached && fresh(cached.checkedAt, cached.ok, now, ttl, negativeTtl)) {
-      discoveredProfileIds = cached.ids ?? undefined;
+    const cached = cache.profiles(now);
+    if (cached) {
+      discoveredProfileIds = cached.ids;
     } else {
       try {
         const { profiles, calls } = await listSystemInferenceProfiles(runner, {
@@ -282,12 +168,12 @@ export async function discoverAvailability(options: DiscoveryOptions): Promise<D
         });
         upstreamCalls += calls;
         discoveredProfileIds = profiles.map((profile) => profile.inferenceProfileId);
-        next.profiles = { ids: discoveredProfileIds, checkedAt: now, ok: true };
+        cache.recordProfiles(discoveredProfileIds, now);
       } catch (error) {
         // Claude Code falls back to the geo-prefixed built-in IDs when the listing is denied or fails.
         upstreamCalls += 1;
         logger.debug(`ListInferenceProfiles failed; built-in model IDs are used: ${(error as Error).message}`);
-        next.profiles = { ids: null, checkedAt: now, ok: false };
+        cache.recordProfiles(undefined, now);
       }
     }
   }
@@ -298,9 +184,9 @@ export async function discoverAvailability(options: DiscoveryOptions): Promise<D
     (id) => parseBedrockArn(id)?.resourceType === 'application-inference-profile',
   );
   for (const arn of arns) {
-    const cached = next.applicationProfiles?.[arn];
-    if (cached && fresh(cached.checkedAt, true, now, ttl, negativeTtl)) {
-      inferenceProfiles.push(cached.profile);
+    const cached = cache.applicationProfile(arn, now);
+    if (cached) {
+      inferenceProfiles.push(cached);
       continue;
     }
     upstreamCalls += 1;
@@ -308,7 +194,7 @@ export async function discoverAvailability(options: DiscoveryOptions): Promise<D
       const region = parseBedrockArn(arn)?.region || plan.region.value;
       const profile = await getInferenceProfile(runner, { arn, region, baseURL: plan.endpoints.controlPlane.value });
       inferenceProfiles.push(profile);
-      next.applicationProfiles![arn] = { profile, checkedAt: now };
+      cache.recordApplicationProfile(arn, profile, now);
     } catch (error) {
       if (!isCcBedrockError(error)) throw error;
       warnings.push({
@@ -347,37 +233,13 @@ export async function discoverAvailability(options: DiscoveryOptions): Promise<D
   }
 
   const probe = async (model: ResolvedModel, probedAs: string): Promise<ModelAvailability> => {
-    const cached = next.availability[model.wireModelId];
-    if (cached && cached.endpoint === model.endpoint && fresh(cached.checkedAt, cached.status === 'available', now, ttl, negativeTtl)) {
-      return { ...cached, probedAs };
-    }
     const target = targetFor(plan, model);
+    const cached = cache.availability(target.endpoint, target.modelId, target.region, now);
+    if (cached) return { ...cached, probedAs };
     upstreamCalls += 1;
-    let result: ModelAvailability;
-    try {
-      await runner.run({
-        target,
-        operation: 'probe',
-        maxRetries: 1,
-        send: (sdk, auth) =>
-          sdk.messages.create(
-            (model.endpoint === 'bedrock'
-              ? { model: model.wireModelId, max_tokens: 1, messages: [{ role: 'user', content: '.' }], anthropic_version: BEDROCK_ANTHROPIC_VERSION }
-              : { model: model.wireModelId, max_tokens: 1, messages: [{ role: 'user', content: '.' }] }) as never,
-            {
-              // Probes carry the custom headers (observed) but never a service tier.
-              headers: withAllowedHeaders(requestHeaders({ endpoint: model.endpoint, authKind: auth.kind, customHeaders: plan.customHeaders })),
-            },
-          ) as unknown as Promise<unknown>,
-      });
-      result = { modelId: model.wireModelId, endpoint: model.endpoint, region: target.region, probedAs, status: 'available', checkedAt: now };
-    } catch (error) {
-      if (isCcBedrockError(error) && ['CREDENTIALS_NOT_FOUND', 'CREDENTIALS_INVALID', 'CREDENTIALS_EXPIRED', 'AUTH_REFRESH_LOOP', 'AUTH_REFRESH_FAILED', 'CREDENTIAL_EXPORT_FAILED'].includes(error.code)) {
-        throw error;
-      }
-      result = { modelId: model.wireModelId, endpoint: model.endpoint, region: target.region, probedAs, checkedAt: now, ...statusOf(error) };
-    }
-    next.availability[model.wireModelId] = result;
+    // Throws the credential failure: a session without working credentials cannot start.
+    const result = availabilityRecord(target, probedAs, await probeModel(target, { runner, customHeaders: plan.customHeaders, maxRetries: 1 }), now);
+    cache.recordAvailability(result);
     return result;
   };
 
@@ -419,7 +281,7 @@ export async function discoverAvailability(options: DiscoveryOptions): Promise<D
     }
   }
 
-  if (cachePath && cacheDir && upstreamCalls > 0) writeCache(cachePath, cacheDir, next, logger);
+  if (upstreamCalls > 0) cache.save();
   return {
     discoveredProfileIds,
     availability,
@@ -427,12 +289,12 @@ export async function discoverAvailability(options: DiscoveryOptions): Promise<D
     inferenceProfiles,
     warnings,
     upstreamCalls,
-    fromCache: cachePath !== undefined && upstreamCalls === 0,
-    cacheFile: cachePath,
+    fromCache: cache.file !== undefined && upstreamCalls === 0,
+    cacheFile: cache.file,
   };
 }
 
-/** Forgets cached discovery results (all of them under `cacheDir`). */
+/** Forgets cached discovery and probe results (all of them under `cacheDir`). */
 export function clearDiscoveryCache(cacheDir: string): void {
   rmSync(cacheDir, { recursive: true, force: true });
 }

@@ -11,7 +11,7 @@ import {
   APIConnectionTimeoutError,
   APIError,
   APIUserAbortError,
-} from '@anthropic-ai/sdk';
+} from '@anthropic-ai/sdk/core/error';
 import { CcBedrockError, type ErrorCode } from '../errors.js';
 import type { RequestAuth } from '../aws/auth-types.js';
 import type { CallTarget } from './types.js';

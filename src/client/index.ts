@@ -11,6 +11,9 @@ export {
   fallbackCandidates,
 } from './discovery.js';
 export type { DiscoveryOptions, DiscoveryResult, ModelAvailability, ModelFallback, AvailabilityStatus } from './discovery.js';
+// probeModel (src/client/probe.ts) takes the client's internal runner, so only the batch form is public.
+export { probeAvailability, availabilityOf, isCredentialFailure } from './probe.js';
+export type { ProbeTarget, ProbeAvailabilityOptions, ProbeAvailabilityResult, ProbedAvailability } from './probe.js';
 export { getInferenceProfile, listSystemInferenceProfiles } from './inference-profiles.js';
 export type { InferenceProfile } from './inference-profiles.js';
 export { clientOptionsFromEnv } from './options-from-env.js';

@@ -4,7 +4,7 @@
  * exponential backoff honouring Retry-After for throttling and outages, and an immediate,
  * explained failure for everything retrying cannot fix.
  */
-import { APIUserAbortError } from '@anthropic-ai/sdk';
+import { APIUserAbortError } from '@anthropic-ai/sdk/core/error';
 import { CcBedrockError } from '../errors.js';
 import type { AuthProvider, RequestAuth } from '../aws/auth-types.js';
 import type { Clock } from '../internal/clock.js';

@@ -3,18 +3,16 @@
  * requested region, with its inference-profile IDs, base ID, 1M support and Mantle ID, and (unless
  * offline) the answer of a 1-token probe sent through the real client, all probes in parallel.
  *
- * Probe results are cached on disk next to the client's discovery cache (same directory, same
- * lifetimes: 6 hours for answers that say "available", 10 minutes for refusals), keyed by
- * endpoints and credential identity so another account never reads them. Transient failures
- * (throttling, network) are never cached.
+ * Probes and their cache are the client's (src/client/probe.ts probeAvailability): answers live
+ * in the discovery cache a session in that region reads (6 hours for "available", 10 minutes for
+ * refusals, transient failures never), keyed by endpoints, region and credential identity so
+ * another account never reads them. So `models` warms the next session's start, and a session's
+ * own probes show up here.
  */
-import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { AuthProvider } from '../aws/auth-types.js';
-import { CcBedrockError, type ErrorCode } from '../errors.js';
+import type { ProbeTarget } from '../client/probe.js';
+import type { ErrorCode } from '../errors.js';
 import type { Clock } from '../internal/clock.js';
-import { systemClock } from '../internal/clock.js';
 import {
   GEO_PREFIXES,
   MODEL_CATALOG,
@@ -26,8 +24,7 @@ import {
   type Context1m,
   type GeoPrefix,
 } from '../models/model-catalog.js';
-import type { EndpointKind, EnvLookup, ResolvedModel, RoutePlan } from '../routing/types.js';
-import type { ErrorFact } from './types.js';
+import type { EndpointKind, EnvLookup, RoutePlan } from '../routing/types.js';
 
 export const MODELS_SCHEMA = 'cc-bedrock.models/1';
 
@@ -114,59 +111,6 @@ export function catalogMatrix(regions: readonly string[]): ModelMatrix {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Cache
-
-const POSITIVE_TTL_MS = 6 * 60 * 60_000;
-const NEGATIVE_TTL_MS = 10 * 60_000;
-const CACHE_VERSION = 1;
-
-interface CachedAnswer {
-  readonly status: InvokeStatus | MantleStatus;
-  readonly code?: ErrorCode | undefined;
-  readonly detail?: string | undefined;
-  readonly checkedAt: number;
-}
-
-interface CacheFile {
-  readonly version: number;
-  readonly key: string;
-  readonly answers: Record<string, CachedAnswer>;
-}
-
-const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
-
-const POSITIVE = new Set(['invokable', 'served']);
-const DEFINITIVE = new Set(['invokable', 'served', 'not-granted', 'not-in-region', 'needs-profile', 'not-served']);
-
-function readCache(path: string, key: string): CacheFile | undefined {
-  try {
-    const parsed = JSON.parse(readFileSync(path, 'utf8')) as CacheFile;
-    return parsed.version === CACHE_VERSION && parsed.key === key && typeof parsed.answers === 'object' ? parsed : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function writeCache(dir: string, path: string, content: CacheFile): void {
-  try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const temp = `${path}.${process.pid}.tmp`;
-    writeFileSync(temp, `${JSON.stringify(content)}\n`, { mode: 0o600 });
-    renameSync(temp, path);
-  } catch {
-    // The cache only saves time; a read-only home must not fail the command.
-  }
-}
-
-/** Who is asking, without a secret: credential plan plus a hash of the key ID or API key. */
-async function identityOf(plan: RoutePlan, auth: Record<EndpointKind, AuthProvider>, endpoint: EndpointKind): Promise<string> {
-  const credential = plan.credentials[endpoint];
-  const resolved = await auth[endpoint].getAuth();
-  const secretless = resolved.kind === 'bearer' ? sha256(resolved.token) : resolved.kind === 'sigv4' ? sha256(resolved.credentials.accessKeyId) : 'none';
-  return [credential.kind, credential.source, credential.profile ?? '', secretless].join('\u0000');
-}
-
-// ---------------------------------------------------------------------------------------------
 // Probing
 
 export interface ProbeMatrixOptions {
@@ -184,141 +128,87 @@ export interface ProbeMatrixOptions {
   readonly clock?: Clock;
 }
 
-const CREDENTIAL_CODES = new Set<ErrorCode>(['CREDENTIALS_NOT_FOUND', 'CREDENTIALS_INVALID', 'CREDENTIALS_EXPIRED', 'AUTH_REFRESH_LOOP', 'AUTH_REFRESH_FAILED', 'CREDENTIAL_EXPORT_FAILED']);
+interface Answer {
+  readonly status: string;
+  readonly code?: ErrorCode | undefined;
+  readonly reason?: string | undefined;
+  readonly cached: boolean;
+}
 
-function invokeStatusOf(error: ErrorFact): InvokeStatus {
-  if (error.code === 'MODEL_NOT_GRANTED' || error.code === 'ACCESS_DENIED') return 'not-granted';
-  if (error.code === 'MODEL_NOT_IN_REGION') return 'not-in-region';
-  if (error.code === 'ON_DEMAND_NOT_SUPPORTED') return 'needs-profile';
+function invokeStatusOf(answer: Answer): InvokeStatus {
+  if (answer.status === 'available') return 'invokable';
+  if (answer.code === 'MODEL_NOT_GRANTED' || answer.code === 'ACCESS_DENIED') return 'not-granted';
+  if (answer.code === 'MODEL_NOT_IN_REGION') return 'not-in-region';
+  if (answer.code === 'ON_DEMAND_NOT_SUPPORTED') return 'needs-profile';
   return 'error';
 }
 
-function mantleStatusOf(error: ErrorFact): MantleStatus {
-  if (error.code === 'MANTLE_NOT_GRANTED' || error.code === 'ACCESS_DENIED') return 'not-granted';
-  if (error.code === 'MANTLE_MODEL_NOT_SERVED' || error.code === 'MODEL_NOT_IN_REGION') return 'not-served';
+function mantleStatusOf(answer: Answer): MantleStatus {
+  if (answer.status === 'available') return 'served';
+  if (answer.code === 'MANTLE_NOT_GRANTED' || answer.code === 'ACCESS_DENIED') return 'not-granted';
+  if (answer.code === 'MANTLE_MODEL_NOT_SERVED' || answer.code === 'MODEL_NOT_IN_REGION') return 'not-served';
   return 'error';
 }
 
-interface Job {
-  readonly name: string;
-  readonly cacheKey: string;
-  readonly target: ResolvedModel;
-  answer?: CachedAnswer & { cached: boolean };
-}
+const jobKey = (endpoint: EndpointKind, region: string, modelId: string): string => `${endpoint}|${region}|${modelId}`;
 
 /**
- * Sends every probe of the matrix at once (one client, no retries), reusing cached answers.
- * Throws the credential error when credentials do not work at all: every cell would say the same.
+ * Sends every probe of the matrix at once (no retries), reusing cached answers. Throws the
+ * credential error when credentials do not work at all: every cell would say the same.
  */
 export async function probeMatrix(matrix: ModelMatrix, options: ProbeMatrixOptions): Promise<ModelMatrix> {
   // The client (and the SDKs behind it) is loaded only when probes are sent: --offline stays fast.
-  const [{ createProbeClient, probe }, { discoveryCacheDir }] = await Promise.all([import('./probes.js'), import('../client/discovery.js')]);
-  const clock = options.clock ?? systemClock;
-  const now = clock();
-  const { plan } = options;
-  const jobs = new Map<string, Job>();
-  const addJob = (endpoint: EndpointKind, region: string, modelId: string, catalogKey: string): string => {
-    const cacheKey = `${endpoint}|${region}|${modelId}`;
-    if (!jobs.has(cacheKey)) {
-      jobs.set(cacheKey, {
-        name: `cc-bedrock-models-probe-${jobs.size}`,
-        cacheKey,
-        target: {
-          role: 'main',
-          requested: modelId,
-          wireModelId: modelId,
-          endpoint,
-          rule: `cc-bedrock models probe of ${modelId} in ${region}`,
-          catalogKey,
-          betas: [],
-          region: { value: region, source: 'cc-bedrock models --region' },
-          discoverable: false,
-        },
-      });
-    }
-    return cacheKey;
+  const [{ probeAvailability }, { PROBE_TIMEOUT_MS }] = await Promise.all([import('../client/probe.js'), import('./probes.js')]);
+  const targets = new Map<string, ProbeTarget>();
+  const addTarget = (endpoint: EndpointKind, region: string, modelId: string, catalogKey: string): void => {
+    const key = jobKey(endpoint, region, modelId);
+    if (!targets.has(key)) targets.set(key, { modelId, endpoint, region, catalogKey, probedAs: 'cc-bedrock models' });
   };
   for (const row of matrix.models) {
     for (const cell of row.cells) {
-      if (cell.status !== 'retired') addJob('bedrock', cell.region, cell.probeId, row.key);
-      if (options.mantle && row.mantleId && row.lifecycle !== 'retired') addJob('mantle', cell.region, row.mantleId, row.key);
+      if (cell.status !== 'retired') addTarget('bedrock', cell.region, cell.probeId, row.key);
+      if (options.mantle && row.mantleId && row.lifecycle !== 'retired') addTarget('mantle', cell.region, row.mantleId, row.key);
     }
   }
 
-  // Credentials first: a missing or rejected credential is one error, not one per cell.
-  const endpoints: EndpointKind[] = options.mantle ? ['bedrock', 'mantle'] : ['bedrock'];
-  const identities = await Promise.all(endpoints.map((endpoint) => identityOf(plan, options.auth, endpoint)));
-  const cacheDir = options.cacheDir === false ? undefined : (options.cacheDir ?? discoveryCacheDir(options.env, options.homeDir));
-  const key = sha256(JSON.stringify({ invoke: plan.endpoints.invoke.value, mantle: plan.endpoints.mantle.value, identities: identities.map(sha256) }));
-  const cachePath = cacheDir === undefined ? undefined : join(cacheDir, `models-${key.slice(0, 32)}.json`);
-  const cache = cachePath && !options.refresh ? readCache(cachePath, key) : undefined;
-  let hits = 0;
-  for (const job of jobs.values()) {
-    const cached = cache?.answers[job.cacheKey];
-    if (cached && now - cached.checkedAt < (POSITIVE.has(cached.status) ? POSITIVE_TTL_MS : NEGATIVE_TTL_MS)) {
-      job.answer = { ...cached, cached: true };
-      hits += 1;
-    }
-  }
-
-  const byName = new Map([...jobs.values()].map((job) => [job.name, job.target]));
-  const client = createProbeClient({
-    plan: { ...plan, serviceTier: undefined },
-    auth: options.auth,
-    env: options.env,
-    fetch: options.fetch,
-    resolveModelName: (name) => {
-      const target = byName.get(name);
-      if (!target) throw new CcBedrockError('INTERNAL', `no probe target named ${name}`);
-      return target;
+  const result = await probeAvailability(
+    {
+      // Probes carry the custom headers but never the service tier, as Claude Code's.
+      plan: options.plan,
+      auth: options.auth,
+      env: options.env,
+      homeDir: options.homeDir,
+      refresh: options.refresh === true,
+      maxRetries: 0,
+      timeoutMs: PROBE_TIMEOUT_MS,
+      ...(options.cacheDir !== undefined ? { cacheDir: options.cacheDir } : {}),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(options.clock ? { clock: options.clock } : {}),
     },
-  });
-  const pending = [...jobs.values()].filter((job) => !job.answer);
-  const results = await Promise.all(pending.map(async (job) => ({ job, result: await probe(client, job.name) })));
-  const credentialFailure = results.find(({ result }) => !result.ok && CREDENTIAL_CODES.has(result.error.code));
-  if (credentialFailure && !credentialFailure.result.ok && results.every(({ result }) => !result.ok)) {
-    const error = credentialFailure.result.error;
-    throw new CcBedrockError(error.code, error.message, { ...(error.remediation ? { remediation: error.remediation } : {}) });
-  }
-  for (const { job, result } of results) {
-    const mantle = job.target.endpoint === 'mantle';
-    job.answer = result.ok
-      ? { status: mantle ? 'served' : 'invokable', checkedAt: now, cached: false }
-      : {
-          status: mantle ? mantleStatusOf(result.error) : invokeStatusOf(result.error),
-          code: result.error.code,
-          detail: result.error.message,
-          checkedAt: now,
-          cached: false,
-        };
-  }
-
-  if (cachePath && cacheDir && pending.length > 0) {
-    const answers: Record<string, CachedAnswer> = { ...(cache?.answers ?? readCache(cachePath, key)?.answers ?? {}) };
-    for (const job of pending) {
-      const answer = job.answer!;
-      if (DEFINITIVE.has(answer.status)) answers[job.cacheKey] = { status: answer.status, code: answer.code, detail: answer.detail, checkedAt: answer.checkedAt };
-    }
-    writeCache(cacheDir, cachePath, { version: CACHE_VERSION, key, answers });
-  }
+    [...targets.values()],
+  );
+  const answers = new Map<string, Answer>();
+  [...targets.keys()].forEach((key, index) => answers.set(key, result.availability[index]!));
 
   const models = matrix.models.map((row) => ({
     ...row,
     cells: row.cells.map((cell): MatrixCell => {
-      const invoke = cell.status === 'retired' ? undefined : jobs.get(`bedrock|${cell.region}|${cell.probeId}`)?.answer;
-      const mantle = options.mantle && row.mantleId ? jobs.get(`mantle|${cell.region}|${row.mantleId}`)?.answer : undefined;
+      const invoke = cell.status === 'retired' ? undefined : answers.get(jobKey('bedrock', cell.region, cell.probeId));
+      const mantle = options.mantle && row.mantleId && row.lifecycle !== 'retired' ? answers.get(jobKey('mantle', cell.region, row.mantleId)) : undefined;
       return {
         ...cell,
-        ...(invoke ? { status: invoke.status as InvokeStatus, code: invoke.code, detail: invoke.detail, cached: invoke.cached } : {}),
-        mantle: mantle ? { status: mantle.status as MantleStatus, code: mantle.code, detail: mantle.detail, cached: mantle.cached } : cell.mantle,
+        ...(invoke ? { status: invokeStatusOf(invoke), code: invoke.code, detail: invoke.reason, cached: invoke.cached } : {}),
+        mantle: mantle ? { status: mantleStatusOf(mantle), code: mantle.code, detail: mantle.reason, cached: mantle.cached } : cell.mantle,
       };
     }),
   }));
+  // The file of the first region; every region has its own, as a session there would read it.
+  const file = matrix.regions.map((region) => result.cacheFiles[region]).find((path) => path !== undefined);
   return {
     ...matrix,
     probed: true,
     mantleProbed: options.mantle,
-    cache: cachePath ? { file: cachePath, hits, probes: pending.length } : undefined,
+    cache: file !== undefined ? { file, hits: result.cacheHits, probes: result.upstreamCalls } : undefined,
     models,
   };
 }

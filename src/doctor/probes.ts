@@ -1,13 +1,16 @@
 /**
- * One-token probes through the real Messages client (src/client), so a probe travels exactly the
- * path a session request would: same signing, headers, error classification and remediation.
- * Shared by `doctor` (access checks) and `models` (the availability matrix).
+ * Doctor's one-token probes: the model names resolved by the real Messages client (src/client),
+ * as a session would resolve them, and each probe sent by the client's own probe
+ * (src/client/probe.ts, the request session discovery sends), with the plan's custom headers and
+ * service tier, so signing, headers, error classification and remediation are a session's.
+ * `createProbeAuth` is shared with `models`.
  */
 import type { Writable } from 'node:stream';
 import { createAuthProvider } from '../aws/credentials.js';
 import type { AuthProvider } from '../aws/auth-types.js';
 import type { Env } from '../internal/read-env.js';
-import { createClient, type BedrockClient } from '../client/index.js';
+import { createClient, type BedrockClient } from '../client/create-client.js';
+import { createProbeRunner, probeModel, type ProbeOutcome } from '../client/probe.js';
 import type { ModelNameResolver } from '../client/types.js';
 import type { CredentialPlan, EndpointKind, EnvLookup, RoutePlan } from '../routing/types.js';
 import { attemptAsync, type Attempt } from './types.js';
@@ -59,24 +62,38 @@ export interface ProbeClientOptions {
   readonly resolveModelName?: ModelNameResolver;
 }
 
+export interface ProbeClient extends BedrockClient {
+  /** A 1-token probe of `model` (a name the client resolves), with the plan's service tier on Bedrock. */
+  probeModel(model: string): Promise<ProbeOutcome>;
+}
+
 /** A client that never retries: a probe's first answer is the availability. */
-export function createProbeClient(options: ProbeClientOptions): BedrockClient {
-  return createClient({
-    plan: options.plan,
+export function createProbeClient(options: ProbeClientOptions): ProbeClient {
+  const { plan } = options;
+  const fetchFn = options.fetch ?? globalThis.fetch;
+  const client = createClient({
+    plan,
     auth: options.auth,
     maxRetries: 0,
     timeoutMs: PROBE_TIMEOUT_MS,
     env: options.env,
-    ...(options.fetch ? { fetch: options.fetch } : {}),
+    fetch: fetchFn,
     ...(options.discoveredProfileIds ? { discoveredProfileIds: options.discoveredProfileIds } : {}),
     ...(options.resolveModelName ? { resolveModelName: options.resolveModelName } : {}),
   });
+  const runner = createProbeRunner({ auth: options.auth, fetch: fetchFn, timeoutMs: PROBE_TIMEOUT_MS });
+  return {
+    ...client,
+    probeModel: async (model) =>
+      probeModel(client.resolveTarget(model), { runner, customHeaders: plan.customHeaders, serviceTier: plan.serviceTier?.value, maxRetries: 0 }),
+  };
 }
 
 /** A 1-token request for `model` (a name the client resolves); resolves when Bedrock answered 200. */
-export function probe(client: BedrockClient, model: string): Promise<Attempt<true>> {
+export function probe(client: ProbeClient, model: string): Promise<Attempt<true>> {
   return attemptAsync(async () => {
-    await client.messages.create({ model, max_tokens: 1, messages: [{ role: 'user', content: '.' }] });
+    const outcome = await client.probeModel(model);
+    if (outcome.status !== 'available') throw outcome.error;
     return true as const;
   });
 }

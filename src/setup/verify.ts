@@ -11,17 +11,15 @@ import { getCallerIdentity, type CallerIdentity } from '../aws/caller-identity.j
 import { planCredentials, type AwsCredentialPlan } from '../aws/credential-plan.js';
 import { createAuthProvider } from '../aws/credentials.js';
 import { listSystemInferenceProfiles } from '../client/inference-profiles.js';
-import { CallRunner, defaultSleep } from '../client/runner.js';
-import { BEDROCK_ANTHROPIC_VERSION, SdkClientPool, requestHeaders, withAllowedHeaders } from '../client/transport.js';
-import type { CallTarget, ClientLogger } from '../client/types.js';
-import { isCcBedrockError, type ErrorCode } from '../errors.js';
+import { createProbeRunner, isCredentialFailure, probeCallTarget, probeModel } from '../client/probe.js';
+import type { CallTarget } from '../client/types.js';
 import { systemClock, type Clock } from '../internal/clock.js';
 import type { Env } from '../internal/read-env.js';
 import { resolveEndpoints } from '../routing/endpoints.js';
 import { parseCustomHeaders } from '../routing/headers.js';
 import type { CustomHeader, EndpointKind, EnvLookup, RoutePlan, Sourced } from '../routing/types.js';
 import { GUARDRAIL_ID_HEADER, GUARDRAIL_VERSION_HEADER } from './decide-changes.js';
-import type { ProbeCandidate, ProbeResult, ProbeStatus } from './model-choices.js';
+import type { ProbeCandidate, ProbeResult } from './model-choices.js';
 import type { GuardrailSetting } from './types.js';
 
 export interface VerifyOptions {
@@ -62,31 +60,9 @@ export interface VerifySession {
 
 const DEFAULT_TIMEOUT_MS = 30_000;
 const PROBE_CONCURRENCY = 4;
-const silentLogger: ClientLogger = { debug() {}, warn() {} };
 
 /** Failures that are about the credentials, not the model: verification stops on them. */
-const CREDENTIAL_CODES: ReadonlySet<ErrorCode> = new Set([
-  'CREDENTIALS_NOT_FOUND',
-  'CREDENTIALS_INVALID',
-  'CREDENTIALS_EXPIRED',
-  'AUTH_REFRESH_LOOP',
-  'AUTH_REFRESH_FAILED',
-  'CREDENTIAL_EXPORT_FAILED',
-]);
-
-export function isCredentialFailure(error: unknown): boolean {
-  return isCcBedrockError(error) && CREDENTIAL_CODES.has(error.code);
-}
-
-/** The same classification as the client's discovery (src/client/discovery.ts statusOf). */
-function probeStatusOf(error: unknown): { status: ProbeStatus; reason: string } {
-  if (!isCcBedrockError(error)) return { status: 'unknown', reason: error instanceof Error ? error.message : String(error) };
-  const denied: ErrorCode[] = ['MODEL_NOT_GRANTED', 'ACCESS_DENIED', 'MANTLE_NOT_GRANTED'];
-  const missing: ErrorCode[] = ['MODEL_NOT_IN_REGION', 'ON_DEMAND_NOT_SUPPORTED', 'MANTLE_MODEL_NOT_SERVED', 'MODEL_UNKNOWN'];
-  if (denied.includes(error.code)) return { status: 'denied', reason: error.message };
-  if (missing.includes(error.code)) return { status: 'not-found', reason: error.message };
-  return { status: 'unknown', reason: error.message };
-}
+export { isCredentialFailure };
 
 async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
@@ -131,47 +107,18 @@ export async function openVerifySession(options: VerifyOptions): Promise<VerifyS
     });
   const auth: Record<EndpointKind, AuthProvider> = { bedrock: providerFor(bedrockPlan), mantle: providerFor(mantlePlan) };
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const runner = new CallRunner({
-    pool: new SdkClientPool({ fetch: fetchFn, timeoutMs }),
-    auth,
-    clock,
-    sleep: defaultSleep,
-    random: Math.random,
-    logger: silentLogger,
-    maxRetries: 1,
-  });
+  // Every call below says its own retries (one, as discovery).
+  const runner = createProbeRunner({ auth, fetch: fetchFn, timeoutMs, clock });
   // A malformed ANTHROPIC_CUSTOM_HEADERS would fail every real request too; the wizard reports it up front.
   const customHeaders: readonly CustomHeader[] = parseCustomHeaders(options.env).headers;
 
-  const targetOf = (candidate: ProbeCandidate): CallTarget => ({
-    modelId: candidate.id,
-    requested: candidate.id,
-    endpoint: candidate.endpoint,
-    region: options.region,
-    baseURL: candidate.endpoint === 'mantle' ? endpoints.mantle.value : endpoints.invoke.value,
-    betas: [],
-    catalogKey: candidate.catalogKey,
-  });
+  const targetOf = (candidate: ProbeCandidate): CallTarget =>
+    probeCallTarget(endpoints, { modelId: candidate.id, endpoint: candidate.endpoint, region: options.region, catalogKey: candidate.catalogKey });
 
+  // The probe of session discovery (src/client/probe.ts); it throws credential failures, which end verification.
   const send = async (candidate: ProbeCandidate, headers: readonly CustomHeader[]): Promise<ProbeResult> => {
-    try {
-      await runner.run({
-        target: targetOf(candidate),
-        operation: 'probe',
-        maxRetries: 1,
-        send: (sdk, requestAuth) =>
-          sdk.messages.create(
-            (candidate.endpoint === 'bedrock'
-              ? { model: candidate.id, max_tokens: 1, messages: [{ role: 'user', content: '.' }], anthropic_version: BEDROCK_ANTHROPIC_VERSION }
-              : { model: candidate.id, max_tokens: 1, messages: [{ role: 'user', content: '.' }] }) as never,
-            { headers: withAllowedHeaders(requestHeaders({ endpoint: candidate.endpoint, authKind: requestAuth.kind, customHeaders: headers })) },
-          ) as unknown as Promise<unknown>,
-      });
-      return { candidate, status: 'available' };
-    } catch (error) {
-      if (isCredentialFailure(error)) throw error;
-      return { candidate, ...probeStatusOf(error) };
-    }
+    const outcome = await probeModel(targetOf(candidate), { runner, customHeaders: headers, maxRetries: 1 });
+    return outcome.status === 'available' ? { candidate, status: 'available' } : { candidate, status: outcome.status, ...(outcome.reason !== undefined ? { reason: outcome.reason } : {}) };
   };
 
   return {
