@@ -7,6 +7,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { CcBedrockError } from '../../errors.js';
 import { createEmulator, emulatorEnvironment, type ReceivedRequest } from '../../emulator/index.js';
 import { ExitCode, type CliIO } from '../io.js';
+import { untilStopped } from '../until-stopped.js';
 
 export interface EmulateOptions {
   readonly host: string;
@@ -64,18 +65,7 @@ export async function run(options: EmulateOptions, io: CliIO): Promise<number> {
     io.stdout.write(`export ${name}=${shellValue(value)}\n`);
   }
 
-  await new Promise<void>((done) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      options.signal?.removeEventListener('abort', stop);
-      done();
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-    if (options.signal?.aborted) stop();
-    else options.signal?.addEventListener('abort', stop, { once: true });
-  });
+  await untilStopped(options.signal);
   await emulator.close();
   io.stderr.write('emulator: stopped\n');
   return ExitCode.ok;

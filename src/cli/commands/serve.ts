@@ -13,6 +13,7 @@ import type { GatewayLogger } from '../../gateway/index.js';
 import { resolveRoutePlan } from '../../routing/resolve-route-plan.js';
 import type { EnvLookup } from '../../routing/types.js';
 import { ExitCode, type CliIO } from '../io.js';
+import { untilStopped } from '../until-stopped.js';
 
 export interface ServeOptions {
   readonly host: string;
@@ -146,18 +147,7 @@ export async function run(options: ServeOptions, io: CliIO): Promise<number> {
   });
   io.stdout.write(`cc-bedrock gateway listening on ${listener.url}\n`);
 
-  await new Promise<void>((done) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      options.signal?.removeEventListener('abort', stop);
-      done();
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-    if (options.signal?.aborted) stop();
-    else options.signal?.addEventListener('abort', stop, { once: true });
-  });
+  await untilStopped(options.signal);
   await listener.close();
   return ExitCode.ok;
 }
