@@ -209,7 +209,11 @@ describe('setup wizard in a pseudo-terminal', () => {
     const settingsPath = join(home.home, '.claude', 'settings.json');
     const term = openTerminal(home, ['--region', 'us-west-2']);
     await term.answer(/How should Claude Code authenticate/, ENTER);
-    await term.answer(/\? Amazon Bedrock API key/, PLANTED.bearerToken + ENTER);
+    // The finished select line also reads "…authenticate? Amazon Bedrock API key": typing then would
+    // land in the cooked-mode gap between prompts, where the terminal itself echoes. Wait for the
+    // notice printed just before the password prompt, then for the prompt.
+    await term.expect(/an AWS profile avoids that\./);
+    await term.answer(/Amazon Bedrock API key/, PLANTED.bearerToken + ENTER);
     await term.expect(/Region: us-west-2 \(from --region\)/);
     await term.answer(/Pin opus/, DOWN + ENTER);
     await term.answer(/Pin sonnet/, ENTER);
