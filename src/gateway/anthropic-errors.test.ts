@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { CcBedrockError, type ErrorCode } from '../errors.js';
 import { anthropicErrorResponse, sseErrorEvent, toWireError } from './anthropic-errors.js';
 import { bedrockErrorResponse } from './bedrock-errors.js';
+import { bodyText } from './exchange.js';
 
 const wire = (code: ErrorCode, status?: number, details?: Record<string, unknown>) =>
   toWireError(new CcBedrockError(code, `message for ${code}`, { remediation: 'do the fix', ...(status ? { status } : {}), ...(details ? { details } : {}) }));
@@ -47,30 +48,30 @@ describe('Anthropic error mapping', () => {
     assert.doesNotMatch(mapped.message, /secret internal detail/);
   });
 
-  test('the response body is the Anthropic error object; Retry-After is forwarded', async () => {
+  test('the response body is the Anthropic error object; Retry-After is forwarded', () => {
     const response = anthropicErrorResponse(wire('THROTTLED', 429, { retryAfterMs: 2500 }), 'req_1');
     assert.equal(response.status, 429);
-    assert.equal(response.headers.get('retry-after'), '3');
-    assert.equal(response.headers.get('request-id'), 'req_1');
-    assert.equal(response.headers.get('x-should-retry'), 'true');
-    assert.deepEqual(await response.json(), { type: 'error', error: { type: 'rate_limit_error', message: 'message for THROTTLED. Fix: do the fix' } });
-    assert.equal(anthropicErrorResponse(wire('REQUEST_INVALID'), 'r').headers.get('x-should-retry'), 'false');
+    assert.equal(response.headers['retry-after'], '3');
+    assert.equal(response.headers['request-id'], 'req_1');
+    assert.equal(response.headers['x-should-retry'], 'true');
+    assert.deepEqual(JSON.parse(bodyText(response.body)), { type: 'error', error: { type: 'rate_limit_error', message: 'message for THROTTLED. Fix: do the fix' } });
+    assert.equal(anthropicErrorResponse(wire('REQUEST_INVALID'), 'r').headers['x-should-retry'], 'false');
   });
 
   test('stream failures are one SSE error event', () => {
     assert.equal(sseErrorEvent({ type: 'api_error', message: 'x' }), 'event: error\ndata: {"type":"error","error":{"type":"api_error","message":"x"}}\n\n');
   });
 
-  test('the Bedrock surface answers in the restJson1 shape with AWS statuses', async () => {
+  test('the Bedrock surface answers in the restJson1 shape with AWS statuses', () => {
     const throttled = bedrockErrorResponse(wire('THROTTLED', 429), 'req_2');
     assert.equal(throttled.status, 429);
-    assert.match(throttled.headers.get('x-amzn-errortype') ?? '', /^ThrottlingException:/);
-    assert.deepEqual(await throttled.json(), { message: 'message for THROTTLED. Fix: do the fix' });
+    assert.match(throttled.headers['x-amzn-errortype'] ?? '', /^ThrottlingException:/);
+    assert.deepEqual(JSON.parse(bodyText(throttled.body)), { message: 'message for THROTTLED. Fix: do the fix' });
     const busy = bedrockErrorResponse(wire('UPSTREAM_UNAVAILABLE', 503), 'req_3');
     assert.equal(busy.status, 503);
-    assert.match(busy.headers.get('x-amzn-errortype') ?? '', /^ServiceUnavailableException:/);
+    assert.match(busy.headers['x-amzn-errortype'] ?? '', /^ServiceUnavailableException:/);
     const unauthenticated = bedrockErrorResponse(wire('CREDENTIALS_INVALID', undefined, { anthropicErrorType: 'authentication_error' }), 'r');
     assert.equal(unauthenticated.status, 403);
-    assert.match(unauthenticated.headers.get('x-amzn-errortype') ?? '', /^AccessDeniedException:/);
+    assert.match(unauthenticated.headers['x-amzn-errortype'] ?? '', /^AccessDeniedException:/);
   });
 });

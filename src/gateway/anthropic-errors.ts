@@ -6,7 +6,7 @@
  * error JSON themselves.
  */
 import { CcBedrockError, isCcBedrockError, type ErrorCode } from '../errors.js';
-import { bytesResponse } from './raw-body.js';
+import type { GatewayResponse } from './exchange.js';
 
 export type AnthropicErrorType =
   | 'invalid_request_error'
@@ -113,7 +113,7 @@ export function errorBody(wire: Pick<WireError, 'type' | 'message'>): string {
 }
 
 /** The HTTP response for a failure before any byte of the answer was sent. */
-export function anthropicErrorResponse(wire: WireError, requestId: string, extraHeaders: Record<string, string> = {}): Response {
+export function anthropicErrorResponse(wire: WireError, requestId: string, extraHeaders: Record<string, string> = {}): GatewayResponse {
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     'request-id': requestId,
@@ -122,7 +122,7 @@ export function anthropicErrorResponse(wire: WireError, requestId: string, extra
   if (wire.retryAfterSeconds !== undefined) headers['retry-after'] = String(wire.retryAfterSeconds);
   // Tells the official SDKs whether retrying can help (they honour it over their status rules).
   headers['x-should-retry'] = wire.status === 429 || wire.status >= 500 ? 'true' : 'false';
-  return bytesResponse(errorBody(wire), { status: wire.status, headers });
+  return { status: wire.status, headers, body: errorBody(wire) };
 }
 
 /** The SSE event that ends a stream which failed after it started: the SDKs throw it as an APIError. */

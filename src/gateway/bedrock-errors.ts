@@ -6,7 +6,7 @@
  * passed through unchanged and never come here.
  */
 import type { WireError } from './anthropic-errors.js';
-import { bytesResponse } from './raw-body.js';
+import type { GatewayResponse } from './exchange.js';
 
 const CORAL_NAMESPACE = 'http://internal.amazon.com/coral/com.amazon.bedrock/';
 
@@ -49,7 +49,7 @@ function awsStatusOf(wire: WireError): number {
   }
 }
 
-export function bedrockErrorResponse(wire: WireError, requestId: string): Response {
+export function bedrockErrorResponse(wire: WireError, requestId: string): GatewayResponse {
   const name = awsNameOf(wire);
   const headers: Record<string, string> = {
     'content-type': 'application/json',
@@ -57,5 +57,5 @@ export function bedrockErrorResponse(wire: WireError, requestId: string): Respon
     'x-amzn-requestid': requestId,
   };
   if (wire.retryAfterSeconds !== undefined) headers['retry-after'] = String(wire.retryAfterSeconds);
-  return bytesResponse(JSON.stringify({ message: wire.message }), { status: awsStatusOf(wire), headers });
+  return { status: awsStatusOf(wire), headers, body: JSON.stringify({ message: wire.message }) };
 }

@@ -1,6 +1,7 @@
 /** What every route handler is given: the fixed configuration and the shared machinery. */
 import type { RoutePlan } from '../routing/types.js';
 import type { BetaOverrides } from './beta-policy.js';
+import type { GatewayRequest, GatewayResponse } from './exchange.js';
 import type { GatewayMetrics } from './metrics.js';
 import type { ModelResolver } from './model-identity.js';
 import type { RequestScope } from './request-scope.js';
@@ -21,7 +22,7 @@ export interface GatewayContext {
 }
 
 export interface HandlerInput {
-  readonly request: Request;
+  readonly request: GatewayRequest;
   readonly body: Uint8Array;
   readonly scope: RequestScope;
   readonly context: GatewayContext;
@@ -29,6 +30,6 @@ export interface HandlerInput {
 
 /** A handler's answer. `streaming` responses call `scope.finish` themselves when their body ends. */
 export interface HandlerResult {
-  readonly response: Response;
+  readonly response: GatewayResponse;
   readonly streaming?: boolean;
 }

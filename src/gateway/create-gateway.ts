@@ -1,6 +1,7 @@
 /**
- * `createGateway`: the whole gateway as one function `fetch(Request) → Response` (plus `close`),
- * so tests run it in-process and `serve` binds it to a port with a thin node:http adapter.
+ * `createGateway`: the whole gateway as one function from a request to its answer (plus
+ * `close`): `handle` on plain data (exchange.ts), which `serve` binds to a port with a thin
+ * node:http adapter, and `fetch` on WHATWG objects for in-process use.
  *
  * Surfaces: the Anthropic Messages API (`/v1/messages`, `/v1/messages/count_tokens`,
  * `/v1/models`), the Bedrock passthrough (`/model/{id}/…`, `/inference-profiles…`), and the
@@ -21,12 +22,12 @@ import { GatewayMetrics, type RouteName } from './metrics.js';
 import { ModelResolver } from './model-identity.js';
 import { ModelsCatalog, handleGetModel, handleListModels } from './models-list.js';
 import { handleBedrockModel, handleInferenceProfiles, type BedrockOperation } from './passthrough.js';
-import { readBody } from './request-body.js';
+import { checkBodySize } from './request-body.js';
 import { RequestScope, type ScopeHost } from './request-scope.js';
 import type { Gateway, GatewayOptions } from './types.js';
 import { upstreamResponseOf, Upstream } from './upstream.js';
 import { fetchTransport, nodeHttpTransport } from './upstream-transport.js';
-import { bytesResponse } from './raw-body.js';
+import { fromWebRequest, toWebResponse, type GatewayRequest, type GatewayResponse } from './exchange.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 20 * 1024 * 1024;
 export const DEFAULT_GATEWAY_RETRIES = 2;
@@ -117,13 +118,14 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
   };
 
-  const route = (method: string, path: string, query: URLSearchParams): Route | undefined => {
+  const route = (method: string, path: string, search: string): Route | undefined => {
+    const query = (): URLSearchParams => new URLSearchParams(search);
     if (path === '/v1/messages') return method === 'POST' ? { name: 'messages', surface: 'anthropic', needsBody: true, handle: handleMessages } : undefined;
     if (path === '/v1/messages/count_tokens') {
       return method === 'POST' ? { name: 'count_tokens', surface: 'anthropic', needsBody: true, handle: handleCountTokens } : undefined;
     }
     if (path === '/v1/models' && method === 'GET') {
-      return { name: 'models', surface: 'anthropic', needsBody: false, handle: (input) => handleListModels(input, catalog, query) };
+      return { name: 'models', surface: 'anthropic', needsBody: false, handle: (input) => handleListModels(input, catalog, query()) };
     }
     if (path.startsWith('/v1/models/') && method === 'GET') {
       const raw = path.slice('/v1/models/'.length);
@@ -141,15 +143,15 @@ export function createGateway(options: GatewayOptions): Gateway {
       return { name: BEDROCK_ROUTE[operation], surface: 'bedrock', needsBody: true, handle: (input) => handleBedrockModel(input, model[1]!, operation) };
     }
     if ((path === '/inference-profiles' || path.startsWith('/inference-profiles/')) && method === 'GET') {
-      return { name: 'inference_profiles', surface: 'bedrock', needsBody: false, handle: (input) => handleInferenceProfiles(input, path, query) };
+      return { name: 'inference_profiles', surface: 'bedrock', needsBody: false, handle: (input) => handleInferenceProfiles(input, path, query()) };
     }
     return undefined;
   };
 
-  const errorResponse = (surface: Surface, wire: WireError, scope: RequestScope): Response =>
+  const errorResponse = (surface: Surface, wire: WireError, scope: RequestScope): GatewayResponse =>
     surface === 'bedrock' ? bedrockErrorResponse(wire, scope.id) : anthropicErrorResponse(wire, scope.id);
 
-  const fail = (surface: Surface, error: unknown, scope: RequestScope): Response => {
+  const fail = (surface: Surface, error: unknown, scope: RequestScope): GatewayResponse => {
     const passthrough = surface === 'bedrock' ? upstreamResponseOf(error) : undefined;
     const wire = toWireError(error);
     const message = isCcBedrockError(error) ? error.message : 'internal error';
@@ -158,37 +160,33 @@ export function createGateway(options: GatewayOptions): Gateway {
       // Bedrock's own answer goes back as Bedrock sent it: its clients parse it best.
       scope.finish(passthrough.status, { type: wire.type, code: wire.code, message });
       const headers = { ...passthrough.headers, 'x-amzn-requestid': passthrough.headers['x-amzn-requestid'] ?? scope.id };
-      return bytesResponse(passthrough.body, { status: passthrough.status, headers });
+      return { status: passthrough.status, headers, body: passthrough.body };
     }
     const response = errorResponse(surface, wire, scope);
     scope.finish(response.status, { type: wire.type, code: wire.code, message });
     return response;
   };
 
-  const serve = async (request: Request, clientSignal: AbortSignal): Promise<Response> => {
-    let url: URL;
-    try {
-      url = new URL(request.url);
-    } catch {
-      url = new URL('http://gateway/');
-    }
-    const path = url.pathname;
-    const method = request.method.toUpperCase();
+  const serve = async (request: GatewayRequest, clientSignal: AbortSignal | undefined): Promise<GatewayResponse> => {
+    const queryAt = request.target.indexOf('?');
+    const path = queryAt < 0 ? request.target : request.target.slice(0, queryAt);
+    const search = queryAt < 0 ? '' : request.target.slice(queryAt);
+    const method = request.method;
     const scope = new RequestScope(host, method, path);
     open.add(scope);
     metrics.requestStarted();
-    const onClientAbort = (): void => scope.controller.abort(clientSignal.reason);
-    if (clientSignal.aborted) onClientAbort();
-    else clientSignal.addEventListener('abort', onClientAbort, { once: true });
+    const onClientAbort = (): void => scope.controller.abort(clientSignal?.reason);
+    if (clientSignal?.aborted) onClientAbort();
+    else clientSignal?.addEventListener('abort', onClientAbort, { once: true });
 
     if (path === '/healthz' && (method === 'GET' || method === 'HEAD')) {
       scope.route = 'healthz';
       const status = draining ? 503 : 200;
       scope.finish(status);
-      return bytesResponse(draining ? '{"status":"draining"}' : '{"status":"ok"}', { status, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' } });
+      return { status, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' }, body: draining ? '{"status":"draining"}' : '{"status":"ok"}' };
     }
     const surface: Surface = path === '/metrics' ? 'anthropic' : surfaceOf(path);
-    if (!checkKey(request.headers)) {
+    if (!checkKey(request.header)) {
       const error = new CcBedrockError('CREDENTIALS_INVALID', 'missing or invalid gateway key', {
         remediation: 'send the gateway key as `x-api-key: <key>` or `Authorization: Bearer <key>` (ANTHROPIC_API_KEY / ANTHROPIC_AUTH_TOKEN for Anthropic clients, ANTHROPIC_CUSTOM_HEADERS for Claude Code on the Bedrock passthrough)',
         details: { anthropicErrorType: 'authentication_error' },
@@ -198,7 +196,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     if (path === '/metrics' && method === 'GET') {
       scope.route = 'metrics';
       scope.finish(200);
-      return bytesResponse(metrics.render(), { headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'cache-control': 'no-store' } });
+      return { status: 200, headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'cache-control': 'no-store' }, body: metrics.render() };
     }
     if (draining) {
       const error = new CcBedrockError('UPSTREAM_UNAVAILABLE', 'the gateway is shutting down and takes no new requests', {
@@ -207,31 +205,37 @@ export function createGateway(options: GatewayOptions): Gateway {
       });
       return fail(surface, error, scope);
     }
-    const matched = route(method, path, url.searchParams);
+    const matched = route(method, path, search);
     if (!matched) return fail(surface, notFound(method, path), scope);
     scope.route = matched.name;
     try {
-      const body = matched.needsBody ? await readBody(request, maxBodyBytes) : new Uint8Array(0);
-      const result = await matched.handle({ request, body, scope, context });
+      if (matched.needsBody) checkBodySize(request, maxBodyBytes);
+      const result = await matched.handle({ request, body: matched.needsBody ? request.body : new Uint8Array(0), scope, context });
       // Streams account for themselves when their body ends or the client leaves.
       if (!result.streaming) scope.finish(result.response.status);
       return result.response;
     } catch (error) {
       return fail(matched.surface, error, scope);
     } finally {
-      clientSignal.removeEventListener('abort', onClientAbort);
+      clientSignal?.removeEventListener('abort', onClientAbort);
+    }
+  };
+
+  const handle = async (request: GatewayRequest, signal: AbortSignal | undefined): Promise<GatewayResponse> => {
+    try {
+      return await serve(request, signal);
+    } catch (error) {
+      // Last line of defence: nothing the client sends may take the gateway down.
+      options.logger?.({ ts: new Date(clock()).toISOString(), level: 'error', event: 'internal', message: (error as Error)?.message ?? String(error) });
+      return anthropicErrorResponse(toWireError(error), 'req_internal');
     }
   };
 
   return {
+    handle: (request, handleOptions) => handle(request, handleOptions?.signal),
     async fetch(request, fetchOptions) {
-      try {
-        return await serve(request, fetchOptions?.signal ?? request.signal);
-      } catch (error) {
-        // Last line of defence: nothing the client sends may take the gateway down.
-        options.logger?.({ ts: new Date(clock()).toISOString(), level: 'error', event: 'internal', message: (error as Error)?.message ?? String(error) });
-        return anthropicErrorResponse(toWireError(error), 'req_internal');
-      }
+      const exchange = await fromWebRequest(request, maxBodyBytes);
+      return toWebResponse(await handle(exchange, fetchOptions?.signal ?? request.signal));
     },
     close() {
       closing ??= (async () => {

@@ -5,17 +5,20 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 
-export type KeyCheck = (headers: Headers) => boolean;
+/** A request header by lower-case name (GatewayRequest.header). */
+export type HeaderLookup = (name: string) => string | null;
+
+export type KeyCheck = (header: HeaderLookup) => boolean;
 
 function digest(value: string): Buffer {
   return createHash('sha256').update(value, 'utf8').digest();
 }
 
 /** The key a client presented: `x-api-key`, else `Authorization: Bearer <key>`. */
-export function presentedKey(headers: Headers): string | undefined {
-  const apiKey = headers.get('x-api-key');
+export function presentedKey(header: HeaderLookup): string | undefined {
+  const apiKey = header('x-api-key');
   if (apiKey) return apiKey.trim();
-  const authorization = headers.get('authorization');
+  const authorization = header('authorization');
   const match = authorization ? /^Bearer\s+(.+)$/i.exec(authorization.trim()) : null;
   return match ? match[1]!.trim() : undefined;
 }
@@ -24,8 +27,8 @@ export function presentedKey(headers: Headers): string | undefined {
 export function createKeyCheck(expected: string | undefined): KeyCheck {
   if (expected === undefined) return () => true;
   const expectedDigest = digest(expected);
-  return (headers) => {
-    const presented = presentedKey(headers);
+  return (header) => {
+    const presented = presentedKey(header);
     // Compared even when absent, so a missing key takes the same path as a wrong one.
     const ok = timingSafeEqual(digest(presented ?? ''), expectedDigest);
     return ok && presented !== undefined;

@@ -7,3 +7,4 @@ export type { BetaDecision, BetaEntry, BetaOverrides, BetaRule } from './beta-po
 export { toWireError } from './anthropic-errors.js';
 export type { AnthropicErrorType, WireError } from './anthropic-errors.js';
 export type { Gateway, GatewayLogger, GatewayOptions } from './types.js';
+export type { GatewayRequest, GatewayResponse, GatewayResponseBody } from './exchange.js';

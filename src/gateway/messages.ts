@@ -22,7 +22,7 @@ import { checkMessagesBody, parseJsonObject } from './request-body.js';
 import { FrameSource, StreamCutError } from './stream-source.js';
 import type { UpstreamCall } from './upstream.js';
 import type { UpstreamResponse } from './upstream-transport.js';
-import { bytesResponse } from './raw-body.js';
+import { jsonResponse, type GatewayResponse } from './exchange.js';
 
 /** JSON from response bytes; undefined when they are not JSON. */
 export function parseJsonBytes(bytes: Uint8Array): unknown {
@@ -176,7 +176,7 @@ async function invokeStream(input: HandlerInput, call: UpstreamCall, target: Cal
   }
 }
 
-function sseResponse(input: HandlerInput, source: FrameSource, first: StreamFrame[], target: CallTarget): Response {
+function sseResponse(input: HandlerInput, source: FrameSource, first: StreamFrame[], target: CallTarget): GatewayResponse {
   const { scope, context } = input;
   const authKind = planAuthKind(context.plan, 'bedrock');
   let pending: StreamFrame[] | null = first;
@@ -257,10 +257,11 @@ function sseResponse(input: HandlerInput, source: FrameSource, first: StreamFram
     },
     { highWaterMark: 0 },
   );
-  return new Response(body, {
+  return {
     status: 200,
     headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'request-id': scope.id },
-  });
+    body,
+  };
 }
 
 /** Token counts of a non-streaming reply: Bedrock's headers when present, else the body's usage. */
@@ -301,7 +302,7 @@ async function completeReply(input: HandlerInput, call: UpstreamCall, target: Ca
   }
   // Bedrock's reply already is the Messages API object: handed on without a parse/serialise round trip.
   return {
-    response: bytesResponse(bytes, { status: 200, headers: { 'content-type': 'application/json', 'request-id': scope.id } }),
+    response: { status: 200, headers: { 'content-type': 'application/json', 'request-id': scope.id }, body: bytes },
   };
 }
 
@@ -315,7 +316,7 @@ async function mantlePassthrough(input: HandlerInput, call: UpstreamCall, stream
   const headers = { 'content-type': sent.response.header('content-type') ?? (stream ? 'text/event-stream' : 'application/json'), 'request-id': scope.id };
   if (!stream) {
     const bytes = await sent.response.bytes();
-    return { response: bytesResponse(bytes, { status: 200, headers }) };
+    return { response: { status: 200, headers, body: bytes } };
   }
   const reader = sent.response.chunks()[Symbol.asyncIterator]();
   const body = new ReadableStream<Uint8Array>(
@@ -347,7 +348,7 @@ async function mantlePassthrough(input: HandlerInput, call: UpstreamCall, stream
     },
     { highWaterMark: 0 },
   );
-  return { response: new Response(body, { status: 200, headers: { ...headers, 'cache-control': 'no-cache' } }), streaming: true };
+  return { response: { status: 200, headers: { ...headers, 'cache-control': 'no-cache' }, body }, streaming: true };
 }
 
 /** `POST /v1/messages`. */
@@ -360,7 +361,7 @@ export async function handleMessages(input: HandlerInput): Promise<HandlerResult
   const identity = await context.models.identity(resolved);
   noteModel(scope, requested, resolved, identity);
 
-  const decision = applyBetaPolicy([...splitBetaHeader(request.headers.get('anthropic-beta')), ...resolved.betas], resolved.endpoint, identity.model, context.betaOverrides);
+  const decision = applyBetaPolicy([...splitBetaHeader(request.header('anthropic-beta')), ...resolved.betas], resolved.endpoint, identity.model, context.betaOverrides);
   const stripped = applyBetaBody(body, decision);
   noteBetas(scope, context, decision, stripped);
 
@@ -429,7 +430,7 @@ export async function handleCountTokens(input: HandlerInput): Promise<HandlerRes
   const resolved = context.models.resolve(requested, 'anthropic');
   const identity = await context.models.identity(resolved);
   noteModel(scope, requested, resolved, identity);
-  const decision = applyBetaPolicy([...splitBetaHeader(request.headers.get('anthropic-beta')), ...resolved.betas], resolved.endpoint, identity.model, context.betaOverrides);
+  const decision = applyBetaPolicy([...splitBetaHeader(request.header('anthropic-beta')), ...resolved.betas], resolved.endpoint, identity.model, context.betaOverrides);
   const stripped = applyBetaBody(body, decision);
   noteBetas(scope, context, decision, stripped);
   const baseURL = context.models.baseUrlFor(resolved);
@@ -460,7 +461,7 @@ export async function handleCountTokens(input: HandlerInput): Promise<HandlerRes
     });
     context.metrics.upstreamLatency(sent.latencyMs);
     const bytes = await sent.response.bytes();
-    return { response: bytesResponse(bytes, { status: 200, headers: { 'content-type': 'application/json', 'request-id': scope.id } }) };
+    return { response: { status: 200, headers: { 'content-type': 'application/json', 'request-id': scope.id }, body: bytes } };
   }
 
   const baseId = countTokensModelId(resolved.wireModelId, identity.backingModelId);
@@ -497,9 +498,6 @@ export async function handleCountTokens(input: HandlerInput): Promise<HandlerRes
     });
   }
   return {
-    response: bytesResponse(JSON.stringify({ input_tokens: result.inputTokens }), {
-      status: 200,
-      headers: { 'content-type': 'application/json', 'request-id': scope.id },
-    }),
+    response: jsonResponse({ input_tokens: result.inputTokens }, { 'request-id': scope.id }),
   };
 }

@@ -9,6 +9,7 @@ import { CcBedrockError, isCcBedrockError } from '../errors.js';
 import { MODEL_CATALOG, findModelById, type CatalogModel } from '../models/model-catalog.js';
 import type { CallTarget } from '../client/types.js';
 import { invalidRequest } from './anthropic-errors.js';
+import { jsonResponse } from './exchange.js';
 import type { GatewayContext, HandlerInput, HandlerResult } from './context.js';
 import { parseJsonBytes } from './messages.js';
 
@@ -185,7 +186,7 @@ export async function handleListModels(input: HandlerInput, catalog: ModelsCatal
     page = page.slice(0, limit);
   }
   const body = { data: page, has_more: hasMore, first_id: page[0]?.id ?? null, last_id: page.at(-1)?.id ?? null };
-  return { response: Response.json(body, { headers: { 'request-id': input.scope.id } }) };
+  return { response: jsonResponse(body, { 'request-id': input.scope.id }) };
 }
 
 /** `GET /v1/models/{id}`: a listed model, or 404 naming what is listed. */
@@ -198,5 +199,5 @@ export async function handleGetModel(input: HandlerInput, catalog: ModelsCatalog
       remediation: `use one of: ${all.map((m) => m.id).join(', ') || '(none listed)'}`,
     });
   }
-  return { response: Response.json(info, { headers: { 'request-id': input.scope.id } }) };
+  return { response: jsonResponse(info, { 'request-id': input.scope.id }) };
 }

@@ -1,7 +1,8 @@
 /**
- * The one thin adapter between node:http and the gateway's `fetch`: a request becomes a WHATWG
- * Request (body buffered up to the size limit, the signal aborted when the client goes away), a
- * Response is written back with backpressure, and streams are flushed frame by frame.
+ * The one thin adapter between node:http and the gateway's `handle`: a request becomes a
+ * GatewayRequest (body buffered up to one chunk past the size limit, the signal aborted when the
+ * client goes away), the answer is written back at once or, for streams, chunk by chunk with
+ * backpressure.
  *
  * `close()` is the graceful shutdown: stop accepting connections, let the gateway drain its open
  * requests and streams, tell keep-alive clients to reconnect elsewhere (`Connection: close`),
@@ -11,7 +12,7 @@ import http from 'node:http';
 import type net from 'node:net';
 import { errorBody } from './anthropic-errors.js';
 import { DEFAULT_MAX_BODY_BYTES } from './create-gateway.js';
-import { bytesRequest, rawBodyOf } from './raw-body.js';
+import { isStreamBody, type GatewayRequest, type GatewayResponse } from './exchange.js';
 import type { Gateway } from './types.js';
 
 export interface ListenGatewayOptions {
@@ -33,50 +34,34 @@ export interface ListeningGateway {
   close(): Promise<void>;
 }
 
-const STREAM_TYPES = /^(text\/event-stream|application\/vnd\.amazon\.eventstream)/i;
-
-function requestFrom(req: http.IncomingMessage, body: Uint8Array | undefined): Request {
-  const headers = new Headers();
-  const raw = req.rawHeaders;
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    try {
-      headers.append(raw[i]!, raw[i + 1]!);
-    } catch {
-      // A header value WHATWG refuses (control characters) is left out rather than failing the request.
-    }
-  }
-  const path = req.url && req.url.startsWith('/') ? req.url : '/';
-  const method = req.method ?? 'GET';
-  return bytesRequest(`http://gateway${path}`, {
-    method,
-    headers,
-    ...(body && method !== 'GET' && method !== 'HEAD' ? { body } : {}),
-  });
+function exchangeFrom(req: http.IncomingMessage, body: Uint8Array): GatewayRequest {
+  const headers = req.headers;
+  return {
+    method: (req.method ?? 'GET').toUpperCase(),
+    // Absolute-form and asterisk-form targets route nowhere, as any path the gateway does not serve.
+    target: req.url && req.url.startsWith('/') ? req.url : '/',
+    // node:http already lower-cases names and joins repeated headers with ", ".
+    header: (name) => {
+      const value = headers[name];
+      return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+    },
+    body,
+  };
 }
 
-async function writeResponse(res: http.ServerResponse, response: Response, draining: boolean): Promise<void> {
-  const headers: Record<string, string> = {};
-  response.headers.forEach((value, name) => {
-    headers[name] = value;
-  });
+async function writeResponse(res: http.ServerResponse, response: GatewayResponse, draining: boolean): Promise<void> {
+  const headers: Record<string, string> = { ...response.headers };
   if (draining) headers['connection'] = 'close';
-  const streaming = STREAM_TYPES.test(response.headers.get('content-type') ?? '');
-  if (!response.body) {
+  const { body } = response;
+  if (!isStreamBody(body)) {
+    if (body !== undefined) headers['content-length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength);
     res.writeHead(response.status, headers);
-    res.end();
-    return;
-  }
-  if (!streaming) {
-    const raw = rawBodyOf(response);
-    const bytes = raw ? Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength) : Buffer.from(await response.arrayBuffer());
-    headers['content-length'] = String(bytes.byteLength);
-    res.writeHead(response.status, headers);
-    res.end(bytes);
+    res.end(body);
     return;
   }
   res.writeHead(response.status, headers);
   res.flushHeaders();
-  const reader = response.body.getReader();
+  const reader = body.getReader();
   const onClose = (): void => {
     if (!res.writableFinished) void reader.cancel().catch(() => undefined);
   };
@@ -111,6 +96,8 @@ async function writeResponse(res: http.ServerResponse, response: Response, drain
   }
 }
 
+const EMPTY = new Uint8Array(0);
+
 export function listenGateway(gateway: Gateway, options: ListenGatewayOptions): Promise<ListeningGateway> {
   const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const keepAlive = options.keepAliveTimeoutMs ?? 65_000;
@@ -122,15 +109,9 @@ export function listenGateway(gateway: Gateway, options: ListenGatewayOptions): 
       if (!res.writableFinished) controller.abort(new Error('client closed the connection'));
     });
     const declared = Number(req.headers['content-length'] ?? NaN);
-    const answer = (body: Uint8Array | undefined): void => {
-      let request: Request;
-      try {
-        request = requestFrom(req, body);
-      } catch {
-        request = new Request('http://gateway/', { method: 'GET' });
-      }
+    const answer = (body: Uint8Array): void => {
       gateway
-        .fetch(request, { signal: controller.signal })
+        .handle(exchangeFrom(req, body), { signal: controller.signal })
         .then((response) => writeResponse(res, response, gateway.draining))
         .catch(() => {
           if (res.headersSent) res.destroy();
@@ -142,13 +123,13 @@ export function listenGateway(gateway: Gateway, options: ListenGatewayOptions): 
     };
     if (req.method === 'GET' || req.method === 'HEAD') {
       req.resume();
-      answer(undefined);
+      answer(EMPTY);
       return;
     }
     if (Number.isFinite(declared) && declared > limit) {
       // Answered from the declared length alone (413); the rest of the upload is discarded.
       req.resume();
-      answer(new Uint8Array(0));
+      answer(EMPTY);
       return;
     }
     const chunks: Buffer[] = [];
@@ -158,7 +139,7 @@ export function listenGateway(gateway: Gateway, options: ListenGatewayOptions): 
       size += chunk.length;
       chunks.push(chunk);
     });
-    req.on('end', () => answer(Buffer.concat(chunks)));
+    req.on('end', () => answer(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
     req.on('error', () => res.destroy());
   });
 

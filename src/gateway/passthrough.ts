@@ -23,7 +23,7 @@ import { applyBetaBody, modelLabel, noteBetas, noteModel, planAuthKind, streamCu
 import { parseJsonObject } from './request-body.js';
 import { FrameSource, StreamCutError } from './stream-source.js';
 import type { UpstreamResponse } from './upstream-transport.js';
-import { bytesResponse } from './raw-body.js';
+import type { GatewayResponse } from './exchange.js';
 
 export type BedrockOperation = 'invoke' | 'invoke-with-response-stream' | 'count-tokens';
 
@@ -71,7 +71,7 @@ function upstreamHeaders(input: HandlerInput, betas: readonly string[] | undefin
   const { request, context } = input;
   const headers: Record<string, string> = {};
   for (const name of FORWARDED_REQUEST_HEADERS) {
-    const value = request.headers.get(name);
+    const value = request.header(name);
     if (value !== null) headers[name] = value;
   }
   // The gateway's guardrail is policy: a client can neither remove nor replace it.
@@ -121,7 +121,7 @@ export async function handleBedrockModel(input: HandlerInput, rawLabel: string, 
     body = parseJsonObject(Buffer.from(wrapped.body, 'base64'));
   }
 
-  const headerBetas = splitBetaHeader(request.headers.get('anthropic-beta'));
+  const headerBetas = splitBetaHeader(request.header('anthropic-beta'));
   const bodyBetas = betasOfBody(body, 'anthropic_beta');
   const decision = applyBetaPolicy([...bodyBetas, ...headerBetas, ...resolved.betas], 'bedrock', identity.model, context.betaOverrides);
   const stripped = applyBetaBody(body, decision);
@@ -187,7 +187,7 @@ export async function handleBedrockModel(input: HandlerInput, rawLabel: string, 
       throw guardrailError(target, blockedTextOf(message), guardrailFacts(message?.['amazon-bedrock-trace'], context.plan.customHeaders));
     }
   }
-  return { response: bytesResponse(bytes, { status: 200, headers }) };
+  return { response: { status: 200, headers, body: bytes } };
 }
 
 /**
@@ -195,7 +195,7 @@ export async function handleBedrockModel(input: HandlerInput, rawLabel: string, 
  * frame only to count tokens and to see a guardrail intervention or a failure, which end the
  * stream with an exception frame (what Bedrock itself sends) instead of a dropped connection.
  */
-function passthroughStream(input: HandlerInput, upstream: UpstreamResponse, target: CallTarget): Response {
+function passthroughStream(input: HandlerInput, upstream: UpstreamResponse, target: CallTarget): GatewayResponse {
   const { scope, context } = input;
   const source = new FrameSource(upstream, context.streamIdleTimeoutMs, () => scope.controller.abort(new Error('idle')));
   let ended = false;
@@ -254,7 +254,7 @@ function passthroughStream(input: HandlerInput, upstream: UpstreamResponse, targ
   );
   const headers = responseHeaders(upstream, scope.id);
   headers['content-type'] = 'application/vnd.amazon.eventstream';
-  return new Response(body, { status: 200, headers });
+  return { status: 200, headers, body };
 }
 
 /** `GET /inference-profiles[/{id}]`: the control-plane reads Claude Code makes at start-up, re-signed. */
@@ -280,5 +280,5 @@ export async function handleInferenceProfiles(input: HandlerInput, rawPath: stri
   });
   context.metrics.upstreamLatency(sent.latencyMs);
   const bytes = await sent.response.bytes();
-  return { response: bytesResponse(bytes, { status: 200, headers: responseHeaders(sent.response, scope.id) }) };
+  return { response: { status: 200, headers: responseHeaders(sent.response, scope.id), body: bytes } };
 }

@@ -5,7 +5,7 @@
  */
 import { CcBedrockError } from '../errors.js';
 import { invalidRequest } from './anthropic-errors.js';
-import { rawBodyOf } from './raw-body.js';
+import type { GatewayRequest } from './exchange.js';
 
 const KIB = 1024;
 
@@ -21,30 +21,11 @@ export function tooLarge(limit: number, size?: number): CcBedrockError {
   );
 }
 
-/** The whole body, refused as soon as it passes `limit` (the declared length is checked first). */
-export async function readBody(request: Request, limit: number): Promise<Uint8Array> {
-  const declared = Number(request.headers.get('content-length') ?? NaN);
+/** Refuses a body over `limit`, by its declared length or by what the adapter read (at most one chunk past it). */
+export function checkBodySize(request: GatewayRequest, limit: number): void {
+  const declared = Number(request.header('content-length') ?? NaN);
   if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit, declared);
-  const raw = rawBodyOf(request);
-  if (raw) {
-    if (raw.byteLength > limit) throw tooLarge(limit, raw.byteLength);
-    return raw;
-  }
-  if (!request.body) return new Uint8Array(0);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge(limit, size);
-    }
-    chunks.push(value);
-  }
-  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+  if (request.body.byteLength > limit) throw tooLarge(limit, request.body.byteLength);
 }
 
 export function parseJsonObject(bytes: Uint8Array): Record<string, unknown> {

@@ -4,6 +4,7 @@ import type { Sleep } from '../client/types.js';
 import type { Clock } from '../internal/clock.js';
 import type { EnvLookup, RoutePlan } from '../routing/types.js';
 import type { BetaOverrides } from './beta-policy.js';
+import type { GatewayRequest, GatewayResponse } from './exchange.js';
 
 /** One structured line per request (and a few lifecycle lines). Never carries secrets or prompt text. */
 export type GatewayLogger = (line: Readonly<Record<string, unknown>>) => void;
@@ -66,6 +67,11 @@ export interface Gateway {
    * because Node 20's `new Request(url, { signal })` keeps every such request alive (undici).
    */
   fetch(request: Request, options?: { readonly signal?: AbortSignal }): Promise<Response>;
+  /**
+   * The same on plain data (exchange.ts), without WHATWG objects: what the node:http adapter
+   * calls, and the cheaper entry for anyone binding the gateway to their own server.
+   */
+  handle(request: GatewayRequest, options?: { readonly signal?: AbortSignal }): Promise<GatewayResponse>;
   /**
    * Graceful shutdown: new requests get 529 overloaded_error (and `/healthz` 503) at once, open
    * requests and streams may finish until the drain timeout, then the rest are cut. Idempotent.

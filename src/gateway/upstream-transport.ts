@@ -47,6 +47,44 @@ async function collect(chunks: AsyncIterable<Uint8Array>, limit: number, cancel:
   return all.byteLength > limit ? all.subarray(0, limit) : all;
 }
 
+/**
+ * The whole body of a node response, from its events: an async iterator over the stream costs
+ * several times as much per call, and this is on every proxied JSON reply.
+ */
+function collectMessage(incoming: http.IncomingMessage, limit: number): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const done = (): void => {
+      if (settled) return;
+      settled = true;
+      const all = parts.length === 1 ? parts[0]! : Buffer.concat(parts, size);
+      resolve(all.byteLength > limit ? all.subarray(0, limit) : all);
+    };
+    const fail = (error: Error): void => {
+      if (settled) return;
+      settled = true;
+      reject(error);
+    };
+    incoming.on('data', (chunk: Buffer) => {
+      if (settled) return;
+      parts.push(chunk);
+      size += chunk.byteLength;
+      if (size >= limit) {
+        done();
+        incoming.destroy();
+      }
+    });
+    incoming.once('end', done);
+    incoming.once('error', fail);
+    incoming.once('close', () => {
+      // Every complete body closes too: only an early close is a failure (and worth an Error's stack trace).
+      if (!settled) fail(new Error('the connection closed before the response body was complete'));
+    });
+  });
+}
+
 /** Wraps a WHATWG Response (from an injected fetch). */
 export function fromFetchResponse(response: Response): UpstreamResponse {
   const cancel = (): void => {
@@ -103,7 +141,6 @@ export function nodeHttpTransport(): UpstreamTransport & { close(): void } {
             method: request.method,
             headers,
             agent,
-            signal: request.signal,
           },
           (incoming) => {
             const status = incoming.statusCode ?? 0;
@@ -129,7 +166,7 @@ export function nodeHttpTransport(): UpstreamTransport & { close(): void } {
                 }
                 return all;
               },
-              bytes: (limit = Number.MAX_SAFE_INTEGER) => (consumed ? Promise.resolve(new Uint8Array(0)) : collect(chunks(), limit, cancel)),
+              bytes: (limit = Number.MAX_SAFE_INTEGER) => (consumed ? Promise.resolve(new Uint8Array(0)) : ((consumed = true), collectMessage(incoming, limit))),
               chunks,
               cancel,
             });
@@ -138,6 +175,17 @@ export function nodeHttpTransport(): UpstreamTransport & { close(): void } {
       } catch (error) {
         reject(error);
         return;
+      }
+      // Aborting by hand: node's `signal` option wires the request into the stream machinery's
+      // end-of-stream tracking, a cost on every call for an event that almost never happens.
+      const { signal } = request;
+      const onAbort = (): void => {
+        outgoing.destroy(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+      };
+      if (signal.aborted) onAbort();
+      else {
+        signal.addEventListener('abort', onAbort, { once: true });
+        outgoing.once('close', () => signal.removeEventListener('abort', onAbort));
       }
       outgoing.on('error', reject);
       outgoing.end(request.body);

@@ -90,9 +90,8 @@ export async function run(options: ServeOptions, io: CliIO): Promise<number> {
   const { plan, envLookup, effectiveEnv, settings } = resolution;
   const apiKey = gatewayKey(options, envLookup, host);
   const { timeoutMs } = clientOptionsFromEnv(envLookup);
-  const logger: GatewayLogger = (line) => {
-    io.stderr.write(`${JSON.stringify(line)}\n`);
-  };
+  const log = deferredLines(io.stderr);
+  const logger: GatewayLogger = (line) => log.write(line);
   const now = (): string => new Date().toISOString();
   for (const warning of plan.warnings) {
     logger({ ts: now(), level: 'warn', event: 'config', code: warning.code, message: warning.message, ...(warning.fix ? { fix: warning.fix } : {}) });
@@ -130,6 +129,7 @@ export async function run(options: ServeOptions, io: CliIO): Promise<number> {
   try {
     listener = await listenGateway(gateway, { host, port });
   } catch (cause) {
+    log.flush();
     throw new CcBedrockError('USAGE', `cannot listen on ${host}:${port}: ${(cause as Error).message}`, {
       cause,
       remediation: 'pick another --port (0 picks a free one) or another --host',
@@ -149,5 +149,35 @@ export async function run(options: ServeOptions, io: CliIO): Promise<number> {
 
   await untilStopped(options.signal);
   await listener.close();
+  log.flush();
   return ExitCode.ok;
+}
+
+/**
+ * Log lines written after the current turn of the event loop, several per write under load: a
+ * request's line is made when it finishes, just before its answer goes out, and a synchronous
+ * write to stderr (a pipe or file) there would delay every answer by a system call.
+ */
+function deferredLines(stream: CliIO['stderr']): { write(line: Readonly<Record<string, unknown>>): void; flush(): void } {
+  let pending: Readonly<Record<string, unknown>>[] = [];
+  let scheduled = false;
+  const flush = (): void => {
+    scheduled = false;
+    if (pending.length === 0) return;
+    const lines = pending;
+    pending = [];
+    let text = '';
+    for (const line of lines) text += `${JSON.stringify(line)}\n`;
+    stream.write(text);
+  };
+  return {
+    write(line) {
+      pending.push(line);
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(flush);
+      }
+    },
+    flush,
+  };
 }
