@@ -19,6 +19,7 @@ import { blockedTextOf, newTagSuffix, reportsIntervention, tagLatestUserText } f
 import type { ModelIdentity } from './model-identity.js';
 import type { RequestScope } from './request-scope.js';
 import { checkMessagesBody, parseJsonObject } from './request-body.js';
+import { SseUsageReader } from './sse-usage.js';
 import { FrameSource, StreamCutError } from './stream-source.js';
 import type { UpstreamCall } from './upstream.js';
 import type { UpstreamResponse } from './upstream-transport.js';
@@ -316,9 +317,12 @@ async function mantlePassthrough(input: HandlerInput, call: UpstreamCall, stream
   const headers = { 'content-type': sent.response.header('content-type') ?? (stream ? 'text/event-stream' : 'application/json'), 'request-id': scope.id };
   if (!stream) {
     const bytes = await sent.response.bytes();
+    const tokens = replyTokens(sent.response, () => parseJsonBytes(bytes) as Record<string, unknown> | undefined);
+    scope.addTokens(tokens.input, tokens.output);
     return { response: { status: 200, headers, body: bytes } };
   }
   const reader = sent.response.chunks()[Symbol.asyncIterator]();
+  const usage = new SseUsageReader((input, output) => scope.addTokens(input, output));
   const body = new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
@@ -329,6 +333,7 @@ async function mantlePassthrough(input: HandlerInput, call: UpstreamCall, stream
             scope.finish(200);
             return;
           }
+          usage.push(value);
           controller.enqueue(value);
         } catch (error) {
           const failure = new CcBedrockError('STREAM_INTERRUPTED', `the Mantle stream for model ${call.target.modelId} broke: ${(error as Error)?.message ?? String(error)}`, {

@@ -255,5 +255,18 @@ describe('Anthropic SDK -> gateway -> Bedrock Mantle (emulator)', () => {
     const counted = await sdk.messages.countTokens({ model: 'opus', messages: [{ role: 'user', content: 'count on mantle' }] });
     assert.ok(counted.input_tokens > 0);
     assert.equal(harness.emulator.state.received.at(-1)!.operation, 'mantle-count-tokens');
+
+    // Mantle's answers pass through unparsed, yet their tokens are counted like Invoke's.
+    const lines = harness.logs.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line['route'] === 'messages');
+    const [json, sse] = lines;
+    assert.equal(json?.['stream'], false);
+    assert.equal(sse?.['stream'], true);
+    for (const line of [json!, sse!]) {
+      assert.equal(typeof line['inputTokens'], 'number', JSON.stringify(line));
+      assert.ok((line['outputTokens'] as number) > 0, JSON.stringify(line));
+    }
+    const total = (direction: string): number => Number(new RegExp(`^cc_bedrock_gateway_tokens_total\\{direction="${direction}"\\} (\\d+)$`, 'm').exec(harness.gateway.metricsText())?.[1]);
+    assert.equal(total('input'), (json!['inputTokens'] as number) + (sse!['inputTokens'] as number));
+    assert.equal(total('output'), (json!['outputTokens'] as number) + (sse!['outputTokens'] as number));
   });
 });
