@@ -5,7 +5,8 @@
  */
 import { resolveMantleModel } from '../account.js';
 import { AnthropicApiError, anthropicErrorType } from '../anthropic-errors.js';
-import { jsonResponse, type EmulatorResponse, type StreamPart } from '../http-types.js';
+import { jsonResponse, type EmulatorResponse } from '../http-types.js';
+import { streamParts } from './stream-parts.js';
 import { parseJsonObject, validateMessagesBody } from '../messages-body.js';
 import { messageOf, planReply, streamEventsOf } from '../reply.js';
 import { countInputTokens } from '../tokens.js';
@@ -47,34 +48,21 @@ export async function mantleMessages(context: RouteContext): Promise<EmulatorRes
   }
   const events = streamEventsOf(plan, context.state.ids.message(), model.anthropicModel, limits.deltasPerBlock);
   events.splice(1, 0, { type: 'ping' });
-  const fault = context.streamFault;
-  const entry = context.entry;
-  function* parts(): Iterable<StreamPart> {
-    let written = 0;
-    for (const event of events) {
-      if (fault?.streamException && written === fault.streamException.afterEvents) {
-        const status = fault.streamException.originalStatusCode ?? 500;
-        yield {
-          kind: 'data',
-          bytes: sse({ type: 'error', error: { type: anthropicErrorType(status), message: fault.streamException.message } }),
-          delayMs: latency.perChunkMs,
-        };
-        return;
-      }
-      if (fault?.cutStream && written === fault.cutStream.afterEvents) {
-        yield { kind: 'cut', delayMs: latency.perChunkMs };
-        return;
-      }
-      yield { kind: 'data', bytes: sse(event), delayMs: written === 0 ? 0 : latency.perChunkMs };
-      written += 1;
-      entry.streamEvents = written;
-    }
-  }
+  const stream = streamParts(events, {
+    fault: context.streamFault,
+    entry: context.entry,
+    perChunkMs: latency.perChunkMs,
+    encode: sse,
+    encodeException: (exception) => {
+      const status = exception.originalStatusCode ?? 500;
+      return sse({ type: 'error', error: { type: anthropicErrorType(status), message: exception.message } });
+    },
+  });
   return {
     status: 200,
     delayMs: latency.firstByteMs,
     headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', ...headers },
-    stream: parts(),
+    stream,
   };
 }
 

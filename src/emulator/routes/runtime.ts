@@ -5,7 +5,8 @@
 import { resolveForCountTokens, resolveForInvoke } from '../account.js';
 import { AwsServiceError, awsErrors } from '../aws-errors.js';
 import { encodeChunk, encodeException } from '../event-stream.js';
-import { headerValue, type EmulatorResponse, type StreamPart } from '../http-types.js';
+import { headerValue, type EmulatorResponse } from '../http-types.js';
+import { streamParts } from './stream-parts.js';
 import { parseJsonObject, validateMessagesBody } from '../messages-body.js';
 import { messageOf, planReply, streamEventsOf, type ReplyPlan } from '../reply.js';
 import type { ScenarioGuardrail } from '../scenario.js';
@@ -242,26 +243,13 @@ export async function invokeModelWithResponseStream(context: RouteContext): Prom
     const deltaIndex = events.findIndex((e) => e.type === 'message_delta');
     if (deltaIndex >= 0) events[deltaIndex] = { ...events[deltaIndex], 'amazon-bedrock-guardrailAction': 'INTERVENED' };
   }
-  const fault = context.streamFault;
-  const entry = context.entry;
-  function* parts(): Iterable<StreamPart> {
-    let written = 0;
-    for (const event of events) {
-      if (fault?.streamException && written === fault.streamException.afterEvents) {
-        yield { kind: 'data', bytes: encodeException(fault.streamException.type, exceptionPayload(fault.streamException)), delayMs: latency.perChunkMs };
-        entry.streamEvents = written;
-        return;
-      }
-      if (fault?.cutStream && written === fault.cutStream.afterEvents) {
-        entry.streamEvents = written;
-        yield { kind: 'cut', delayMs: latency.perChunkMs };
-        return;
-      }
-      yield { kind: 'data', bytes: encodeChunk(event), delayMs: written === 0 ? 0 : latency.perChunkMs };
-      written += 1;
-      entry.streamEvents = written;
-    }
-  }
+  const stream = streamParts(events, {
+    fault: context.streamFault,
+    entry: context.entry,
+    perChunkMs: latency.perChunkMs,
+    encode: encodeChunk,
+    encodeException: (exception) => encodeException(exception.type, exceptionPayload(exception)),
+  });
   return {
     status: 200,
     delayMs: latency.firstByteMs,
@@ -271,7 +259,7 @@ export async function invokeModelWithResponseStream(context: RouteContext): Prom
       'x-amzn-requestid': context.requestId,
       ...prepared.extraHeaders,
     },
-    stream: parts(),
+    stream,
   };
 }
 
