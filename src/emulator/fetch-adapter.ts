@@ -4,27 +4,10 @@
  * cut stream errors the body the way undici does when a connection drops.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { readLimited } from '../internal/read-limited.js';
 import type { EmulatorRequest, EmulatorResponse } from './http-types.js';
 
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
-
-async function readLimited(request: Request, limit: number): Promise<{ body: Uint8Array; tooLarge: boolean }> {
-  if (!request.body) return { body: new Uint8Array(), tooLarge: false };
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      return { body: new Uint8Array(), tooLarge: true };
-    }
-    chunks.push(value);
-  }
-  return { body: Buffer.concat(chunks), tooLarge: false };
-}
 
 export async function toEmulatorRequest(request: Request, maxBodyBytes: number): Promise<EmulatorRequest> {
   const url = new URL(request.url);
@@ -34,7 +17,9 @@ export async function toEmulatorRequest(request: Request, maxBodyBytes: number):
   });
   // fetch never shows a Host header, but signers sign the URL's host.
   headers.host ??= url.host;
-  const { body, tooLarge } = await readLimited(request, maxBodyBytes);
+  const read = await readLimited(request.body, maxBodyBytes);
+  const tooLarge = read.overLimit;
+  const body = tooLarge ? new Uint8Array(0) : read.bytes;
   return {
     method: request.method,
     rawPath: url.pathname,

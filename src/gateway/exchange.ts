@@ -8,6 +8,8 @@
  * (undici's body extraction, web streams) measured at a quarter of the gateway's CPU per
  * proxied call, and the gateway's added latency is the number its users judge it by.
  */
+import { readLimited } from '../internal/read-limited.js';
+
 export interface GatewayRequest {
   /** Upper-case. */
   readonly method: string;
@@ -62,23 +64,9 @@ export async function fromWebRequest(request: Request, limit: number): Promise<G
   }
   const method = request.method.toUpperCase();
   const declared = Number(request.headers.get('content-length') ?? NaN);
-  let body: Uint8Array = new Uint8Array(0);
-  if (request.body && method !== 'GET' && method !== 'HEAD' && !(declared > limit)) {
-    const reader = request.body.getReader();
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      chunks.push(value);
-      size += value.byteLength;
-      if (size > limit) {
-        await reader.cancel().catch(() => undefined);
-        break;
-      }
-    }
-    body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
-  }
+  // A declared length over the limit is refused from the header alone, without reading.
+  const readable = method !== 'GET' && method !== 'HEAD' && !(declared > limit);
+  const { bytes: body } = readable ? await readLimited(request.body, limit) : { bytes: new Uint8Array(0) };
   const headers = request.headers;
   return { method, target, header: (name) => headers.get(name), body };
 }
