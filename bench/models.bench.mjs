@@ -5,7 +5,7 @@
 // The emulator runs in its own process (`cc-bedrock emulate`), as Bedrock would be remote: its
 // work must not be counted as client time, and it must keep answering while the CLI is timed.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -20,6 +20,40 @@ const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1'];
 const ROUNDS = 7;
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const sum = (xs) => xs.reduce((a, b) => a + b, 0);
+
+/**
+ * On-CPU nanoseconds of each thread of process `pid` (Linux schedstat), or undefined elsewhere.
+ * Splits the client's CPU into its main thread (which bounds the matrix time) and V8's helper
+ * threads (optimizing compiler, GC), and measures the emulator's share of the two cores.
+ */
+function threadCpuNs(pid) {
+  try {
+    const threads = new Map();
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        threads.set(tid, Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]));
+      } catch {
+        // The thread ended meanwhile.
+      }
+    }
+    return threads;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Milliseconds of CPU between two threadCpuNs snapshots: [main thread, other threads]. */
+function cpuSplitMs(before, after, mainTid) {
+  let main = 0;
+  let others = 0;
+  for (const [tid, ns] of after) {
+    const used = (ns - (before.get(tid) ?? 0)) / 1e6;
+    if (tid === mainTid) main += used;
+    else others += used;
+  }
+  return [main, others];
+}
 const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
 
 export async function run() {
@@ -62,6 +96,8 @@ export async function run() {
   };
   try {
     const snapshot = await inspectConfiguration({ env, homeDir: home, cwd: home, platform: process.platform });
+    const self = String(process.pid);
+    const emulatorPid = String(emulator.pid);
     const probeOnce = async (matrix) => {
       // A fresh auth provider and client per measurement: nothing is warm but the process.
       const auth = createProbeAuth({
@@ -73,11 +109,18 @@ export async function run() {
         allowAuthRefresh: false,
         warn: () => {},
       });
+      const threadsBefore = threadCpuNs(self);
+      const emulatorBefore = threadCpuNs(emulatorPid);
       const start = process.hrtime.bigint();
       const cpu = process.cpuUsage();
       const result = await probeMatrix(matrix, { plan: snapshot.plan, auth, env: snapshot.envLookup, homeDir: home, mantle: false, cacheDir: false });
       const used = process.cpuUsage(cpu);
-      return { ms: Number(process.hrtime.bigint() - start) / 1e6, cpuMs: (used.user + used.system) / 1000, result };
+      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      const threadsAfter = threadCpuNs(self);
+      const emulatorAfter = threadCpuNs(emulatorPid);
+      const split = threadsBefore && threadsAfter ? cpuSplitMs(threadsBefore, threadsAfter, self) : undefined;
+      const emulatorMs = emulatorBefore && emulatorAfter ? sum(cpuSplitMs(emulatorBefore, emulatorAfter, emulatorPid)) : undefined;
+      return { ms, cpuMs: (used.user + used.system) / 1000, split, emulatorMs, result };
     };
     const full = catalogMatrix(REGIONS);
     const oneModel = catalogMatrix(['us-east-1']);
@@ -87,15 +130,19 @@ export async function run() {
     const baseline = [];
     const matrix = [];
     const cpuPerProbe = [];
+    const splits = [];
+    const emulatorMs = [];
     let probes = 0;
     let invokable = 0;
     for (let round = 0; round < ROUNDS; round++) {
       baseline.push((await probeOnce(single)).ms);
-      const { ms, cpuMs, result } = await probeOnce(full);
+      const { ms, cpuMs, split, emulatorMs: served, result } = await probeOnce(full);
       matrix.push(ms);
       const cells = result.models.flatMap((row) => row.cells).filter((cell) => cell.status !== 'retired');
       probes = cells.length;
       cpuPerProbe.push(cpuMs / probes);
+      if (split) splits.push(split);
+      if (served !== undefined) emulatorMs.push(served);
       invokable = cells.filter((cell) => cell.status === 'invokable').length;
     }
 
@@ -133,6 +180,29 @@ export async function run() {
         value: median(cpuPerProbe),
         unit: 'ms',
       },
+      {
+        // The first matrix after one warm-up probe: V8 has optimized little yet, as in a `models` run.
+        metric: 'models matrix: client CPU per probe, first matrix',
+        value: cpuPerProbe[0],
+        unit: 'ms',
+      },
+      ...(splits.length === ROUNDS
+        ? [
+            {
+              metric: 'models matrix: client CPU per probe, main thread',
+              value: median(splits.map(([main]) => main / probes)),
+              unit: 'ms',
+            },
+            {
+              metric: 'models matrix: client CPU per probe, V8 helper threads (JIT, GC)',
+              value: median(splits.map(([, others]) => others / probes)),
+              unit: 'ms',
+            },
+          ]
+        : []),
+      ...(emulatorMs.length === ROUNDS
+        ? [{ metric: 'models matrix: emulator CPU per probe (shares the two cores)', value: median(emulatorMs) / probes, unit: 'ms' }]
+        : []),
       {
         metric: `models CLI, ${REGIONS.length} regions probed (process start included)`,
         value: median(probedCli),

@@ -24,7 +24,7 @@ import {
 } from './availability-cache.js';
 import { endpointsForRegion } from './regional-endpoints.js';
 import { CallRunner, DEFAULT_TIMEOUT_MS, defaultSleep } from './runner.js';
-import { BEDROCK_ANTHROPIC_VERSION, SdkClientPool, requestHeaders, withAllowedHeaders } from './transport.js';
+import { BEDROCK_ANTHROPIC_VERSION, SdkClientPool, createBufferedFetch, requestHeaders, withAllowedHeaders } from './transport.js';
 import type { CallTarget, ClientLogger } from './types.js';
 
 export type { AvailabilityStatus, ModelAvailability } from './availability-cache.js';
@@ -117,8 +117,19 @@ export async function probeModel(target: CallTarget, options: ProbeModelOptions)
   }
 }
 
+let sharedProbeFetch: typeof fetch | undefined;
+
+/**
+ * One buffered fetch for every probe of the process (createBufferedFetch: a probe's answer is a
+ * short JSON body), so that probe batches share keep-alive connections as the global fetch's do.
+ */
+export function defaultProbeFetch(): typeof fetch {
+  return (sharedProbeFetch ??= createBufferedFetch());
+}
+
 export interface ProbeRunnerOptions {
   readonly auth: Readonly<Record<EndpointKind, AuthProvider>>;
+  /** Default: defaultProbeFetch(). */
   readonly fetch?: typeof fetch | undefined;
   /** Per request. Default: the client's (10 minutes). */
   readonly timeoutMs?: number | undefined;
@@ -132,7 +143,7 @@ export interface ProbeRunnerOptions {
  */
 export function createProbeRunner(options: ProbeRunnerOptions): CallRunner {
   return new CallRunner({
-    pool: new SdkClientPool({ fetch: options.fetch ?? globalThis.fetch, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS, traces: false }),
+    pool: new SdkClientPool({ fetch: options.fetch ?? defaultProbeFetch(), timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS, traces: false }),
     auth: options.auth,
     clock: options.clock ?? systemClock,
     sleep: defaultSleep,

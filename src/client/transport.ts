@@ -11,6 +11,9 @@
  * `@aws-sdk/client-bedrock-runtime` for the Invoke API: its event-stream decoding needs it.
  */
 import { createHash } from 'node:crypto';
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { brotliDecompressSync, constants as zlibConstants, gunzipSync, inflateSync } from 'node:zlib';
 import { AnthropicBedrock, AnthropicBedrockMantle } from '@anthropic-ai/bedrock-sdk';
 import type { Middleware } from '@anthropic-ai/sdk';
 import type { RequestAuth } from '../aws/auth-types.js';
@@ -41,14 +44,31 @@ const SDK_HEADERS = new Set(['accept', 'content-type', 'content-length', 'user-a
 /** Carries the names of the headers we set from the call site to the policy middleware. */
 const ALLOW_MARKER = 'x-cc-bedrock-allowed-headers';
 
+/**
+ * The header names a marker allows. A client sends the same few header sets again and again (a
+ * probe batch, a session's calls), so each marker is parsed once; the bound only guards against
+ * a caller that varies its header names without end.
+ */
+const allowedByMarker = new Map<string, ReadonlySet<string>>();
+const ALLOWED_MARKERS_KEPT = 64;
+
+function allowedNames(marker: string): ReadonlySet<string> {
+  let names = allowedByMarker.get(marker);
+  if (names === undefined) {
+    names = new Set(marker.split(',').map((name) => name.trim().toLowerCase()));
+    if (allowedByMarker.size >= ALLOWED_MARKERS_KEPT) allowedByMarker.clear();
+    allowedByMarker.set(marker, names);
+  }
+  return names;
+}
+
 function headerPolicy(auth: RequestAuth): Middleware {
   const bearer = auth.kind === 'bearer' ? `Bearer ${auth.token}` : undefined;
   return async (request, next) => {
     // The SDK builds a fresh Headers object for every request (and every retry), so it is edited
     // in place rather than copied.
     const headers = request.headers instanceof Headers ? request.headers : new Headers(request.headers);
-    const marker = headers.get(ALLOW_MARKER) ?? '';
-    const ours = new Set(marker.split(',').map((name) => name.trim().toLowerCase()));
+    const ours = allowedNames(headers.get(ALLOW_MARKER) ?? '');
     const drop: string[] = [];
     for (const name of headers.keys()) {
       if (!SDK_HEADERS.has(name) && !ours.has(name) && !name.startsWith('x-stainless-')) drop.push(name);
@@ -180,6 +200,127 @@ export class SdkClientPool {
       skipAuth: auth.kind === 'none',
     });
   }
+}
+
+/** As the global fetch (undici): idle keep-alive connections close after 4 s, or earlier when the server says so. */
+const IDLE_CONNECTION_MS = 4_000;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
+/** The reason-phrase grammar `new Response` enforces on `statusText`. */
+const REASON_PHRASE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
+/**
+ * Undoes the content codings, last applied first, with the global fetch's leniency towards a
+ * truncated stream; a coding it does not know leaves the body as it came, as the global fetch does.
+ */
+function decodeBody(body: Buffer, encoding: string | undefined): Buffer {
+  if (encoding === undefined) return body;
+  const codings = encoding.split(',').map((coding) => coding.trim().toLowerCase());
+  const lenient = { flush: zlibConstants.Z_SYNC_FLUSH, finishFlush: zlibConstants.Z_SYNC_FLUSH };
+  const brotliLenient = { flush: zlibConstants.BROTLI_OPERATION_FLUSH, finishFlush: zlibConstants.BROTLI_OPERATION_FLUSH };
+  let decoded = body;
+  for (const coding of codings.reverse()) {
+    if (coding === 'gzip' || coding === 'x-gzip') decoded = gunzipSync(decoded, lenient);
+    else if (coding === 'deflate') decoded = inflateSync(decoded, lenient);
+    else if (coding === 'br') decoded = brotliDecompressSync(decoded, brotliLenient);
+    else if (coding !== 'identity' && coding !== '') return body;
+  }
+  return decoded;
+}
+
+/**
+ * A `fetch` for short, non-streaming exchanges (availability probes), handed to the SDK through
+ * its `fetch` option. Node's global fetch (undici) pays for the WHATWG machinery on every
+ * request: a Request with its own AbortController, a clone and tee of the body kept for
+ * redirects, web streams for both bodies. For the `models` matrix (bench/models.bench.mjs) through
+ * the SDK alone that was about 0.7 ms of 2.6 ms of CPU per probe. This one writes the request with
+ * node:http(s) over keep-alive agents and answers a Response whose body is already read.
+ *
+ * What it would handle differently from the global fetch goes to `fallback` (the global
+ * fetch), so the outcome stays the global fetch's: a Request object or a body that is not text
+ * or bytes, a scheme other than http(s), and a redirect (the request is sent again through
+ * `fallback`, which follows it as before; the server has not acted on a request it redirected).
+ * Failures are the global fetch's: `TypeError('fetch failed', { cause })`, or the signal's
+ * reason once it aborted. Hand-written because no installed library offers a fetch over
+ * node:http; it is the SDK's documented extension point.
+ */
+export function createBufferedFetch(fallback: typeof fetch = (input, init) => globalThis.fetch(input, init)): typeof fetch {
+  const agents = {
+    'http:': new HttpAgent({ keepAlive: true, timeout: IDLE_CONNECTION_MS }),
+    // Offered as the global fetch offers it, so a TLS endpoint sees the same handshake.
+    'https:': new HttpsAgent({ keepAlive: true, timeout: IDLE_CONNECTION_MS, ALPNProtocols: ['http/1.1'] }),
+  };
+  const buffered = (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
+    const body = init.body;
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : undefined;
+    const scheme = url?.slice(0, url.indexOf(':') + 1);
+    const plain = body == null || typeof body === 'string' || body instanceof Uint8Array;
+    // `dispatcher` is undici's own option (a proxy agent, say): only the global fetch honours it.
+    if (url === undefined || (scheme !== 'http:' && scheme !== 'https:') || !plain || 'dispatcher' in init) {
+      return fallback(input, init);
+    }
+    const signal = init.signal ?? undefined;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const headers: Record<string, string> = {};
+    (init.headers instanceof Headers ? init.headers : new Headers(init.headers)).forEach((value, name) => {
+      headers[name] = value;
+    });
+    const options: RequestOptions = { method: (init.method ?? 'GET').toUpperCase(), headers, agent: agents[scheme], ...(signal ? { signal } : {}) };
+    return new Promise<Response>((resolve, reject) => {
+      let settled = false;
+      const fail = (error: unknown) => {
+        if (settled) return;
+        settled = true;
+        reject(signal?.aborted ? signal.reason : new TypeError('fetch failed', { cause: error }));
+      };
+      const answer = (res: IncomingMessage) => {
+        const status = res.statusCode ?? 0;
+        const pairs: [string, string][] = [];
+        let location = false;
+        let encoding: string | undefined;
+        for (let i = 0; i < res.rawHeaders.length; i += 2) {
+          const name = res.rawHeaders[i]!;
+          const value = res.rawHeaders[i + 1]!;
+          pairs.push([name, value]);
+          const lower = name.toLowerCase();
+          if (lower === 'location') location = true;
+          else if (lower === 'content-encoding') encoding = value;
+        }
+        if (location && REDIRECT_STATUSES.has(status)) {
+          res.resume();
+          settled = true;
+          resolve(fallback(input, init));
+          return;
+        }
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', fail);
+        res.on('close', () => {
+          if (!res.complete) fail(new Error('the connection closed before the response ended'));
+        });
+        res.on('end', () => {
+          if (settled) return;
+          try {
+            const payload = NULL_BODY_STATUSES.has(status) || options.method === 'HEAD' ? null : decodeBody(Buffer.concat(chunks), encoding);
+            const statusText = res.statusMessage !== undefined && REASON_PHRASE.test(res.statusMessage) ? res.statusMessage : '';
+            const response = new Response(payload, { status, statusText, headers: pairs });
+            settled = true;
+            resolve(response);
+          } catch (error) {
+            fail(error);
+          }
+        });
+      };
+      try {
+        const request = (scheme === 'https:' ? httpsRequest : httpRequest)(url, options, answer);
+        request.on('error', fail);
+        request.end(body ?? undefined);
+      } catch (error) {
+        fail(error);
+      }
+    });
+  };
+  return buffered as typeof fetch;
 }
 
 export const SERVICE_TIER_HEADER = 'X-Amzn-Bedrock-Service-Tier';

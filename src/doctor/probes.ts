@@ -81,7 +81,7 @@ export function createProbeClient(options: ProbeClientOptions): ProbeClient {
     ...(options.discoveredProfileIds ? { discoveredProfileIds: options.discoveredProfileIds } : {}),
     ...(options.resolveModelName ? { resolveModelName: options.resolveModelName } : {}),
   });
-  const runner = createProbeRunner({ auth: options.auth, fetch: fetchFn, timeoutMs: PROBE_TIMEOUT_MS });
+  const runner = createProbeRunner({ auth: options.auth, fetch: options.fetch, timeoutMs: PROBE_TIMEOUT_MS });
   return {
     ...client,
     probeModel: async (model) =>
