@@ -37,6 +37,9 @@ export { MODEL_CATALOG, findModelById, isMantleFormat } from './models/model-cat
 export type { CatalogModel } from './models/model-catalog.js';
 export { resolveModels, resolveModelName } from './models/resolve-model.js';
 
+export { resolveProxy, bypassesProxy, proxyFailureOf, loadNetworkFetch, redactProxyUrl } from './network/proxy.js';
+export type { ProxyConfig, ProxyFailureKind } from './network/proxy.js';
+
 export { createClient, discoverAvailability, applyDiscovery } from './client/index.js';
 export type { BedrockClient, BedrockMessages, DiscoveryResult } from './client/index.js';
 

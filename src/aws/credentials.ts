@@ -7,7 +7,7 @@ import type { AuthProvider, AwsCredentials, RequestAuth } from './auth-types.js'
 import { runAuthRefresh } from './auth-refresh.js';
 import { getCallerIdentity } from './caller-identity.js';
 import { runCredentialExport } from './credential-export.js';
-import { resolveDefaultChain } from './default-chain.js';
+import { DEFAULT_AWS_CALL_TIMEOUT_MS, resolveDefaultChain } from './default-chain.js';
 import type { FetchFn } from './fetch-http-handler.js';
 
 export interface AuthProviderOptions {
@@ -22,7 +22,11 @@ export interface AuthProviderOptions {
   /** One-line warnings for the user (a failing awsCredentialExport). */
   readonly warn: (message: string) => void;
   readonly clock?: Clock;
-  /** For STS and instance metadata; defaults to the global fetch. */
+  /**
+   * Every AWS call credentials need: STS, the SDK providers' SSO, SSO-OIDC and STS calls, and
+   * instance metadata (which goes direct even when this is a proxy-aware fetch). Defaults to the
+   * global fetch; commands pass createNetworkFetch when HTTPS_PROXY applies.
+   */
   readonly fetch?: FetchFn;
   readonly platform?: NodeJS.Platform;
 }
@@ -322,6 +326,7 @@ class DefaultAuthProvider implements AuthProvider {
           homeDir: this.options.homeDir,
           fetch: this.fetchFn,
           probeTimeoutMs: Math.min(PROBE_TIMEOUT_MS, this.resolveTimeoutMs),
+          requestTimeoutMs: Math.min(DEFAULT_AWS_CALL_TIMEOUT_MS, this.resolveTimeoutMs),
           warn: this.options.warn,
         }),
         this.resolveTimeoutMs,

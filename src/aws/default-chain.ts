@@ -2,16 +2,27 @@ import { CcBedrockError } from '../errors.js';
 import type { EnvLookup } from '../routing/types.js';
 import type { AwsCredentials } from './auth-types.js';
 import { CONTAINER_LINK_LOCAL_HOST, classifyProfile, instanceMetadataDisabled } from './credential-plan.js';
-import type { FetchFn } from './fetch-http-handler.js';
+import { directFetchOf } from '../network/direct-fetch.js';
+import { FetchHttpHandler, type FetchFn } from './fetch-http-handler.js';
 import { fetchInstanceMetadataCredentials, instanceMetadataEndpoint } from './instance-metadata.js';
 import { activeProfile, loadAwsFiles, viewProfile } from './shared-files.js';
 
 export interface DefaultChainOptions {
   readonly env: EnvLookup;
   readonly homeDir: string;
+  /**
+   * Sends the AWS calls the SDK credential providers make (SSO portal, SSO-OIDC token refresh,
+   * STS AssumeRole and AssumeRoleWithWebIdentity): the proxy-aware fetch when a proxy is set.
+   * Instance metadata is host-local and always goes direct (directFetchOf).
+   */
   readonly fetch: FetchFn;
   /** Per network probe (container, instance metadata); no retries. */
   readonly probeTimeoutMs: number;
+  /**
+   * Per AWS call of the SDK providers (each attempt; the SDK retries up to 3 times). Default 10 s:
+   * an unanswered SSO or STS call behind a proxy must fail, not hang start-up (issue #84878).
+   */
+  readonly requestTimeoutMs?: number;
   /** Warnings the AWS SDK providers emit (they otherwise go to console.warn). */
   readonly warn: (message: string) => void;
 }
@@ -34,6 +45,8 @@ interface Link {
   readonly name: string;
   attempt(): Promise<AwsCredentials>;
 }
+
+export const DEFAULT_AWS_CALL_TIMEOUT_MS = 10_000;
 
 const firstLine = (text: string): string => (text.split('\n')[0] ?? '').trim().slice(0, 300);
 
@@ -79,6 +92,9 @@ export async function resolveDefaultChain(options: DefaultChainOptions): Promise
     error: () => undefined,
   };
   let profileKind: string | undefined;
+  // The SDK providers build their own SSO, SSO-OIDC and STS clients; this handler is how their
+  // calls get the proxy and a bounded timeout (their default node handler has neither).
+  const clientConfig = { requestHandler: new FetchHttpHandler(options.fetch, options.requestTimeoutMs ?? DEFAULT_AWS_CALL_TIMEOUT_MS) };
 
   const links: Link[] = [
     {
@@ -115,6 +131,7 @@ export async function resolveDefaultChain(options: DefaultChainOptions): Promise
           configFilepath: files.paths.config.path,
           ignoreCache: true,
           logger,
+          clientConfig,
         };
         const providers = await import('@aws-sdk/credential-providers');
         // credential-provider-ini hands SSO profiles to fromSSO without the file paths, so an
@@ -138,6 +155,7 @@ export async function resolveDefaultChain(options: DefaultChainOptions): Promise
             roleArn: roleArn.value,
             ...(sessionName ? { roleSessionName: sessionName.value } : {}),
             logger,
+            clientConfig,
           })(),
         );
       },
@@ -171,7 +189,7 @@ export async function resolveDefaultChain(options: DefaultChainOptions): Promise
       async attempt() {
         const disabled = instanceMetadataDisabled(env);
         if (disabled) throw new NotConfigured(`disabled by AWS_EC2_METADATA_DISABLED (${disabled.source})`);
-        return fetchInstanceMetadataCredentials({ env, fetch: options.fetch, timeoutMs: options.probeTimeoutMs });
+        return fetchInstanceMetadataCredentials({ env, fetch: directFetchOf(options.fetch), timeoutMs: options.probeTimeoutMs });
       },
     });
   }

@@ -1,5 +1,6 @@
 import type { CcBedrockError } from '../errors.js';
 import { displayCommand } from '../internal/redact.js';
+import type { ProxyInspection } from '../network/proxy.js';
 import { displayHeaderValue } from '../routing/headers.js';
 import type { CredentialPlan, ResolvedModel, RoutePlan, RouteWarning } from '../routing/types.js';
 
@@ -14,6 +15,8 @@ export interface SettingsFileSummary {
 export interface StatusReport {
   readonly plan: RoutePlan;
   readonly settingsFiles: readonly SettingsFileSummary[];
+  /** HTTPS_PROXY and friends as resolved (inspectProxy); omitted, the proxy line is left out. */
+  readonly proxy?: ProxyInspection;
 }
 
 /** Version of the `status --json` schema; bump on any incompatible change (docs/status-json.md). */
@@ -79,6 +82,30 @@ function credentialJson(plan: CredentialPlan): Record<string, unknown> {
   };
 }
 
+/** `null` when requests go direct; the redacted proxy, or why it is unusable, otherwise. */
+function proxyJson(inspection: ProxyInspection): Record<string, unknown> | null {
+  if (!inspection.ok) return { valid: false, variable: inspection.variable, source: inspection.source, error: inspection.error.toJSON() };
+  if (!inspection.proxy) return null;
+  return { valid: true, ...inspection.proxy.summary() };
+}
+
+function proxyLines(inspection: ProxyInspection): string[] {
+  if (!inspection.ok) {
+    const lines = [`${pad('Proxy')}invalid: ${inspection.error.message}`];
+    if (inspection.error.remediation) lines.push(`${pad('')}fix: ${inspection.error.remediation}`);
+    return lines;
+  }
+  const proxy = inspection.proxy;
+  if (!proxy) return [`${pad('Proxy')}none (direct connections)`];
+  const lines = [`${pad('Proxy')}${proxy.display}  (${proxy.variable}, ${proxy.source})`];
+  const noProxy = proxy.noProxy;
+  if (noProxy) {
+    const hosts = noProxy.all ? 'every host (*): the proxy is never used' : noProxy.entries.length ? noProxy.entries.map((entry) => entry.text).join(', ') : '(no usable entries)';
+    lines.push(`${pad('')}direct for ${hosts}  (${noProxy.variable}, ${noProxy.source})`);
+  }
+  return lines;
+}
+
 /** The stable JSON document printed by `status --json`. */
 export function statusJson(report: StatusReport): Record<string, unknown> {
   const { plan } = report;
@@ -98,6 +125,7 @@ export function statusJson(report: StatusReport): Record<string, unknown> {
       mantle: plan.providers.mantle ? plan.endpoints.mantle : null,
     },
     headers: headerRows(plan),
+    ...(report.proxy ? { proxy: proxyJson(report.proxy) } : {}),
     availableModels: plan.availableModels ?? null,
     modelOverrides: plan.modelOverrides,
     settingsFiles: report.settingsFiles,
@@ -183,6 +211,7 @@ export function renderStatusText(report: StatusReport): string {
     lines.push(`  ${pad('Control plane', 15)}${plan.endpoints.controlPlane.value}  (${plan.endpoints.controlPlane.source})`);
   }
   if (plan.providers.mantle) lines.push(`  ${pad('Mantle', 15)}${plan.endpoints.mantle.value}  (${plan.endpoints.mantle.source})`);
+  if (report.proxy) lines.push(...proxyLines(report.proxy));
   const headers = headerRows(plan);
   if (headers.length) {
     lines.push('Headers');

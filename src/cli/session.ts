@@ -11,6 +11,7 @@ import type { AuthProvider } from '../aws/auth-types.js';
 import type { BedrockClient, ClientLogger, DiscoveryResult } from '../client/index.js';
 import { CcBedrockError, isCcBedrockError, type ErrorCode } from '../errors.js';
 import { resolveModelName } from '../models/resolve-model.js';
+import { loadNetworkFetch, resolveProxy, type ProxyConfig } from '../network/proxy.js';
 import { resolveRoutePlan, type RouteResolution } from '../routing/resolve-route-plan.js';
 import type { ResolvedModel, RoutePlan, RouteWarning } from '../routing/types.js';
 import { ExitCode, type CliIO } from './io.js';
@@ -23,7 +24,10 @@ export interface OpenSessionOptions {
   readonly settings?: string | undefined;
   /** `--refresh`: ignore the discovery cache. */
   readonly refresh?: boolean | undefined;
-  /** Sends every upstream request (tests and the demo may pass the emulator's in-process fetch). */
+  /**
+   * Sends every upstream request (tests and the demo may pass the emulator's in-process fetch).
+   * Default: direct, or through the proxy of HTTPS_PROXY / HTTP_PROXY (NO_PROXY honoured).
+   */
   readonly fetch?: typeof fetch;
   /** Where warnings go; by default `cc-bedrock: warning: …` lines on stderr. */
   readonly warn?: (warning: RouteWarning) => void;
@@ -36,6 +40,8 @@ export interface Session {
   readonly plan: RoutePlan;
   readonly auth: { readonly bedrock: AuthProvider; readonly mantle: AuthProvider };
   readonly client: BedrockClient;
+  /** The proxy every AWS and Bedrock call goes through (HTTPS_PROXY and friends); undefined when direct. */
+  readonly proxy: ProxyConfig | undefined;
   /** Undefined when discovery did not run (nothing to discover for this plan). */
   readonly discovery: DiscoveryResult | undefined;
   /**
@@ -132,6 +138,10 @@ export async function openSession(options: OpenSessionOptions): Promise<Session>
   for (const warning of resolution.plan.warnings) warn(warning);
   const { envLookup, effectiveEnv } = resolution;
   const logger = stderrLogger(io);
+  // An unusable proxy URL stops the launch before anything is sent, as in Claude Code: going
+  // direct instead would bypass a proxy the network requires (and hang where egress is blocked).
+  const proxy = resolveProxy(envLookup);
+  const sendFetch = options.fetch ?? (await loadNetworkFetch(proxy));
 
   const { createAuthProvider } = await credentialsModule;
   const authFor = (endpoint: 'bedrock' | 'mantle'): AuthProvider =>
@@ -144,7 +154,7 @@ export async function openSession(options: OpenSessionOptions): Promise<Session>
       stderr: io.stderr,
       warn: (message) => warn({ code: 'credentials', message }),
       platform: io.platform,
-      ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(sendFetch ? { fetch: sendFetch } : {}),
     });
   const auth = { bedrock: authFor('bedrock'), mantle: authFor('mantle') };
 
@@ -158,7 +168,7 @@ export async function openSession(options: OpenSessionOptions): Promise<Session>
       homeDir: io.homeDir,
       refresh: options.refresh === true,
       logger,
-      ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(sendFetch ? { fetch: sendFetch } : {}),
     });
 
   let plan = resolution.plan;
@@ -192,7 +202,7 @@ export async function openSession(options: OpenSessionOptions): Promise<Session>
     timeoutMs: clientTuning.timeoutMs,
     env: envLookup,
     ...(discoveredProfileIds ? { discoveredProfileIds } : {}),
-    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(sendFetch ? { fetch: sendFetch } : {}),
   });
 
   const resolveModel = (name: string, origin = 'the model selection'): ResolvedModel =>
@@ -207,7 +217,7 @@ export async function openSession(options: OpenSessionOptions): Promise<Session>
       origin,
     }).model;
 
-  return { resolution, plan, auth, client, discovery, resolveModel };
+  return { resolution, plan, auth, client, proxy, discovery, resolveModel };
 }
 
 /**

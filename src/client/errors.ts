@@ -13,6 +13,7 @@ import {
   APIUserAbortError,
 } from '@anthropic-ai/sdk/core/error';
 import { CcBedrockError, type ErrorCode } from '../errors.js';
+import { proxyFailureOf } from '../network/proxy.js';
 import type { RequestAuth } from '../aws/auth-types.js';
 import type { CallTarget } from './types.js';
 import { profileIdsForRegion, stripProfilePrefix } from './model-ids.js';
@@ -254,6 +255,22 @@ export function classifyFailure(cause: unknown, failure: UpstreamFailure, contex
     );
   }
   if (failure.phase === 'network') {
+    // A proxy that refuses the login or the tunnel answers the same way on every attempt.
+    const proxyFailure = proxyFailureOf(cause);
+    if (proxyFailure === 'login-refused' || proxyFailure === 'tunnel-refused') {
+      return fail(
+        makeError(
+          'NETWORK',
+          `the proxy ${proxyFailure === 'login-refused' ? 'refused its login' : 'refused the connection'} to ${endpointLabel(target)} for model ${target.modelId} in ${target.region}: ${failure.message}`,
+          proxyFailure === 'login-refused'
+            ? 'fix the user and password in the proxy URL (HTTPS_PROXY / HTTP_PROXY, percent-encoded), or ask the proxy administrators for access'
+            : 'ask the proxy administrators to allow the endpoint, or list its host in NO_PROXY if it is reachable directly',
+          target,
+          failure,
+          cause,
+        ),
+      );
+    }
     return retry(
       makeError(
         'NETWORK',

@@ -17,11 +17,13 @@ import { runCredentialExport } from '../aws/credential-export.js';
 import { systemClock, type Clock } from '../internal/clock.js';
 import type { Env } from '../internal/read-env.js';
 import { maskKeyId } from '../internal/redact.js';
+import { PROXY_VARIABLES, inspectProxy, loadNetworkFetch, type ProxyInspection, type ProxySummary } from '../network/proxy.js';
 import type { CallerIdentity } from '../aws/caller-identity.js';
 import type { EndpointKind, RouteWarning, Sourced } from '../routing/types.js';
 import { findEnvVar } from '../settings/env-vars.js';
 import type { SettingsScope } from '../settings/load-settings.js';
 import { inspectConfiguration, type ConfigurationSnapshot, type ProviderFacts, type Selection } from './configuration.js';
+import type { OnlineFacts } from './online-facts.js';
 import { toErrorFact, type Attempt, type ErrorFact } from './types.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -121,8 +123,10 @@ export interface DoctorFacts {
     readonly shellNames: readonly string[];
     /** Every variable some settings file's env block sets. */
     readonly variables: readonly EnvVariableFact[];
-    /** The proxy AWS calls would go through: variable, where it is set, host only. */
-    readonly proxy: { readonly variable: string; readonly source: string; readonly host: string } | undefined;
+    /** The proxy every AWS and Bedrock call goes through (resolveProxy), credentials hidden; undefined when direct. */
+    readonly proxy: ProxyFact | undefined;
+    /** A proxy variable is set to something that is not a usable proxy URL: Claude Code would not start. */
+    readonly proxyError: (ErrorFact & { readonly variable: string; readonly source: string }) | undefined;
   };
   readonly claudeCode: ClaudeCodeFact;
   readonly providers: ProviderFacts;
@@ -156,6 +160,11 @@ export interface DoctorFacts {
   readonly access: AccessFacts | undefined;
 }
 
+export interface ProxyFact extends ProxySummary {
+  /** Proxy variables also set, to another value, that lose to `variable` in Claude Code's order. */
+  readonly shadowed: ReadonlyArray<{ readonly variable: string; readonly source: string }>;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Environment values
 
@@ -178,22 +187,21 @@ function valueFact(name: string, value: string): EnvValueFact {
   return { display, fingerprint, empty: trimmed === '' };
 }
 
-function proxyFact(snapshot: ConfigurationSnapshot): DoctorFacts['env']['proxy'] {
-  for (const variable of ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY']) {
-    const entry = snapshot.envLookup.get(variable);
-    if (!entry) continue;
-    let host = '(not a URL)';
-    try {
-      host = new URL(entry.value).host || host;
-    } catch {
-      // the host is all doctor shows; an unparseable value is reported as such
-    }
-    return { variable, source: entry.source, host };
+function proxyFacts(snapshot: ConfigurationSnapshot, inspection: ProxyInspection): Pick<DoctorFacts['env'], 'proxy' | 'proxyError'> {
+  if (!inspection.ok) {
+    return { proxy: undefined, proxyError: { ...toErrorFact(inspection.error), variable: inspection.variable, source: inspection.source } };
   }
-  return undefined;
+  const proxy = inspection.proxy;
+  if (!proxy) return { proxy: undefined, proxyError: undefined };
+  const chosen = snapshot.envLookup.get(proxy.variable)?.value;
+  const shadowed = PROXY_VARIABLES.slice(PROXY_VARIABLES.indexOf(proxy.variable as (typeof PROXY_VARIABLES)[number]) + 1).flatMap((variable) => {
+    const entry = snapshot.envLookup.get(variable);
+    return entry && entry.value !== chosen ? [{ variable, source: entry.source }] : [];
+  });
+  return { proxy: { ...proxy.summary(), shadowed }, proxyError: undefined };
 }
 
-function envFacts(env: Env, snapshot: ConfigurationSnapshot): DoctorFacts['env'] {
+function envFacts(env: Env, snapshot: ConfigurationSnapshot, proxy: ProxyInspection): DoctorFacts['env'] {
   const shellNames = Object.entries(env)
     .filter(([, value]) => value !== undefined && value.trim() !== '')
     .map(([name]) => name)
@@ -211,7 +219,7 @@ function envFacts(env: Env, snapshot: ConfigurationSnapshot): DoctorFacts['env']
     }
   }
   const variables = [...byName.entries()].map(([name, entry]) => ({ name, ...entry })).sort((a, b) => a.name.localeCompare(b.name));
-  return { shellNames, variables, proxy: proxyFact(snapshot) };
+  return { shellNames, variables, ...proxyFacts(snapshot, proxy) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -350,8 +358,31 @@ export async function gatherFacts(options: GatherFactsOptions): Promise<DoctorFa
 
   const exportFact = await runExport(snapshot).catch(() => undefined);
   const groups = credentialGroups(snapshot);
-  // The client and the AWS SDK are loaded only when something is sent: --offline stays fast.
-  const online = options.offline ? undefined : await (await import('./online-facts.js')).gatherOnlineFacts(snapshot, groups, options, clock);
+  const proxy = inspectProxy(envLookup);
+  let online: OnlineFacts | undefined;
+  if (options.offline) {
+    online = undefined;
+  } else if (!proxy.ok) {
+    // Going direct instead would test a route Claude Code never takes (it refuses to start).
+    online = {
+      perEndpoint: groups.map((group) => ({ endpoints: group.endpoints, plan: group.plan, resolved: undefined, identity: undefined })),
+      access: {
+        skipped: `${proxy.variable} (${proxy.source}) is not a usable proxy URL, so nothing was sent (see settings.proxy)`,
+        probes: [],
+        withoutTier: undefined,
+        listProfiles: undefined,
+        applicationProfiles: [],
+        mantleLineup: undefined,
+      },
+      credentialWarnings: [],
+    };
+  } else {
+    // Credentials, STS and probes go through the proxy a session would use.
+    const networkFetch = options.fetch ?? (await loadNetworkFetch(proxy.proxy));
+    const onlineOptions = networkFetch ? { ...options, fetch: networkFetch } : options;
+    // The client and the AWS SDK are loaded only when something is sent: --offline stays fast.
+    online = await (await import('./online-facts.js')).gatherOnlineFacts(snapshot, groups, onlineOptions, clock);
+  }
   const perEndpoint: EndpointCredentialFacts[] =
     online?.perEndpoint ?? groups.map((group) => ({ endpoints: group.endpoints, plan: group.plan, resolved: undefined, identity: undefined }));
   const access = online?.access;
@@ -367,7 +398,7 @@ export async function gatherFacts(options: GatherFactsOptions): Promise<DoctorFa
       warnings: snapshot.settings?.warnings ?? [],
       loadError: snapshot.settingsError,
     },
-    env: envFacts(options.env, snapshot),
+    env: envFacts(options.env, snapshot, proxy),
     claudeCode: await claudeCode,
     providers: snapshot.providers,
     region: {

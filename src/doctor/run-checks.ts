@@ -27,6 +27,7 @@ import { settingsEnvConflicts } from './checks/settings-env-conflicts.js';
 import { settingsFiles } from './checks/settings-files.js';
 import { settingsMisnamedVariables } from './checks/settings-misnamed-variables.js';
 import { settingsProvider } from './checks/settings-provider.js';
+import { settingsProxy } from './checks/settings-proxy.js';
 import { settingsSecretsInFiles } from './checks/settings-secrets-in-files.js';
 import { settingsServiceTier } from './checks/settings-service-tier.js';
 import { settingsUnknownKeys } from './checks/settings-unknown-keys.js';
@@ -41,6 +42,7 @@ export const CHECKS: readonly Check[] = [
   settingsEnvConflicts,
   settingsProvider,
   settingsEndpoints,
+  settingsProxy,
   settingsServiceTier,
   settingsCustomHeaders,
   settingsSecretsInFiles,

@@ -69,7 +69,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const maxRetries = Math.max(0, Math.floor(options.maxRetries ?? DEFAULT_GATEWAY_RETRIES));
   const drainTimeoutMs = options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS;
   const checkKey = createKeyCheck(options.apiKey);
-  const nodeTransport = options.fetch ? undefined : nodeHttpTransport();
+  const nodeTransport = options.fetch ? undefined : nodeHttpTransport(options.agentFor ? { agentFor: options.agentFor } : {});
   const transport = options.fetch ? fetchTransport(options.fetch) : nodeTransport!;
   const upstream = new Upstream({
     auth: options.auth,

@@ -1,4 +1,5 @@
 /** Public types of the gateway (docs/gateway.md). */
+import type { Agent as HttpAgent } from 'node:http';
 import type { AuthProvider } from '../aws/auth-types.js';
 import type { Sleep } from '../client/types.js';
 import type { Clock } from '../internal/clock.js';
@@ -32,6 +33,12 @@ export interface GatewayOptions {
    * with keep-alive agents, which costs far less CPU per call than fetch.
    */
   readonly fetch?: typeof fetch;
+  /**
+   * The node:http(s) agent for an upstream URL, for the default transport: a proxy agent when
+   * HTTPS_PROXY applies (src/network nodeAgentFor); undefined keeps the gateway's own keep-alive
+   * pool. Ignored when `fetch` is given.
+   */
+  readonly agentFor?: (url: URL) => HttpAgent | undefined;
   readonly clock?: Clock;
   /** Default: one JSON line per request on stderr is the `serve` command's choice; the library logs nothing. */
   readonly logger?: GatewayLogger;

@@ -114,11 +114,16 @@ export function fetchTransport(fetchFn: typeof fetch): UpstreamTransport {
     );
 }
 
+export interface NodeHttpTransportOptions {
+  /** An agent for this URL instead of the transport's own (a proxy agent); undefined keeps the pool. */
+  readonly agentFor?: (url: URL) => http.Agent | undefined;
+}
+
 /**
  * node:http(s) with keep-alive. Agents are per transport instance, so a gateway's pool of
  * Bedrock connections lives and dies with the gateway.
  */
-export function nodeHttpTransport(): UpstreamTransport & { close(): void } {
+export function nodeHttpTransport(options: NodeHttpTransportOptions = {}): UpstreamTransport & { close(): void } {
   const agents = {
     'http:': new http.Agent({ keepAlive: true, keepAliveMsecs: 15_000, scheduling: 'lifo' }),
     'https:': new https.Agent({ keepAlive: true, keepAliveMsecs: 15_000, scheduling: 'lifo' }),
@@ -127,7 +132,7 @@ export function nodeHttpTransport(): UpstreamTransport & { close(): void } {
     new Promise((resolve, reject) => {
       const { url } = request;
       const module = url.protocol === 'https:' ? https : http;
-      const agent = url.protocol === 'https:' ? agents['https:'] : agents['http:'];
+      const agent = options.agentFor?.(url) ?? (url.protocol === 'https:' ? agents['https:'] : agents['http:']);
       const headers: Record<string, string | number> = { ...request.headers };
       if (request.body !== undefined) headers['content-length'] = Buffer.byteLength(request.body);
       let outgoing: http.ClientRequest;

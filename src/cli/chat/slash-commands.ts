@@ -72,6 +72,7 @@ const status: SlashCommand = {
           exists: file.exists,
           unknownKeys: file.unknownKeys,
         })),
+        proxy: { ok: true, proxy: session.proxy },
       }),
     );
     say(state, availabilityLines(state));

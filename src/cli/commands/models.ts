@@ -2,6 +2,7 @@ import { isRegionShaped } from '../../aws/region-shape.js';
 import { inspectConfiguration } from '../../doctor/configuration.js';
 import { catalogMatrix, probeMatrix, renderMatrixText, type ModelMatrix } from '../../doctor/model-matrix.js';
 import { CcBedrockError } from '../../errors.js';
+import { loadNetworkFetch, resolveProxy } from '../../network/proxy.js';
 import { ExitCode, type CliIO } from '../io.js';
 
 export interface ModelsOptions {
@@ -48,6 +49,8 @@ export async function run(options: ModelsOptions, io: CliIO): Promise<number> {
         remediation: `${problem?.remediation ? `${problem.remediation}; ` : ''}run \`cc-bedrock doctor\` for every problem, or \`cc-bedrock models --offline\` for the catalog alone`,
       });
     }
+    // Probes and credentials go through HTTPS_PROXY and friends; an unusable proxy URL stops here.
+    const networkFetch = await loadNetworkFetch(resolveProxy(snapshot.envLookup));
     const { createProbeAuth } = await import('../../doctor/probes.js');
     const auth = createProbeAuth({
       plan,
@@ -57,6 +60,7 @@ export async function run(options: ModelsOptions, io: CliIO): Promise<number> {
       stderr: io.stderr,
       allowAuthRefresh: true,
       warn: (message) => io.stderr.write(`cc-bedrock: ${message}\n`),
+      ...(networkFetch ? { fetch: networkFetch } : {}),
     });
     matrix = await probeMatrix(matrix, {
       plan,
@@ -65,6 +69,7 @@ export async function run(options: ModelsOptions, io: CliIO): Promise<number> {
       homeDir: io.homeDir,
       mantle: plan.providers.mantle && !snapshot.providers.assumed,
       refresh: options.refresh === true,
+      ...(networkFetch ? { fetch: networkFetch } : {}),
     });
   }
   io.stdout.write(options.json ? `${JSON.stringify(matrix, null, 2)}\n` : renderMatrixText(matrix));

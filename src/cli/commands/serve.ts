@@ -10,6 +10,7 @@ import { createAuthProvider } from '../../aws/credentials.js';
 import { clientOptionsFromEnv } from '../../client/options-from-env.js';
 import { betaOverridesFromEnv, createGateway, listenGateway, DEFAULT_DRAIN_TIMEOUT_MS, DEFAULT_GATEWAY_RETRIES } from '../../gateway/index.js';
 import type { GatewayLogger } from '../../gateway/index.js';
+import { loadNetworkFetch, resolveProxy } from '../../network/proxy.js';
 import { resolveRoutePlan } from '../../routing/resolve-route-plan.js';
 import type { EnvLookup } from '../../routing/types.js';
 import { ExitCode, type CliIO } from '../io.js';
@@ -89,6 +90,11 @@ export async function run(options: ServeOptions, io: CliIO): Promise<number> {
   });
   const { plan, envLookup, effectiveEnv, settings } = resolution;
   const apiKey = gatewayKey(options, envLookup, host);
+  // Upstream calls (Bedrock through node:http agents, credentials through fetch) use the proxy of
+  // HTTPS_PROXY and friends; an unusable proxy URL stops start-up here.
+  const proxy = resolveProxy(envLookup);
+  const [networkFetch, agents] = await Promise.all([loadNetworkFetch(proxy), proxy ? import('../../network/proxy-agents.js') : undefined]);
+  const agentFor = agents?.nodeAgentResolver(proxy);
   const { timeoutMs } = clientOptionsFromEnv(envLookup);
   const log = deferredLines(io.stderr);
   const logger: GatewayLogger = (line) => log.write(line);
@@ -104,6 +110,7 @@ export async function run(options: ServeOptions, io: CliIO): Promise<number> {
     stderr: io.stderr,
     warn: (message: string) => logger({ ts: now(), level: 'warn', event: 'credentials', message }),
     platform: io.platform,
+    ...(networkFetch ? { fetch: networkFetch } : {}),
   };
   const auth = {
     bedrock: createAuthProvider({ ...authOptions, plan: plan.credentials.bedrock, region: plan.region.value }),
@@ -117,6 +124,7 @@ export async function run(options: ServeOptions, io: CliIO): Promise<number> {
     availableModelsManaged: settings.originScopeOf('availableModels') === 'managed',
     enforceAvailableModels: settings.merged.enforceAvailableModels === true,
     ...(apiKey !== undefined ? { apiKey } : {}),
+    ...(agentFor ? { agentFor } : {}),
     logger,
     timeoutMs,
     maxRetries: readCount(envLookup, 'CC_BEDROCK_GATEWAY_MAX_RETRIES', DEFAULT_GATEWAY_RETRIES),
@@ -144,6 +152,7 @@ export async function run(options: ServeOptions, io: CliIO): Promise<number> {
     region: plan.region.value,
     credentials: plan.credentials.bedrock.kind,
     gatewayKey: apiKey !== undefined,
+    proxy: proxy ? proxy.display : null,
   });
   io.stdout.write(`cc-bedrock gateway listening on ${listener.url}\n`);
 

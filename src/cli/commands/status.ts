@@ -1,4 +1,5 @@
 import { isCcBedrockError } from '../../errors.js';
+import { inspectProxy } from '../../network/proxy.js';
 import { resolveRoutePlan } from '../../routing/resolve-route-plan.js';
 import { ExitCode, type CliIO } from '../io.js';
 import { renderStatusText, statusErrorJson, statusJson, type StatusReport } from '../render-status.js';
@@ -29,6 +30,7 @@ export async function run(options: StatusOptions, io: CliIO): Promise<number> {
         exists: f.exists,
         unknownKeys: f.unknownKeys,
       })),
+      proxy: inspectProxy(resolution.envLookup),
     };
   } catch (error) {
     if (options.json && isCcBedrockError(error)) {
