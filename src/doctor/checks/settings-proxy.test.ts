@@ -12,9 +12,9 @@ after(() => homes.cleanup());
 const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
 const PASSWORD = 'doctorPr0xySecret';
 
-/** Offline facts for a shell environment (and optional settings env block). */
-async function factsFor(shell: Record<string, string>, settingsEnv?: Record<string, string>) {
-  const home = homes.create(settingsEnv ? { 'home/.claude/settings.json': { env: settingsEnv } } : {});
+/** Offline facts for a shell environment and, optionally, a user settings file. */
+async function factsFor(shell: Record<string, string>, userSettings?: Record<string, unknown>) {
+  const home = homes.create(userSettings ? { 'home/.claude/settings.json': userSettings } : {});
   return gatherFacts({
     env: { CLAUDE_CODE_USE_BEDROCK: '1', AWS_REGION: 'us-east-1', CC_BEDROCK_MANAGED_SETTINGS_DIR: join(home.root, 'managed'), AWS_EC2_METADATA_DISABLED: 'true', ...shell },
     homeDir: home.home,
@@ -34,7 +34,7 @@ describe('settings.proxy', () => {
   });
 
   test('a proxy with a login: ok, shown redacted with its source and NO_PROXY', async () => {
-    const facts = await factsFor({ NO_PROXY: '.internal.example' }, { HTTPS_PROXY: `http://alice:${PASSWORD}@proxy.corp.example:3128` });
+    const facts = await factsFor({ NO_PROXY: '.internal.example' }, { env: { HTTPS_PROXY: `http://alice:${PASSWORD}@proxy.corp.example:3128` } });
     const findings = settingsProxy.run(facts);
     assert.deepEqual(
       findings.map((finding) => [finding.status, finding.title, finding.detail]),
@@ -69,16 +69,7 @@ describe('settings.proxy', () => {
 
 describe('credentials.auth-refresh reads the same proxy', () => {
   test('the SSO-loop warning names the variable, its source and the proxy host only', async () => {
-    const home = homes.create({ 'home/.claude/settings.json': { awsAuthRefresh: 'aws sso login --profile corp' } });
-    const facts = await gatherFacts({
-      env: { CLAUDE_CODE_USE_BEDROCK: '1', AWS_REGION: 'us-east-1', HTTP_PROXY: `http://bob:${PASSWORD}@10.1.2.3:8080`, CC_BEDROCK_MANAGED_SETTINGS_DIR: join(home.root, 'managed') },
-      homeDir: home.home,
-      cwd: home.cwd,
-      platform: 'linux',
-      offline: true,
-      stderr: sink,
-      detectClaudeCode: async () => ({ status: 'not-found', searched: 0 }),
-    });
+    const facts = await factsFor({ HTTP_PROXY: `http://bob:${PASSWORD}@10.1.2.3:8080` }, { awsAuthRefresh: 'aws sso login --profile corp' });
     const warning = credentialsAuthRefresh.run(facts).find((finding) => finding.status === 'warn');
     assert.match(warning!.detail, /HTTP_PROXY \(shell env\) routes traffic through 10\.1\.2\.3:8080/);
     assert.ok(!JSON.stringify(warning).includes(PASSWORD));
