@@ -356,21 +356,29 @@ async function mantlePassthrough(input: HandlerInput, call: UpstreamCall, stream
   return { response: { status: 200, headers: { ...headers, 'cache-control': 'no-cache' }, body }, streaming: true };
 }
 
-/** `POST /v1/messages`. */
-export async function handleMessages(input: HandlerInput): Promise<HandlerResult> {
+/**
+ * What both Messages routes do first: the body checked, the model resolved (and its ARN
+ * identity), the beta policy applied to header and body, all noted on the request's log line.
+ */
+async function prepareMessagesCall(input: HandlerInput, route: 'messages' | 'count_tokens') {
   const { request, scope, context } = input;
   const body = parseJsonObject(input.body);
-  const { model: requested, stream } = checkMessagesBody(body, 'messages');
-  scope.fields['stream'] = stream;
+  const { model: requested, stream } = checkMessagesBody(body, route);
+  if (route === 'messages') scope.fields['stream'] = stream;
   const resolved = context.models.resolve(requested, 'anthropic');
   const identity = await context.models.identity(resolved);
   noteModel(scope, requested, resolved, identity);
-
   const decision = applyBetaPolicy([...splitBetaHeader(request.header('anthropic-beta')), ...resolved.betas], resolved.endpoint, identity.model, context.betaOverrides);
   const stripped = applyBetaBody(body, decision);
   noteBetas(scope, context, decision, stripped);
+  return { body, requested, stream, resolved, identity, decision, baseURL: context.models.baseUrlFor(resolved) };
+}
 
-  const baseURL = context.models.baseUrlFor(resolved);
+/** `POST /v1/messages`. */
+export async function handleMessages(input: HandlerInput): Promise<HandlerResult> {
+  const { scope, context } = input;
+  const { body, requested, stream, resolved, identity, decision, baseURL } = await prepareMessagesCall(input, 'messages');
+
   const target = targetFor(resolved, requested, baseURL, decision.betas, identity);
   const endpoint = resolved.endpoint;
   const headers: Record<string, string> = {
@@ -429,16 +437,8 @@ export async function handleMessages(input: HandlerInput): Promise<HandlerResult
 
 /** `POST /v1/messages/count_tokens`: Bedrock CountTokens on the base model ID, or Mantle's own endpoint. */
 export async function handleCountTokens(input: HandlerInput): Promise<HandlerResult> {
-  const { request, scope, context } = input;
-  const body = parseJsonObject(input.body);
-  const { model: requested } = checkMessagesBody(body, 'count_tokens');
-  const resolved = context.models.resolve(requested, 'anthropic');
-  const identity = await context.models.identity(resolved);
-  noteModel(scope, requested, resolved, identity);
-  const decision = applyBetaPolicy([...splitBetaHeader(request.header('anthropic-beta')), ...resolved.betas], resolved.endpoint, identity.model, context.betaOverrides);
-  const stripped = applyBetaBody(body, decision);
-  noteBetas(scope, context, decision, stripped);
-  const baseURL = context.models.baseUrlFor(resolved);
+  const { scope, context } = input;
+  const { body, requested, resolved, identity, decision, baseURL } = await prepareMessagesCall(input, 'count_tokens');
   const endpoint = resolved.endpoint;
   const headers: Record<string, string> = {
     'content-type': 'application/json',
