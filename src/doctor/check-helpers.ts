@@ -29,6 +29,11 @@ export function configuredSelections(facts: DoctorFacts): Array<Selection & { co
   return chosenSelections(facts).filter((selection): selection is Selection & { configured: NonNullable<Selection['configured']> } => selection.configured !== undefined);
 }
 
+/** Each configured pin once (several roles can share one setting): what the models.* checks judge. */
+export function distinctPins(facts: DoctorFacts): ReturnType<typeof configuredSelections> {
+  return uniqueBy(configuredSelections(facts), (selection) => selection.configured.source);
+}
+
 /** Keeps the first item per key. */
 export function uniqueBy<T>(items: readonly T[], key: (item: T) => string): T[] {
   const seen = new Set<string>();

@@ -1,5 +1,5 @@
 import { parseBedrockArn } from '../../models/model-catalog.js';
-import { configuredSelections, uniqueBy } from '../check-helpers.js';
+import { distinctPins } from '../check-helpers.js';
 import { findingsFor, type Check, type Finding } from '../types.js';
 
 /** An ARN of another region than the one requests are sent to. */
@@ -10,7 +10,7 @@ export const modelsArnRegion: Check = {
   run(facts) {
     const f = findingsFor(this);
     const out: Finding[] = [];
-    for (const selection of uniqueBy(configuredSelections(facts), (s) => s.configured.source)) {
+    for (const selection of distinctPins(facts)) {
       const resolved = selection.resolved;
       if (!resolved || resolved.endpoint !== 'bedrock') continue;
       const arn = parseBedrockArn(resolved.wireModelId);

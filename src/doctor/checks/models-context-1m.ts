@@ -1,5 +1,5 @@
 import { findModelById, strip1m } from '../../models/model-catalog.js';
-import { configuredSelections, modelWarnings, uniqueBy } from '../check-helpers.js';
+import { distinctPins, modelWarnings } from '../check-helpers.js';
 import { findingsFor, type Check, type Finding } from '../types.js';
 
 /** `[1m]` only on models with a 1M context window. */
@@ -11,7 +11,7 @@ export const modelsContext1m: Check = {
     const f = findingsFor(this);
     const out: Finding[] = [];
     const oneM: string[] = [];
-    for (const selection of uniqueBy(configuredSelections(facts), (s) => s.configured.source)) {
+    for (const selection of distinctPins(facts)) {
       const { id, has1m } = strip1m(selection.configured.value);
       if (!has1m) continue;
       if (selection.error?.code === 'MODEL_NO_1M') {

@@ -1,5 +1,5 @@
 import { GEO_INFO, findModelById, geoServesRegion, parseGeoPrefix } from '../../models/model-catalog.js';
-import { configuredSelections, suggestedProfileId, uniqueBy } from '../check-helpers.js';
+import { distinctPins, suggestedProfileId } from '../check-helpers.js';
 import { findingsFor, type Check, type Finding } from '../types.js';
 
 /** An inference-profile ID of another geography than the region's (a us. ID in eu-west-1). */
@@ -10,7 +10,7 @@ export const modelsGeoMismatch: Check = {
   run(facts) {
     const f = findingsFor(this);
     const out: Finding[] = [];
-    for (const selection of uniqueBy(configuredSelections(facts), (s) => s.configured.source)) {
+    for (const selection of distinctPins(facts)) {
       const model = selection.resolved;
       if (!model || model.endpoint !== 'bedrock') continue;
       const profile = parseGeoPrefix(model.wireModelId);

@@ -1,5 +1,5 @@
 import { findModelById, isMantleFormat, strip1m } from '../../models/model-catalog.js';
-import { configuredSelections, suggestedProfileId, uniqueBy } from '../check-helpers.js';
+import { distinctPins, suggestedProfileId } from '../check-helpers.js';
 import type { DoctorFacts } from '../facts.js';
 import { findingsFor, type Check, type Finding } from '../types.js';
 
@@ -20,7 +20,7 @@ export const modelsMantleFormat: Check = {
   run(facts) {
     const f = findingsFor(this);
     const out: Finding[] = [];
-    for (const selection of uniqueBy(configuredSelections(facts), (s) => s.configured.source)) {
+    for (const selection of distinctPins(facts)) {
       const value = strip1m(selection.configured.value).id;
       const wire = selection.resolved?.wireModelId ?? value;
       if (!mantleIdWithoutMantle(facts, wire)) continue;

@@ -1,5 +1,5 @@
 import { findModelById } from '../../models/model-catalog.js';
-import { configuredSelections, suggestedProfileId, uniqueBy } from '../check-helpers.js';
+import { distinctPins, suggestedProfileId } from '../check-helpers.js';
 import { findingsFor, type Check, type Finding } from '../types.js';
 import { mantleIdWithoutMantle } from './models-mantle-format.js';
 
@@ -11,7 +11,7 @@ export const modelsNeedsProfile: Check = {
   run(facts) {
     const f = findingsFor(this);
     const out: Finding[] = [];
-    for (const selection of uniqueBy(configuredSelections(facts), (s) => s.configured.source)) {
+    for (const selection of distinctPins(facts)) {
       const resolved = selection.resolved;
       if (!resolved || resolved.endpoint !== 'bedrock') continue;
       const id = resolved.wireModelId;
