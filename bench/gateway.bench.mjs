@@ -3,6 +3,8 @@
 //   gateway: Anthropic SDK -> `cc-bedrock serve` -> emulator (same credentials, re-signed)
 // Interleaved rounds so machine noise hits both paths alike; median of the round medians.
 // Emulator and gateway each run as their own process (the CLI, as deployed), the clients here.
+// A third path, client -> bench/minimal-proxy.mjs -> emulator, measures the floor: what the least
+// a Node.js signing proxy must do adds on this machine, so the gateway's own share is visible.
 // Targets (issue 6): added latency p50 <= 0.5 ms and p99 <= 2 ms per non-streaming call;
 // streaming throughput >= 90 % of direct; 256 concurrent streams complete without an error.
 import { spawn } from 'node:child_process';
@@ -31,10 +33,10 @@ const quantile = (xs, q) => {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 };
 
-/** Spawns the CLI and resolves with the URL it prints on its first stdout line. */
-function startCli(args, env, pattern) {
+/** Spawns the CLI (or another script) and resolves with the URL it prints on stdout. */
+function startCli(args, env, pattern, script = cli) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { env, stdio: ['ignore', 'pipe', 'ignore'] });
+    const child = spawn(process.execPath, [script, ...args], { env, stdio: ['ignore', 'pipe', 'ignore'] });
     let out = '';
     const timer = setTimeout(() => reject(new Error(`${args[0]} did not start: ${out}`)), 30_000);
     child.stdout.setEncoding('utf8').on('data', (chunk) => {
@@ -75,6 +77,7 @@ export async function run() {
 
   const emulator = await startCli(['emulate', '--port', '0', '--scenario', scenarioPath], baseEnv, /listening on (http:\/\/\S+)/);
   let gateway;
+  let minimal;
   try {
     gateway = await startCli(
       ['serve', '--port', '0'],
@@ -87,6 +90,12 @@ export async function run() {
         AWS_SECRET_ACCESS_KEY: credential.secretAccessKey,
       },
       /listening on (http:\/\/\S+)/,
+    );
+    minimal = await startCli(
+      [],
+      { PATH: process.env.PATH, UPSTREAM: emulator.url, AWS_REGION: scenario.defaultRegion, AWS_ACCESS_KEY_ID: credential.accessKeyId, AWS_SECRET_ACCESS_KEY: credential.secretAccessKey },
+      /listening on (http:\/\/\S+)/,
+      join(root, 'bench', 'minimal-proxy.mjs'),
     );
     const modelId = 'us.anthropic.claude-haiku-4-5-20251001-v1:0';
     const direct = new AnthropicBedrock({
@@ -102,6 +111,8 @@ export async function run() {
     const small = { max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] };
     const callDirect = () => direct.messages.create({ model: modelId, ...small });
     const callGateway = () => viaGateway.messages.create({ model: modelId, ...small });
+    const viaMinimal = new Anthropic({ baseURL: minimal.url, apiKey: 'unused-on-loopback', maxRetries: 0 });
+    const callMinimal = () => viaMinimal.messages.create({ model: modelId, ...small });
 
     const gatewayCpuSeconds = async () => {
       const text = await (await fetch(`${gateway.url}/metrics`)).text();
@@ -112,27 +123,29 @@ export async function run() {
     for (let i = 0; i < WARMUP; i++) {
       await callDirect();
       await callGateway();
+      if (i % 2 === 0) await callMinimal();
     }
     const cpuBefore = await gatewayCpuSeconds();
-    const p50 = { direct: [], gateway: [] };
-    const p99 = { direct: [], gateway: [] };
+    const p50 = { direct: [], gateway: [], minimal: [] };
+    const p99 = { direct: [], gateway: [], minimal: [] };
+    const paths = [
+      ['direct', callDirect],
+      ['gateway', callGateway],
+      ['minimal', callMinimal],
+    ];
     for (let round = 0; round < ROUNDS; round++) {
-      const d = [];
-      const g = [];
+      const times = { direct: [], gateway: [], minimal: [] };
       for (let i = 0; i < CALLS_PER_ROUND; i++) {
-        // Alternate which path goes first so neither always follows the other's GC.
-        if (i % 2 === 0) {
-          d.push(await timeCall(callDirect));
-          g.push(await timeCall(callGateway));
-        } else {
-          g.push(await timeCall(callGateway));
-          d.push(await timeCall(callDirect));
+        // Rotate which path goes first so none always follows another's GC.
+        for (let k = 0; k < paths.length; k++) {
+          const [path, call] = paths[(i + k) % paths.length];
+          times[path].push(await timeCall(call));
         }
       }
-      p50.direct.push(quantile(d, 0.5));
-      p50.gateway.push(quantile(g, 0.5));
-      p99.direct.push(quantile(d, 0.99));
-      p99.gateway.push(quantile(g, 0.99));
+      for (const path of Object.keys(times)) {
+        p50[path].push(quantile(times[path], 0.5));
+        p99[path].push(quantile(times[path], 0.99));
+      }
     }
 
     // CPU the gateway process spent per call: independent of how busy the machine is.
@@ -184,6 +197,8 @@ export async function run() {
 
     const directP50 = median(p50.direct);
     const gatewayP50 = median(p50.gateway);
+    const minimalP50 = median(p50.minimal);
+    const minimalP99 = median(p99.minimal);
     const directP99 = median(p99.direct);
     const gatewayP99 = median(p99.gateway);
     const directTput = median(throughput.direct);
@@ -195,6 +210,9 @@ export async function run() {
       { metric: 'non-streaming call p99, direct (median of rounds)', value: directP99, unit: 'ms' },
       { metric: 'non-streaming call p99, via gateway', value: gatewayP99, unit: 'ms', baseline: { label: 'direct', value: directP99 } },
       { metric: 'added latency p99 (gateway - direct)', value: gatewayP99 - directP99, unit: 'ms', target: '<= 2 ms' },
+      { metric: 'floor: added latency p50 of a minimal signing proxy (bench/minimal-proxy.mjs)', value: minimalP50 - directP50, unit: 'ms' },
+      { metric: 'floor: added latency p99 of a minimal signing proxy', value: minimalP99 - directP99, unit: 'ms' },
+      { metric: 'gateway p50 over the minimal proxy', value: gatewayP50 - minimalP50, unit: 'ms' },
       { metric: 'gateway CPU per non-streaming call', value: cpuPerCallUs, unit: 'us' },
       { metric: `stream throughput, direct (${STREAM_DELTAS}-delta reply)`, value: directTput, unit: 'events/s' },
       {
@@ -210,6 +228,7 @@ export async function run() {
     ];
   } finally {
     if (gateway) await stop(gateway.child);
+    if (minimal) await stop(minimal.child);
     await stop(emulator.child);
     rmSync(dir, { recursive: true, force: true });
   }
