@@ -56,9 +56,12 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const maxBodyBytes = (): number => state.scenario.limits.maxBodyBytes;
 
   const fetchImpl: FetchLike = async (input, init) => {
-    const request = input instanceof Request && init === undefined ? input : new Request(input, init);
+    // The signal is kept out of the Request: in Node 20, `new Request(url, { signal })` keeps
+    // every such request alive for as long as the signal lives.
+    const signal = init?.signal ?? (input instanceof Request ? input.signal : undefined);
+    const request = input instanceof Request && init === undefined ? input : new Request(input, init && { ...init, signal: null });
     const response = await handle(await toEmulatorRequest(request, maxBodyBytes()));
-    return toFetchResponse(response, request.signal);
+    return toFetchResponse(response, signal);
   };
 
   return {

@@ -20,6 +20,9 @@ export async function toEmulatorRequest(request: Request, maxBodyBytes: number):
   const read = await readLimited(request.body, maxBodyBytes);
   const tooLarge = read.overLimit;
   const body = tooLarge ? new Uint8Array(0) : read.bytes;
+  // Nor a Content-Length, which fetch computes when it sends; signers that sign it (the AWS SDK
+  // does) expect the value a server would receive.
+  if (!tooLarge && body.byteLength > 0) headers['content-length'] ??= String(body.byteLength);
   return {
     method: request.method,
     rawPath: url.pathname,

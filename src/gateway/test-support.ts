@@ -125,9 +125,7 @@ export async function startGatewayHarness(options: GatewayHarnessOptions = {}): 
     auth: { bedrock: auth, mantle: auth },
     logger: (line) => logs.push(JSON.stringify(line)),
     maxRetries: 0,
-    // The signal stays out of the emulator's in-process fetch: it builds a Request with it, which
-    // Node 20 never frees (undici), and a soak would measure that instead of the gateway.
-    ...(options.inProcessUpstream ? { fetch: ((input, init) => emulator.fetch(input as string | URL | Request, init && { ...init, signal: null })) as typeof fetch } : {}),
+    ...(options.inProcessUpstream ? { fetch: emulator.fetch as typeof fetch } : {}),
     ...options.gateway,
   });
   const listener = options.listen === false ? undefined : await listenGateway(gateway, { host: '127.0.0.1', port: 0, ...(options.gateway?.maxBodyBytes ? { maxBodyBytes: options.gateway.maxBodyBytes } : {}) });

@@ -28,6 +28,7 @@ import {
   paginateListInferenceProfiles,
 } from '@aws-sdk/client-bedrock';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { FetchHttpHandler } from '../../src/aws/fetch-http-handler.js';
 import { createEmulator, defaultScenario, scenarioWith, type Emulator, type RunningEmulator, type ScenarioInput } from '../../src/emulator/index.js';
 
 const scenario = defaultScenario();
@@ -452,5 +453,14 @@ describe('@aws-sdk/client-sts GetCallerIdentity against the emulator', () => {
     } finally {
       await server.close();
     }
+  });
+
+  test('in-process through the emulator fetch: the signed Content-Length is the one a server would see', async () => {
+    const emulator = createEmulator();
+    const sts = new STSClient({ region: 'us-east-1', endpoint: 'http://emulator.invalid', credentials, requestHandler: new FetchHttpHandler(emulator.fetch as typeof fetch, 10_000) });
+    const identity = await sts.send(new GetCallerIdentityCommand({}));
+    assert.equal(identity.Account, '123456789012');
+    assert.equal(emulator.state.received.at(-1)?.headers['content-length'], '43');
+    sts.destroy();
   });
 });
