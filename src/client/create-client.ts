@@ -19,6 +19,7 @@ import {
   guardrailIntervened,
 } from './errors.js';
 import { BedrockMessageStream, accumulateEvent, messageToEvents } from './message-stream.js';
+import { countTokensInvokeBody } from './count-tokens-body.js';
 import { countTokensModelId } from './model-ids.js';
 import { baseUrlFor } from './regional-endpoints.js';
 import { CallRunner, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS, defaultSleep } from './runner.js';
@@ -385,13 +386,7 @@ export function createClient(options: CreateClientOptions & ClientExtras): Bedro
     const backing = arn?.resourceType === 'application-inference-profile' ? (await inferenceProfile(target.modelId, request)).backingModelId : undefined;
     const baseId = countTokensModelId(target.modelId, backing);
     const { betas: _betas, ...invokeFields } = rest as typeof rest & { betas?: unknown };
-    const thinking = (invokeFields as { thinking?: { type?: string; budget_tokens?: number } }).thinking;
-    const invokeBody = {
-      anthropic_version: BEDROCK_ANTHROPIC_VERSION,
-      max_tokens: maxTokens ?? (thinking?.type === 'enabled' && thinking.budget_tokens ? thinking.budget_tokens + 1 : 1),
-      ...invokeFields,
-      ...(betas.length ? { anthropic_beta: betas } : {}),
-    };
+    const invokeBody = countTokensInvokeBody(invokeFields, maxTokens, betas);
     const countTarget: CallTarget = { ...target, modelId: baseId };
     const result = await runner.run({
       target: countTarget,

@@ -8,6 +8,7 @@ import { CcBedrockError } from '../errors.js';
 import type { ResolvedModel, RoutePlan } from '../routing/types.js';
 import { encodeModelLabel } from '../client/create-client.js';
 import { classifyFailure, describeUpstreamFailure, guardrailError, guardrailFacts } from '../client/errors.js';
+import { countTokensInvokeBody } from '../client/count-tokens-body.js';
 import { countTokensModelId } from '../client/model-ids.js';
 import { BEDROCK_ANTHROPIC_VERSION, MANTLE_ANTHROPIC_VERSION, requestHeaders } from '../client/transport.js';
 import type { CallTarget } from '../client/types.js';
@@ -472,15 +473,7 @@ export async function handleCountTokens(input: HandlerInput): Promise<HandlerRes
   const baseId = countTokensModelId(resolved.wireModelId, identity.backingModelId);
   scope.fields['countTokensModel'] = baseId;
   const { model: _model, stream: _stream, max_tokens: maxTokens, ...fields } = body;
-  const thinking = fields['thinking'] as { type?: unknown; budget_tokens?: unknown } | undefined;
-  const invokeBody = {
-    anthropic_version: BEDROCK_ANTHROPIC_VERSION,
-    // CountTokens measures an InvokeModel body, which must carry max_tokens (above any thinking budget).
-    max_tokens:
-      typeof maxTokens === 'number' ? maxTokens : thinking?.type === 'enabled' && typeof thinking.budget_tokens === 'number' ? thinking.budget_tokens + 1 : 1,
-    ...fields,
-    ...(decision.betas.length ? { anthropic_beta: decision.betas } : {}),
-  };
+  const invokeBody = countTokensInvokeBody(fields, maxTokens, decision.betas);
   const target: CallTarget = { ...targetFor(resolved, requested, baseURL, decision.betas, identity), modelId: baseId };
   const sent = await context.upstream.send({
     target,

@@ -172,6 +172,21 @@ describe('@aws-sdk/client-bedrock-runtime against the emulator (h2c, SigV4)', ()
     assert.equal(error.message, "The provided model doesn't support counting tokens.");
   });
 
+  test('CountTokens refuses a tool carrying eager_input_streaming, which InvokeModel accepts', async () => {
+    const tools = [{ name: 'lookup', description: 'Looks things up', input_schema: { type: 'object', properties: {} } }];
+    const client = runtime(server.url);
+    const streamingTools = [{ ...tools[0], eager_input_streaming: true }];
+    await client.send(new InvokeModelCommand({ modelId: SONNET_PROFILE, body: body('x', { tools: streamingTools }) }));
+    const error = await rejection(
+      client.send(new CountTokensCommand({ modelId: 'anthropic.claude-sonnet-4-5-20250929-v1:0', input: { invokeModel: { body: body('x', { tools: streamingTools }) } } })),
+    );
+    assert.ok(error instanceof ValidationException);
+    assert.equal(error.message, 'tools.0.custom.eager_input_streaming: Extra inputs are not permitted');
+    const counted = await client.send(new CountTokensCommand({ modelId: 'anthropic.claude-sonnet-4-5-20250929-v1:0', input: { invokeModel: { body: body('x', { tools }) } } }));
+    assert.ok((counted.inputTokens ?? 0) > 0);
+    client.destroy();
+  });
+
   test('service tier: valid tiers are echoed, others refused with the enum message', async () => {
     const client = runtime(server.url);
     for (const tier of ['default', 'flex', 'priority'] as const) {

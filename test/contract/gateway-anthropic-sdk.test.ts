@@ -140,6 +140,17 @@ describe('Anthropic SDK -> gateway -> Bedrock emulator', () => {
     assert.equal(sent.path, '/model/anthropic.claude-haiku-4-5-20251001-v1:0/count-tokens');
   });
 
+  test('count_tokens counts tools whose definitions carry fields CountTokens refuses (eager_input_streaming)', async () => {
+    const messages = [{ role: 'user' as const, content: 'count with tools' }];
+    const tool = { name: 'get_weather', description: 'Current weather for a city', input_schema: { type: 'object' as const, properties: { city: { type: 'string' } } } };
+    const bare = await client(harness).messages.countTokens({ model: 'claude-haiku-4-5', messages });
+    const withTools = await client(harness).messages.countTokens({ model: 'claude-haiku-4-5', messages, tools: [{ ...tool, eager_input_streaming: true } as typeof tool] });
+    assert.ok(withTools.input_tokens > bare.input_tokens, `${withTools.input_tokens} > ${bare.input_tokens}: the tool is counted`);
+    const sent = harness.emulator.state.received.at(-1)!;
+    const inner = JSON.parse(Buffer.from((sent.body as { input: { invokeModel: { body: string } } }).input.invokeModel.body, 'base64').toString('utf8')) as { tools: Record<string, unknown>[] };
+    assert.deepEqual(inner.tools, [tool]);
+  });
+
   test('the model list comes from ListInferenceProfiles and honours availableModels', async () => {
     const ids: string[] = [];
     for await (const model of client(harness).models.list({ limit: 3 })) ids.push(model.id);

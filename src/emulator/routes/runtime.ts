@@ -280,6 +280,7 @@ export async function countTokens(context: RouteContext): Promise<EmulatorRespon
     if (typeof invoke?.body !== 'string') throw awsErrors.malformedInput('#/input/invokeModel: required key [body] not found');
     inner = parseJsonObject(Buffer.from(invoke.body, 'base64'), 'bedrock');
     validateMessagesBody(inner, 'bedrock');
+    rejectCountTokensToolFields(inner);
   } else if (members[0] === 'converse') {
     inner = converseToMessages(input.converse);
   } else {
@@ -290,6 +291,20 @@ export async function countTokens(context: RouteContext): Promise<EmulatorRespon
     headers: { 'content-type': 'application/json', 'x-amzn-requestid': context.requestId },
     body: JSON.stringify({ inputTokens: countInputTokens(inner) }),
   };
+}
+
+/**
+ * CountTokens refuses tool-definition fields that InvokeModel accepts; observed for fine-grained
+ * tool streaming's flag (anthropics/claude-code#63532: `/context` showed 0 tokens per tool).
+ */
+function rejectCountTokensToolFields(body: Record<string, unknown>): void {
+  const tools = body.tools;
+  if (!Array.isArray(tools)) return;
+  tools.forEach((tool: unknown, index) => {
+    if (typeof tool === 'object' && tool !== null && 'eager_input_streaming' in tool) {
+      throw new AwsServiceError('ValidationException', `tools.${index}.custom.eager_input_streaming: Extra inputs are not permitted`);
+    }
+  });
 }
 
 /** The Converse shapes map onto Messages shapes closely enough to count the same way. */
