@@ -17,7 +17,7 @@ import { bedrockErrorResponse } from './bedrock-errors.js';
 import type { GatewayContext, HandlerInput, HandlerResult } from './context.js';
 import { createKeyCheck } from './gateway-key.js';
 import { hasGuardrail } from './guardrails.js';
-import { handleCountTokens, handleMessages } from './messages.js';
+import { MANTLE_PASSTHROUGH_PREFIX, handleCountTokens, handleMessages } from './messages.js';
 import { GatewayMetrics, type RouteName } from './metrics.js';
 import { ModelResolver } from './model-identity.js';
 import { ModelsCatalog, handleGetModel, handleListModels } from './models-list.js';
@@ -53,7 +53,7 @@ const BEDROCK_ROUTE: Record<BedrockOperation, RouteName> = {
 
 function notFound(method: string, path: string): CcBedrockError {
   return new CcBedrockError('REQUEST_INVALID', `no route for ${method} ${path.slice(0, 200)}`, {
-    remediation: 'the gateway serves POST /v1/messages, POST /v1/messages/count_tokens, GET /v1/models, the Bedrock paths /model/{id}/invoke[-with-response-stream] and /model/{id}/count-tokens, GET /inference-profiles, GET /healthz and GET /metrics',
+    remediation: 'the gateway serves POST /v1/messages, POST /v1/messages/count_tokens, GET /v1/models, the Mantle paths POST /anthropic/v1/messages[/count_tokens], the Bedrock paths /model/{id}/invoke[-with-response-stream] and /model/{id}/count-tokens, GET /inference-profiles, GET /healthz and GET /metrics',
     details: { anthropicErrorType: 'not_found_error' },
   });
 }
@@ -120,9 +120,15 @@ export function createGateway(options: GatewayOptions): Gateway {
 
   const route = (method: string, path: string, search: string): Route | undefined => {
     const query = (): URLSearchParams => new URLSearchParams(search);
-    if (path === '/v1/messages') return method === 'POST' ? { name: 'messages', surface: 'anthropic', needsBody: true, handle: handleMessages } : undefined;
+    if (path === '/v1/messages') return method === 'POST' ? { name: 'messages', surface: 'anthropic', needsBody: true, handle: (input) => handleMessages(input) } : undefined;
     if (path === '/v1/messages/count_tokens') {
-      return method === 'POST' ? { name: 'count_tokens', surface: 'anthropic', needsBody: true, handle: handleCountTokens } : undefined;
+      return method === 'POST' ? { name: 'count_tokens', surface: 'anthropic', needsBody: true, handle: (input) => handleCountTokens(input) } : undefined;
+    }
+    if (path === `${MANTLE_PASSTHROUGH_PREFIX}/v1/messages` && method === 'POST') {
+      return { name: 'messages', surface: 'anthropic', needsBody: true, handle: (input) => handleMessages(input, { mantleOnly: true }) };
+    }
+    if (path === `${MANTLE_PASSTHROUGH_PREFIX}/v1/messages/count_tokens` && method === 'POST') {
+      return { name: 'count_tokens', surface: 'anthropic', needsBody: true, handle: (input) => handleCountTokens(input, { mantleOnly: true }) };
     }
     if (path === '/v1/models' && method === 'GET') {
       return { name: 'models', surface: 'anthropic', needsBody: false, handle: (input) => handleListModels(input, catalog, query()) };

@@ -361,12 +361,18 @@ async function mantlePassthrough(input: HandlerInput, call: UpstreamCall, stream
  * What both Messages routes do first: the body checked, the model resolved (and its ARN
  * identity), the beta policy applied to header and body, all noted on the request's log line.
  */
-async function prepareMessagesCall(input: HandlerInput, route: 'messages' | 'count_tokens') {
+async function prepareMessagesCall(input: HandlerInput, route: 'messages' | 'count_tokens', options: MessagesRouteOptions) {
   const { request, scope, context } = input;
   const body = parseJsonObject(input.body);
   const { model: requested, stream } = checkMessagesBody(body, route);
   if (route === 'messages') scope.fields['stream'] = stream;
   const resolved = context.models.resolve(requested, 'anthropic');
+  if (options.mantleOnly && resolved.endpoint !== 'mantle') {
+    throw invalidRequest(
+      `model: ${JSON.stringify(clip(requested))} goes to the Invoke API on this gateway, and ${MANTLE_PASSTHROUGH_PREFIX}/… serves Bedrock Mantle only`,
+      'start the gateway with CLAUDE_CODE_USE_MANTLE=1 and send a Mantle model ID (anthropic.claude-…), or send Anthropic-API clients to /v1/messages',
+    );
+  }
   const identity = await context.models.identity(resolved);
   noteModel(scope, requested, resolved, identity);
   const decision = applyBetaPolicy([...splitBetaHeader(request.header('anthropic-beta')), ...resolved.betas], resolved.endpoint, identity.model, context.betaOverrides);
@@ -375,10 +381,22 @@ async function prepareMessagesCall(input: HandlerInput, route: 'messages' | 'cou
   return { body, requested, stream, resolved, identity, decision, baseURL: context.models.baseUrlFor(resolved) };
 }
 
-/** `POST /v1/messages`. */
-export async function handleMessages(input: HandlerInput): Promise<HandlerResult> {
+/**
+ * Where Claude Code and the Mantle SDK post when `ANTHROPIC_BEDROCK_MANTLE_BASE_URL` names the
+ * gateway (`http://gateway/anthropic`, with `CLAUDE_CODE_SKIP_MANTLE_AUTH=1`): the same handlers
+ * as `/v1/messages`, limited to models the plan sends to Mantle, re-signed for bedrock-mantle.
+ */
+export const MANTLE_PASSTHROUGH_PREFIX = '/anthropic';
+
+export interface MessagesRouteOptions {
+  /** The Mantle passthrough: refuse models the plan routes to the Invoke API. */
+  readonly mantleOnly?: boolean;
+}
+
+/** `POST /v1/messages` (and `/anthropic/v1/messages`, Mantle only). */
+export async function handleMessages(input: HandlerInput, options: MessagesRouteOptions = {}): Promise<HandlerResult> {
   const { scope, context } = input;
-  const { body, requested, stream, resolved, identity, decision, baseURL } = await prepareMessagesCall(input, 'messages');
+  const { body, requested, stream, resolved, identity, decision, baseURL } = await prepareMessagesCall(input, 'messages', options);
 
   const target = targetFor(resolved, requested, baseURL, decision.betas, identity);
   const endpoint = resolved.endpoint;
@@ -437,9 +455,9 @@ export async function handleMessages(input: HandlerInput): Promise<HandlerResult
 }
 
 /** `POST /v1/messages/count_tokens`: Bedrock CountTokens on the base model ID, or Mantle's own endpoint. */
-export async function handleCountTokens(input: HandlerInput): Promise<HandlerResult> {
+export async function handleCountTokens(input: HandlerInput, options: MessagesRouteOptions = {}): Promise<HandlerResult> {
   const { scope, context } = input;
-  const { body, requested, resolved, identity, decision, baseURL } = await prepareMessagesCall(input, 'count_tokens');
+  const { body, requested, resolved, identity, decision, baseURL } = await prepareMessagesCall(input, 'count_tokens', options);
   const endpoint = resolved.endpoint;
   const headers: Record<string, string> = {
     'content-type': 'application/json',

@@ -140,6 +140,19 @@ describe('Anthropic SDK -> gateway -> Bedrock emulator', () => {
     assert.equal(sent.path, '/model/anthropic.claude-haiku-4-5-20251001-v1:0/count-tokens');
   });
 
+  test('the Mantle passthrough (/anthropic/v1/messages) refuses a model this plan sends to the Invoke API', async () => {
+    const viaMantlePath = new Anthropic({ baseURL: `${harness.url}/anthropic`, apiKey: PLANTED.gatewayKey, maxRetries: 0 });
+    const before = harness.emulator.state.received.length;
+    const error = await viaMantlePath.messages.create({ model: 'claude-haiku-4-5', max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] }).then(
+      () => assert.fail('expected a 400'),
+      (thrown: unknown) => thrown as InstanceType<typeof Anthropic.APIError>,
+    );
+    assert.equal(error.status, 400);
+    assert.match(error.message, /goes to the Invoke API on this gateway, and \/anthropic\/… serves Bedrock Mantle only/);
+    assert.match(error.message, /CLAUDE_CODE_USE_MANTLE=1/);
+    assert.equal(harness.emulator.state.received.length, before, 'nothing was sent upstream');
+  });
+
   test('count_tokens counts tools whose definitions carry fields CountTokens refuses (eager_input_streaming)', async () => {
     const messages = [{ role: 'user' as const, content: 'count with tools' }];
     const tool = { name: 'get_weather', description: 'Current weather for a city', input_schema: { type: 'object' as const, properties: { city: { type: 'string' } } } };
@@ -267,6 +280,7 @@ describe('Anthropic SDK -> gateway -> Bedrock Mantle (emulator)', () => {
     assert.ok(counted.input_tokens > 0);
     assert.equal(harness.emulator.state.received.at(-1)!.operation, 'mantle-count-tokens');
 
+
     // Mantle's answers pass through unparsed, yet their tokens are counted like Invoke's.
     const lines = harness.logs.map((line) => JSON.parse(line) as Record<string, unknown>).filter((line) => line['route'] === 'messages');
     const [json, sse] = lines;
@@ -279,5 +293,12 @@ describe('Anthropic SDK -> gateway -> Bedrock Mantle (emulator)', () => {
     const total = (direction: string): number => Number(new RegExp(`^cc_bedrock_gateway_tokens_total\\{direction="${direction}"\\} (\\d+)$`, 'm').exec(harness.gateway.metricsText())?.[1]);
     assert.equal(total('input'), (json!['inputTokens'] as number) + (sse!['inputTokens'] as number));
     assert.equal(total('output'), (json!['outputTokens'] as number) + (sse!['outputTokens'] as number));
+
+    // The Mantle-native paths (where Claude Code posts with ANTHROPIC_BEDROCK_MANTLE_BASE_URL) serve the same.
+    const native = new Anthropic({ baseURL: `${harness.url}/anthropic`, apiKey: 'unused', maxRetries: 0 });
+    const viaNative = await native.messages.create({ model: 'anthropic.claude-opus-4-7', max_tokens: 50, messages: [{ role: 'user', content: 'native path' }] });
+    assert.deepEqual(viaNative.content, [{ type: 'text', text: 'You said: native path' }]);
+    assert.equal(harness.emulator.state.received.at(-1)!.operation, 'mantle-messages');
+    assert.ok((await native.messages.countTokens({ model: 'anthropic.claude-opus-4-7', messages: [{ role: 'user', content: 'n' }] })).input_tokens > 0);
   });
 });

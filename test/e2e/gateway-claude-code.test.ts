@@ -137,4 +137,31 @@ describe('Claude Code through the gateway', () => {
     assert.deepEqual(calls.filter((entry) => (entry.status ?? 0) >= 400).map((entry) => `${entry.operation} ${entry.status}`), []);
     assert.deepEqual(proxy.hits, [], 'no request left loopback');
   });
+
+  test('claude -p through the Mantle passthrough with CLAUDE_CODE_SKIP_MANTLE_AUTH', async () => {
+    const mantle = await startGatewayHarness({ plan: { endpoint: 'mantle' }, gateway: { apiKey: GATEWAY_KEY } });
+    try {
+      const result = await runClaude(
+        'hello from claude code via the mantle passthrough',
+        isolated({
+          CLAUDE_CODE_USE_MANTLE: '1',
+          ANTHROPIC_BEDROCK_MANTLE_BASE_URL: `${mantle.url}/anthropic`,
+          CLAUDE_CODE_SKIP_MANTLE_AUTH: '1',
+          AWS_REGION: 'us-east-1',
+          ANTHROPIC_CUSTOM_HEADERS: `x-api-key: ${GATEWAY_KEY}`,
+        }),
+        home.cwd,
+      );
+      assert.equal(result.code, 0, `claude failed: ${result.stdout}\n${result.stderr}`);
+      assert.match(result.stdout, /You said: hello from claude code via the mantle passthrough/);
+      const calls = mantle.emulator.state.received;
+      const call = calls.find((entry) => entry.operation === 'mantle-messages' && entry.status === 200);
+      assert.ok(call, calls.map((entry) => `${entry.operation} ${entry.status}`).join(','));
+      assert.equal(call.auth?.['kind'], 'sigv4', 'the gateway signed for bedrock-mantle what Claude Code sent unsigned');
+      assert.deepEqual(calls.filter((entry) => (entry.status ?? 0) >= 400).map((entry) => `${entry.operation} ${entry.status}`), []);
+      assert.deepEqual(proxy.hits, [], 'no request left loopback');
+    } finally {
+      await mantle.close();
+    }
+  });
 });
