@@ -19,3 +19,11 @@ export interface CliIO {
 
 /** Exit codes shared by every command: 0 ok, 1 API/upstream error, 2 usage or configuration error. */
 export const ExitCode = { ok: 0, apiError: 1, usage: 2 } as const;
+
+/**
+ * What configuration resolution reads from a command: the IO's environment, home, working
+ * directory and platform, with the `--model` and `--settings` flags where the command has them.
+ */
+export function resolutionInputs(io: CliIO, flags: { readonly model?: string | undefined; readonly settings?: string | undefined }) {
+  return { env: io.env, homeDir: io.homeDir, cwd: io.cwd, platform: io.platform, modelFlag: flags.model, settingsFlag: flags.settings };
+}

@@ -14,7 +14,7 @@ import { resolveModelName } from '../models/resolve-model.js';
 import { loadNetworkFetch, resolveProxy, type ProxyConfig } from '../network/proxy.js';
 import { resolveRoutePlan, type RouteResolution } from '../routing/resolve-route-plan.js';
 import type { ResolvedModel, RoutePlan, RouteWarning } from '../routing/types.js';
-import { ExitCode, type CliIO } from './io.js';
+import { ExitCode, type CliIO, resolutionInputs } from './io.js';
 
 export interface OpenSessionOptions {
   readonly io: CliIO;
@@ -124,14 +124,7 @@ export async function openSession(options: OpenSessionOptions): Promise<Session>
   clientModule.catch(() => undefined);
   credentialsModule.catch(() => undefined);
 
-  const resolveOptions = {
-    env: io.env,
-    homeDir: io.homeDir,
-    cwd: io.cwd,
-    platform: io.platform,
-    modelFlag: options.model,
-    settingsFlag: options.settings,
-  };
+  const resolveOptions = resolutionInputs(io, options);
   const resolution = await resolveRoutePlan(resolveOptions);
   const warn = warningSink(io, options.warn);
   // Shown before anything is sent: they often explain a credential failure that follows.

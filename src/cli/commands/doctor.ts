@@ -1,7 +1,7 @@
 import { gatherFacts } from '../../doctor/facts.js';
 import { doctorReport, renderDoctorText } from '../../doctor/report.js';
 import { runChecks } from '../../doctor/run-checks.js';
-import { ExitCode, type CliIO } from '../io.js';
+import { ExitCode, type CliIO, resolutionInputs } from '../io.js';
 
 export interface DoctorOptions {
   readonly json?: boolean;
@@ -17,12 +17,7 @@ export interface DoctorOptions {
 export async function run(options: DoctorOptions, io: CliIO): Promise<number> {
   const offline = options.offline === true;
   const facts = await gatherFacts({
-    env: io.env,
-    homeDir: io.homeDir,
-    cwd: io.cwd,
-    platform: io.platform,
-    modelFlag: options.model,
-    settingsFlag: options.settings,
+    ...resolutionInputs(io, options),
     offline,
     stderr: io.stderr,
   });

@@ -3,7 +3,7 @@ import { inspectConfiguration } from '../../doctor/configuration.js';
 import { catalogMatrix, probeMatrix, renderMatrixText, type ModelMatrix } from '../../doctor/model-matrix.js';
 import { CcBedrockError } from '../../errors.js';
 import { loadNetworkFetch, resolveProxy } from '../../network/proxy.js';
-import { ExitCode, type CliIO } from '../io.js';
+import { ExitCode, type CliIO, resolutionInputs } from '../io.js';
 
 export interface ModelsOptions {
   readonly region?: string;
@@ -30,13 +30,7 @@ function parseRegions(value: string): string[] {
  * and Mantle.
  */
 export async function run(options: ModelsOptions, io: CliIO): Promise<number> {
-  const snapshot = await inspectConfiguration({
-    env: io.env,
-    homeDir: io.homeDir,
-    cwd: io.cwd,
-    platform: io.platform,
-    settingsFlag: options.settings,
-  });
+  const snapshot = await inspectConfiguration(resolutionInputs(io, { settings: options.settings }));
   const regions = options.region ? parseRegions(options.region) : [snapshot.region.region.value];
   let matrix: ModelMatrix = catalogMatrix(regions);
   if (!options.offline) {

@@ -13,7 +13,7 @@ import type { GatewayLogger } from '../../gateway/index.js';
 import { loadNetworkFetch, resolveProxy } from '../../network/proxy.js';
 import { resolveRoutePlan } from '../../routing/resolve-route-plan.js';
 import type { EnvLookup } from '../../routing/types.js';
-import { ExitCode, type CliIO } from '../io.js';
+import { ExitCode, type CliIO, resolutionInputs } from '../io.js';
 import { untilStopped } from '../until-stopped.js';
 
 export interface ServeOptions {
@@ -81,13 +81,7 @@ function gatewayKey(options: ServeOptions, env: EnvLookup, host: string): string
 export async function run(options: ServeOptions, io: CliIO): Promise<number> {
   const port = parsePort(options.port);
   const host = options.host.trim() || '127.0.0.1';
-  const resolution = await resolveRoutePlan({
-    env: io.env,
-    homeDir: io.homeDir,
-    cwd: io.cwd,
-    platform: io.platform,
-    settingsFlag: options.settings,
-  });
+  const resolution = await resolveRoutePlan(resolutionInputs(io, { settings: options.settings }));
   const { plan, envLookup, effectiveEnv, settings } = resolution;
   const apiKey = gatewayKey(options, envLookup, host);
   // Upstream calls (Bedrock through node:http agents, credentials through fetch) use the proxy of

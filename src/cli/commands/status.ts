@@ -1,7 +1,7 @@
 import { isCcBedrockError } from '../../errors.js';
 import { inspectProxy } from '../../network/proxy.js';
 import { resolveRoutePlan } from '../../routing/resolve-route-plan.js';
-import { ExitCode, type CliIO } from '../io.js';
+import { ExitCode, type CliIO, resolutionInputs } from '../io.js';
 import { renderStatusText, statusErrorJson, statusJson, type StatusReport } from '../render-status.js';
 
 export interface StatusOptions {
@@ -14,14 +14,7 @@ export interface StatusOptions {
 export async function run(options: StatusOptions, io: CliIO): Promise<number> {
   let report: StatusReport;
   try {
-    const resolution = await resolveRoutePlan({
-      env: io.env,
-      homeDir: io.homeDir,
-      cwd: io.cwd,
-      platform: io.platform,
-      modelFlag: options.model,
-      settingsFlag: options.settings,
-    });
+    const resolution = await resolveRoutePlan(resolutionInputs(io, options));
     report = {
       plan: resolution.plan,
       settingsFiles: resolution.settings.files.map((f) => ({
