@@ -10,6 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { BedrockRuntimeClient, InvokeModelCommand } from '@aws-sdk/client-bedrock-runtime';
 import { createEmulator, defaultScenario, scenarioWith, type Emulator, type RunningEmulator } from '../../src/emulator/index.js';
 import type { EmulatorRequest } from '../../src/emulator/http-types.js';
+import { prng } from '../helpers/prng.js';
 
 const scenario = defaultScenario();
 const credentials = { accessKeyId: scenario.credentials[0]!.accessKeyId, secretAccessKey: scenario.credentials[0]!.secretAccessKey };
@@ -133,17 +134,6 @@ describe('malformed traffic gets AWS-shaped 4xx, never a crash or a hang', () =>
   });
 });
 
-/** Deterministic pseudo-random numbers, so a failing fuzz case can be replayed. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function fuzzRequest(random: () => number): { method: string; path: string; headers: Record<string, string>; body: Uint8Array | undefined } {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;

@@ -9,20 +9,10 @@ import net from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { EMULATOR_BEARER, startGatewayHarness, type GatewayHarness } from '../../src/gateway/test-support.js';
+import { prng } from '../helpers/prng.js';
 
 const VALID = { model: 'sonnet', max_tokens: 20, messages: [{ role: 'user', content: 'hi' }] };
 
-/** Deterministic pseudo-random numbers (mulberry32), so a failing fuzz case can be replayed. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function rawHttp(url: string, payload: string | Buffer): Promise<string> {
   const { hostname, port } = new URL(url);
