@@ -3,6 +3,7 @@ import type { RoutePlan } from '../routing/types.js';
 import type { BetaOverrides } from './beta-policy.js';
 import type { GatewayRequest, GatewayResponse } from './exchange.js';
 import type { GatewayMetrics } from './metrics.js';
+import type { PreparedCall } from './messages.js';
 import type { ModelResolver } from './model-identity.js';
 import type { RequestScope } from './request-scope.js';
 import type { Upstream } from './upstream.js';
@@ -19,6 +20,8 @@ export interface GatewayContext {
   readonly maxRetries: number;
   readonly clock: () => number;
   readonly modelsCacheMs: number;
+  /** Messages calls prepared per (route, model name, beta header, stream), bounded (messages.ts). */
+  readonly preparedCalls: Map<string, PreparedCall>;
 }
 
 export interface HandlerInput {

@@ -34,6 +34,7 @@ export const DEFAULT_GATEWAY_RETRIES = 2;
 export const DEFAULT_STREAM_IDLE_TIMEOUT_MS = 300_000;
 export const DEFAULT_DRAIN_TIMEOUT_MS = 30_000;
 const DEFAULT_MODELS_CACHE_MS = 10 * 60_000;
+const EMPTY_BODY = new Uint8Array(0);
 
 type Surface = 'anthropic' | 'bedrock' | 'ops';
 
@@ -69,6 +70,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const maxRetries = Math.max(0, Math.floor(options.maxRetries ?? DEFAULT_GATEWAY_RETRIES));
   const drainTimeoutMs = options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS;
   const checkKey = createKeyCheck(options.apiKey);
+  const keyRequired = options.apiKey !== undefined;
   const nodeTransport = options.fetch ? undefined : nodeHttpTransport(options.agentFor ? { agentFor: options.agentFor } : {});
   const transport = options.fetch ? fetchTransport(options.fetch) : nodeTransport!;
   const upstream = new Upstream({
@@ -101,6 +103,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     maxRetries,
     clock,
     modelsCacheMs: options.modelsCacheMs ?? DEFAULT_MODELS_CACHE_MS,
+    preparedCalls: new Map(),
   };
   const catalog = new ModelsCatalog(context);
 
@@ -118,18 +121,18 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
   };
 
+  // The fixed routes are made once; only those with a path parameter are made per request.
+  const messagesRoute: Route = { name: 'messages', surface: 'anthropic', needsBody: true, handle: (input) => handleMessages(input) };
+  const countTokensRoute: Route = { name: 'count_tokens', surface: 'anthropic', needsBody: true, handle: (input) => handleCountTokens(input) };
+  const mantleMessagesRoute: Route = { name: 'messages', surface: 'anthropic', needsBody: true, handle: (input) => handleMessages(input, { mantleOnly: true }) };
+  const mantleCountTokensRoute: Route = { name: 'count_tokens', surface: 'anthropic', needsBody: true, handle: (input) => handleCountTokens(input, { mantleOnly: true }) };
+
   const route = (method: string, path: string, search: string): Route | undefined => {
     const query = (): URLSearchParams => new URLSearchParams(search);
-    if (path === '/v1/messages') return method === 'POST' ? { name: 'messages', surface: 'anthropic', needsBody: true, handle: (input) => handleMessages(input) } : undefined;
-    if (path === '/v1/messages/count_tokens') {
-      return method === 'POST' ? { name: 'count_tokens', surface: 'anthropic', needsBody: true, handle: (input) => handleCountTokens(input) } : undefined;
-    }
-    if (path === `${MANTLE_PASSTHROUGH_PREFIX}/v1/messages` && method === 'POST') {
-      return { name: 'messages', surface: 'anthropic', needsBody: true, handle: (input) => handleMessages(input, { mantleOnly: true }) };
-    }
-    if (path === `${MANTLE_PASSTHROUGH_PREFIX}/v1/messages/count_tokens` && method === 'POST') {
-      return { name: 'count_tokens', surface: 'anthropic', needsBody: true, handle: (input) => handleCountTokens(input, { mantleOnly: true }) };
-    }
+    if (path === '/v1/messages') return method === 'POST' ? messagesRoute : undefined;
+    if (path === '/v1/messages/count_tokens') return method === 'POST' ? countTokensRoute : undefined;
+    if (path === `${MANTLE_PASSTHROUGH_PREFIX}/v1/messages` && method === 'POST') return mantleMessagesRoute;
+    if (path === `${MANTLE_PASSTHROUGH_PREFIX}/v1/messages/count_tokens` && method === 'POST') return mantleCountTokensRoute;
     if (path === '/v1/models' && method === 'GET') {
       return { name: 'models', surface: 'anthropic', needsBody: false, handle: (input) => handleListModels(input, catalog, query()) };
     }
@@ -181,7 +184,8 @@ export function createGateway(options: GatewayOptions): Gateway {
     const scope = new RequestScope(host, method, path);
     open.add(scope);
     metrics.requestStarted();
-    const onClientAbort = (): void => scope.controller.abort(clientSignal?.reason);
+    request.onAbandoned?.((reason) => scope.abort(reason));
+    const onClientAbort = (): void => scope.abort(clientSignal?.reason);
     if (clientSignal?.aborted) onClientAbort();
     else clientSignal?.addEventListener('abort', onClientAbort, { once: true });
 
@@ -192,7 +196,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       return { status, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' }, body: draining ? '{"status":"draining"}' : '{"status":"ok"}' };
     }
     const surface: Surface = path === '/metrics' ? 'anthropic' : surfaceOf(path);
-    if (!checkKey(request.header)) {
+    if (keyRequired && !checkKey((name) => request.header(name))) {
       const error = new CcBedrockError('CREDENTIALS_INVALID', 'missing or invalid gateway key', {
         remediation: 'send the gateway key as `x-api-key: <key>` or `Authorization: Bearer <key>` (ANTHROPIC_API_KEY / ANTHROPIC_AUTH_TOKEN for Anthropic clients, ANTHROPIC_CUSTOM_HEADERS for Claude Code on the Bedrock passthrough)',
         details: { anthropicErrorType: 'authentication_error' },
@@ -216,10 +220,12 @@ export function createGateway(options: GatewayOptions): Gateway {
     scope.route = matched.name;
     try {
       if (matched.needsBody) checkBodySize(request, maxBodyBytes);
-      const result = await matched.handle({ request, body: matched.needsBody ? request.body : new Uint8Array(0), scope, context });
-      // Streams account for themselves when their body ends or the client leaves.
-      if (!result.streaming) scope.finish(result.response.status);
-      return result.response;
+      const result = await matched.handle({ request, body: matched.needsBody ? request.body : EMPTY_BODY, scope, context });
+      // Streams account for themselves when their body ends or the client leaves; any other
+      // answer once the adapter has handed it to the socket.
+      if (result.streaming) return result.response;
+      const { status } = result.response;
+      return { ...result.response, sent: () => scope.finish(status) };
     } catch (error) {
       return fail(matched.surface, error, scope);
     } finally {
@@ -241,7 +247,10 @@ export function createGateway(options: GatewayOptions): Gateway {
     handle: (request, handleOptions) => handle(request, handleOptions?.signal),
     async fetch(request, fetchOptions) {
       const exchange = await fromWebRequest(request, maxBodyBytes);
-      return toWebResponse(await handle(exchange, fetchOptions?.signal ?? request.signal));
+      const response = await handle(exchange, fetchOptions?.signal ?? request.signal);
+      const web = toWebResponse(response);
+      response.sent?.();
+      return web;
     },
     close() {
       closing ??= (async () => {
@@ -255,7 +264,7 @@ export function createGateway(options: GatewayOptions): Gateway {
           });
         }
         const cut = open.size;
-        for (const scope of [...open]) scope.controller.abort(new Error('gateway shut down'));
+        for (const scope of [...open]) scope.abort(new Error('gateway shut down'));
         nodeTransport?.close();
         options.logger?.({ ts: new Date(clock()).toISOString(), level: 'info', event: 'closed', cut });
       })();

@@ -22,6 +22,12 @@ export interface GatewayRequest {
    * longer than the limit is refused without being held whole.
    */
   readonly body: Uint8Array;
+  /**
+   * Registers the gateway's one listener for the client going away before its answer was
+   * complete (optional). The node:http adapter offers it so no AbortSignal is made per request;
+   * callers of `handle` may pass `signal` instead.
+   */
+  onAbandoned?(listener: (reason: Error) => void): void;
 }
 
 /** A body in memory is written at once; a stream is written chunk by chunk as it is pulled. */
@@ -32,6 +38,13 @@ export interface GatewayResponse {
   /** Lower-case names. Length and connection headers are the adapter's business. */
   readonly headers: Readonly<Record<string, string>>;
   readonly body: GatewayResponseBody;
+  /**
+   * Call once the answer has been handed to the socket (or given up on): the request's metrics
+   * and log line are written then, after the answer rather than before it. Both adapters call
+   * it; so must anyone serving `Gateway.handle` answers by other means. Streamed answers account
+   * for themselves when their body ends, and carry no `sent`.
+   */
+  readonly sent?: () => void;
 }
 
 export function isStreamBody(body: GatewayResponseBody): body is ReadableStream<Uint8Array> {

@@ -17,12 +17,12 @@ import { MID_CONVERSATION_SYSTEM_BETA, applyBetaPolicy, foldSystemMessages, spli
 import type { GatewayContext, HandlerInput, HandlerResult } from './context.js';
 import { usageOf, type StreamFrame } from './event-stream.js';
 import { blockedTextOf, newTagSuffix, reportsIntervention, tagLatestUserText } from './guardrails.js';
-import type { ModelIdentity } from './model-identity.js';
+import { remember, type ModelIdentity } from './model-identity.js';
 import type { RequestScope } from './request-scope.js';
 import { checkMessagesBody, parseJsonObject } from './request-body.js';
 import { SseUsageReader } from './sse-usage.js';
 import { FrameSource, StreamCutError } from './stream-source.js';
-import type { UpstreamCall } from './upstream.js';
+import type { SigningService, UpstreamCall } from './upstream.js';
 import type { UpstreamResponse } from './upstream-transport.js';
 import { jsonResponse, type GatewayResponse } from './exchange.js';
 
@@ -57,7 +57,6 @@ export function targetFor(resolved: ResolvedModel, requested: string, baseURL: s
   };
 }
 
-/** Records what the beta policy did on the request's log line and in the metrics. */
 /** Applies the decision's body side: fields of dropped betas go, system turns fold when their beta is not forwarded. */
 export function applyBetaBody(body: Record<string, unknown>, decision: BetaDecision): string[] {
   const stripped = stripBetaFields(body, decision.stripFields);
@@ -65,9 +64,9 @@ export function applyBetaBody(body: Record<string, unknown>, decision: BetaDecis
   return stripped;
 }
 
+/** Records what the beta policy did on the request's log line and in the metrics. */
 export function noteBetas(scope: RequestScope, context: GatewayContext, decision: BetaDecision, stripped: readonly string[]): void {
-  if (decision.dropped.length) scope.fields['betasDropped'] = decision.dropped.map((d) => `${d.beta} (${d.reason})`);
-  if (decision.renamed.length) scope.fields['betasRenamed'] = decision.renamed.map((r) => `${r.from} -> ${r.to}`);
+  Object.assign(scope.fields, betaFields(decision));
   if (stripped.length) scope.fields['fieldsStripped'] = stripped;
   context.metrics.betas('dropped', decision.dropped.length);
   context.metrics.betas('renamed', decision.renamed.length);
@@ -146,13 +145,13 @@ async function invokeStream(input: HandlerInput, call: UpstreamCall, target: Cal
     context.metrics.upstreamLatency(sent.latencyMs);
     scope.fields['attempts'] = sent.attempts + precommitRetries;
     scope.fields['upstreamMs'] = sent.latencyMs;
-    const source = new FrameSource(sent.response, context.streamIdleTimeoutMs, () => scope.controller.abort(new Error('idle')));
+    const source = new FrameSource(sent.response, context.streamIdleTimeoutMs, () => scope.abort(new Error('idle')));
     let first: StreamFrame[] | null;
     try {
       first = await source.next();
     } catch (error) {
       if (!(error instanceof StreamCutError)) throw error;
-      if (error.reason !== 'idle' && precommitRetries < context.maxRetries && !scope.signal.aborted) {
+      if (error.reason !== 'idle' && precommitRetries < context.maxRetries && !scope.aborted) {
         precommitRetries += 1;
         continue;
       }
@@ -162,7 +161,7 @@ async function invokeStream(input: HandlerInput, call: UpstreamCall, target: Cal
     if (exception && exception.kind === 'exception' && first!.indexOf(exception) === 0) {
       source.cancel();
       const { error, retryable } = streamFrameError(exception, target, authKind, context.clock());
-      if (retryable && precommitRetries < context.maxRetries && !scope.signal.aborted) {
+      if (retryable && precommitRetries < context.maxRetries && !scope.aborted) {
         precommitRetries += 1;
         context.metrics.retry(error.code);
         continue;
@@ -253,7 +252,7 @@ function sseResponse(input: HandlerInput, source: FrameSource, first: StreamFram
       cancel() {
         ended = true;
         source.cancel();
-        scope.controller.abort(new Error('client closed the stream'));
+        scope.abort(new Error('client closed the stream'));
         scope.finish(499);
       },
     },
@@ -348,7 +347,7 @@ async function mantlePassthrough(input: HandlerInput, call: UpstreamCall, stream
       },
       cancel() {
         sent.response.cancel();
-        scope.controller.abort(new Error('client closed the stream'));
+        scope.abort(new Error('client closed the stream'));
         scope.finish(499);
       },
     },
@@ -358,14 +357,43 @@ async function mantlePassthrough(input: HandlerInput, call: UpstreamCall, stream
 }
 
 /**
- * What both Messages routes do first: the body checked, the model resolved (and its ARN
- * identity), the beta policy applied to header and body, all noted on the request's log line.
+ * Everything a Messages call's upstream leg depends on apart from the body: the model resolved
+ * (and its ARN identity), the beta decision, the target, path and headers. The same model name,
+ * `anthropic-beta` header and stream flag always give the same answer for the life of the
+ * gateway, so it is worked out once and reused: the per-request work is the body itself.
  */
-async function prepareMessagesCall(input: HandlerInput, route: 'messages' | 'count_tokens', options: MessagesRouteOptions) {
-  const { request, scope, context } = input;
-  const body = parseJsonObject(input.body);
-  const { model: requested, stream } = checkMessagesBody(body, route);
-  if (route === 'messages') scope.fields['stream'] = stream;
+export interface PreparedCall {
+  readonly resolved: ResolvedModel;
+  readonly identity: ModelIdentity;
+  readonly decision: BetaDecision;
+  readonly baseURL: string;
+  readonly target: CallTarget;
+  readonly service: SigningService;
+  readonly path: string;
+  readonly query: Readonly<Record<string, string>> | undefined;
+  readonly headers: Readonly<Record<string, string>>;
+  /** The request log fields every call of this kind carries. */
+  readonly fields: Readonly<Record<string, unknown>>;
+  /** Until when it may be reused (an ARN's looked-up identity is refreshed; everything else is fixed). */
+  readonly expires: number;
+}
+
+/** How long a call prepared with an ARN's looked-up identity is reused before the identity is asked again. */
+const PREPARED_ARN_TTL_MS = 60_000;
+/** Client input is part of the key (model name, beta header): longer keys are not remembered. */
+const MAX_PREPARED_KEY_LENGTH = 4096;
+const MANTLE_QUERY: Readonly<Record<string, string>> = Object.freeze({ beta: 'true' });
+type MessagesRoute = 'messages' | 'count_tokens';
+
+export function betaFields(decision: BetaDecision): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  if (decision.dropped.length) fields['betasDropped'] = decision.dropped.map((d) => `${d.beta} (${d.reason})`);
+  if (decision.renamed.length) fields['betasRenamed'] = decision.renamed.map((r) => `${r.from} -> ${r.to}`);
+  return fields;
+}
+
+async function prepareCall(input: HandlerInput, route: MessagesRoute, options: MessagesRouteOptions, requested: string, stream: boolean, betaHeader: string | null): Promise<PreparedCall> {
+  const { context } = input;
   const resolved = context.models.resolve(requested, 'anthropic');
   if (options.mantleOnly && resolved.endpoint !== 'mantle') {
     throw invalidRequest(
@@ -373,12 +401,103 @@ async function prepareMessagesCall(input: HandlerInput, route: 'messages' | 'cou
       'start the gateway with CLAUDE_CODE_USE_MANTLE=1 and send a Mantle model ID (anthropic.claude-…), or send Anthropic-API clients to /v1/messages',
     );
   }
-  const identity = await context.models.identity(resolved);
-  noteModel(scope, requested, resolved, identity);
-  const decision = applyBetaPolicy([...splitBetaHeader(request.header('anthropic-beta')), ...resolved.betas], resolved.endpoint, identity.model, context.betaOverrides);
-  const stripped = applyBetaBody(body, decision);
-  noteBetas(scope, context, decision, stripped);
-  return { body, requested, stream, resolved, identity, decision, baseURL: context.models.baseUrlFor(resolved) };
+  const pendingIdentity = context.models.identity(resolved);
+  const looked = pendingIdentity instanceof Promise;
+  const identity = looked ? await pendingIdentity : pendingIdentity;
+  const decision = applyBetaPolicy([...splitBetaHeader(betaHeader), ...resolved.betas], resolved.endpoint, identity.model, context.betaOverrides);
+  const baseURL = context.models.baseUrlFor(resolved);
+  const endpoint = resolved.endpoint;
+  const fields: Record<string, unknown> = {
+    model: clip(requested),
+    upstreamModel: clip(resolved.wireModelId),
+    endpoint,
+    region: resolved.region.value,
+    ...(identity.backingModelId ? { backingModel: identity.backingModelId } : {}),
+    ...betaFields(decision),
+  };
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    accept: route === 'messages' && stream && endpoint === 'mantle' ? 'text/event-stream' : 'application/json',
+    ...requestHeaders({
+      endpoint,
+      authKind: planAuthKind(context.plan, endpoint),
+      customHeaders: context.plan.customHeaders,
+      ...(route === 'messages' ? { serviceTier: context.plan.serviceTier?.value } : {}),
+    }),
+  };
+  let target = targetFor(resolved, requested, baseURL, decision.betas, identity);
+  let path: string;
+  if (endpoint === 'mantle') {
+    if (decision.betas.length) headers['anthropic-beta'] = decision.betas.join(',');
+    headers['anthropic-version'] = MANTLE_ANTHROPIC_VERSION;
+    path = route === 'messages' ? '/v1/messages' : '/v1/messages/count_tokens';
+  } else if (route === 'messages') {
+    path = `/model/${modelLabel(resolved.wireModelId)}/${stream ? 'invoke-with-response-stream' : 'invoke'}`;
+  } else {
+    const baseId = countTokensModelId(resolved.wireModelId, identity.backingModelId);
+    fields['countTokensModel'] = baseId;
+    target = { ...target, modelId: baseId };
+    path = `/model/${modelLabel(baseId)}/count-tokens`;
+  }
+  return {
+    resolved,
+    identity,
+    decision,
+    baseURL,
+    target,
+    service: endpoint === 'mantle' ? 'bedrock-mantle' : 'bedrock',
+    path,
+    query: endpoint === 'mantle' ? MANTLE_QUERY : undefined,
+    headers: Object.freeze(headers),
+    fields: Object.freeze(fields),
+    expires: looked ? context.clock() + PREPARED_ARN_TTL_MS : Number.POSITIVE_INFINITY,
+  };
+}
+
+/** The prepared call for this request: from the gateway's cache, or worked out and remembered. */
+async function preparedCallFor(input: HandlerInput, route: MessagesRoute, options: MessagesRouteOptions, requested: string, stream: boolean): Promise<PreparedCall> {
+  const { context } = input;
+  const betaHeader = input.request.header('anthropic-beta');
+  const key = `${route}${options.mantleOnly ? '+mantle' : ''}${stream ? '+stream' : ''}\u0000${requested}\u0000${betaHeader ?? ''}`;
+  const cached = context.preparedCalls.get(key);
+  if (cached && cached.expires > context.clock()) return cached;
+  const prepared = await prepareCall(input, route, options, requested, stream, betaHeader);
+  if (key.length <= MAX_PREPARED_KEY_LENGTH) remember(context.preparedCalls, key, prepared);
+  return prepared;
+}
+
+/**
+ * What both Messages routes do first: the body checked, the call prepared (or taken from the
+ * cache), the beta decision applied to the body, all noted on the request's log line.
+ */
+async function prepareMessagesCall(input: HandlerInput, route: MessagesRoute, options: MessagesRouteOptions) {
+  const { scope, context } = input;
+  const body = parseJsonObject(input.body);
+  const { model: requested, stream } = checkMessagesBody(body, route);
+  const prepared = await preparedCallFor(input, route, options, requested, stream);
+  Object.assign(scope.fields, prepared.fields);
+  if (route === 'messages') scope.fields['stream'] = stream;
+  const stripped = applyBetaBody(body, prepared.decision);
+  if (stripped.length) scope.fields['fieldsStripped'] = stripped;
+  context.metrics.betas('dropped', prepared.decision.dropped.length);
+  context.metrics.betas('renamed', prepared.decision.renamed.length);
+  return { body, stream, prepared };
+}
+
+function upstreamCall(prepared: PreparedCall, body: string, scope: RequestScope, operation: UpstreamCall['operation']): UpstreamCall {
+  return {
+    target: prepared.target,
+    service: prepared.service,
+    method: 'POST',
+    baseURL: prepared.baseURL,
+    path: prepared.path,
+    ...(prepared.query ? { query: prepared.query } : {}),
+    headers: prepared.headers,
+    body,
+    operation,
+    ...(operation === 'count-tokens' && prepared.service === 'bedrock' ? { countTokensModelId: prepared.target.modelId } : {}),
+    cancel: scope,
+  };
 }
 
 /**
@@ -396,39 +515,12 @@ export interface MessagesRouteOptions {
 /** `POST /v1/messages` (and `/anthropic/v1/messages`, Mantle only). */
 export async function handleMessages(input: HandlerInput, options: MessagesRouteOptions = {}): Promise<HandlerResult> {
   const { scope, context } = input;
-  const { body, requested, stream, resolved, identity, decision, baseURL } = await prepareMessagesCall(input, 'messages', options);
+  const { body, stream, prepared } = await prepareMessagesCall(input, 'messages', options);
+  const { resolved, decision, target } = prepared;
 
-  const target = targetFor(resolved, requested, baseURL, decision.betas, identity);
-  const endpoint = resolved.endpoint;
-  const headers: Record<string, string> = {
-    'content-type': 'application/json',
-    accept: stream && endpoint === 'mantle' ? 'text/event-stream' : 'application/json',
-    ...requestHeaders({
-      endpoint,
-      authKind: planAuthKind(context.plan, endpoint),
-      customHeaders: context.plan.customHeaders,
-      serviceTier: context.plan.serviceTier?.value,
-    }),
-  };
-
-  if (endpoint === 'mantle') {
+  if (resolved.endpoint === 'mantle') {
     body['model'] = resolved.wireModelId;
-    if (decision.betas.length) headers['anthropic-beta'] = decision.betas.join(',');
-    headers['anthropic-version'] = MANTLE_ANTHROPIC_VERSION;
-    const call: UpstreamCall = {
-      target,
-      service: 'bedrock-mantle',
-      method: 'POST',
-      baseURL,
-      path: '/v1/messages',
-      query: { beta: 'true' },
-      headers,
-      body: JSON.stringify(body),
-      operation: 'messages',
-      signal: scope.signal,
-      abort: scope.abort,
-    };
-    return mantlePassthrough(input, call, stream);
+    return mantlePassthrough(input, upstreamCall(prepared, JSON.stringify(body), scope, 'messages'), stream);
   }
 
   delete body['model'];
@@ -439,77 +531,32 @@ export async function handleMessages(input: HandlerInput, options: MessagesRoute
   if (context.tagUserText) {
     scope.fields['guardrailTagged'] = tagLatestUserText(body, newTagSuffix());
   }
-  const call: UpstreamCall = {
-    target,
-    service: 'bedrock',
-    method: 'POST',
-    baseURL,
-    path: `/model/${modelLabel(resolved.wireModelId)}/${stream ? 'invoke-with-response-stream' : 'invoke'}`,
-    headers,
-    body: JSON.stringify(body),
-    operation: 'messages',
-    signal: scope.signal,
-    abort: scope.abort,
-  };
+  const call = upstreamCall(prepared, JSON.stringify(body), scope, 'messages');
   return stream ? invokeStream(input, call, target) : completeReply(input, call, target);
 }
 
 /** `POST /v1/messages/count_tokens`: Bedrock CountTokens on the base model ID, or Mantle's own endpoint. */
 export async function handleCountTokens(input: HandlerInput, options: MessagesRouteOptions = {}): Promise<HandlerResult> {
   const { scope, context } = input;
-  const { body, requested, resolved, identity, decision, baseURL } = await prepareMessagesCall(input, 'count_tokens', options);
-  const endpoint = resolved.endpoint;
-  const headers: Record<string, string> = {
-    'content-type': 'application/json',
-    accept: 'application/json',
-    ...requestHeaders({ endpoint, authKind: planAuthKind(context.plan, endpoint), customHeaders: context.plan.customHeaders }),
-  };
+  const { body, prepared } = await prepareMessagesCall(input, 'count_tokens', options);
+  const { resolved, decision, target } = prepared;
 
-  if (endpoint === 'mantle') {
+  if (resolved.endpoint === 'mantle') {
     body['model'] = resolved.wireModelId;
-    if (decision.betas.length) headers['anthropic-beta'] = decision.betas.join(',');
-    headers['anthropic-version'] = MANTLE_ANTHROPIC_VERSION;
-    const target = targetFor(resolved, requested, baseURL, decision.betas, identity);
-    const sent = await context.upstream.send({
-      target,
-      service: 'bedrock-mantle',
-      method: 'POST',
-      baseURL,
-      path: '/v1/messages/count_tokens',
-      query: { beta: 'true' },
-      headers,
-      body: JSON.stringify(body),
-      operation: 'count-tokens',
-      signal: scope.signal,
-      abort: scope.abort,
-    });
+    const sent = await context.upstream.send(upstreamCall(prepared, JSON.stringify(body), scope, 'count-tokens'));
     context.metrics.upstreamLatency(sent.latencyMs);
     const bytes = await sent.response.bytes();
     return { response: { status: 200, headers: { 'content-type': 'application/json', 'request-id': scope.id }, body: bytes } };
   }
 
-  const baseId = countTokensModelId(resolved.wireModelId, identity.backingModelId);
-  scope.fields['countTokensModel'] = baseId;
   const { model: _model, stream: _stream, max_tokens: maxTokens, ...fields } = body;
   const invokeBody = countTokensInvokeBody(fields, maxTokens, decision.betas);
-  const target: CallTarget = { ...targetFor(resolved, requested, baseURL, decision.betas, identity), modelId: baseId };
-  const sent = await context.upstream.send({
-    target,
-    service: 'bedrock',
-    method: 'POST',
-    baseURL,
-    path: `/model/${modelLabel(baseId)}/count-tokens`,
-    headers,
-    body: JSON.stringify({ input: { invokeModel: { body: Buffer.from(JSON.stringify(invokeBody)).toString('base64') } } }),
-    operation: 'count-tokens',
-    countTokensModelId: baseId,
-    signal: scope.signal,
-    abort: scope.abort,
-  });
+  const wrapped = JSON.stringify({ input: { invokeModel: { body: Buffer.from(JSON.stringify(invokeBody)).toString('base64') } } });
+  const sent = await context.upstream.send(upstreamCall(prepared, wrapped, scope, 'count-tokens'));
   context.metrics.upstreamLatency(sent.latencyMs);
   const result = parseJsonBytes(await sent.response.bytes()) as { inputTokens?: unknown } | undefined;
   if (typeof result?.inputTokens !== 'number') {
-    throw new CcBedrockError('UPSTREAM_ERROR', `Bedrock CountTokens for ${baseId} in ${target.region} answered without inputTokens`, {
+    throw new CcBedrockError('UPSTREAM_ERROR', `Bedrock CountTokens for ${target.modelId} in ${target.region} answered without inputTokens`, {
       remediation: 'check that the upstream is Amazon Bedrock (or a gateway that implements CountTokens)',
     });
   }

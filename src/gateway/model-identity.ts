@@ -14,6 +14,7 @@ import { resolveEndpoints } from '../routing/endpoints.js';
 import type { EnvLookup, ResolvedModel, RoutePlan } from '../routing/types.js';
 import { toInferenceProfile } from '../client/inference-profiles.js';
 import type { CallTarget } from '../client/types.js';
+import { Cancellation } from './cancellation.js';
 import type { Upstream } from './upstream.js';
 
 export type Surface = 'anthropic' | 'bedrock';
@@ -27,13 +28,15 @@ export interface ModelIdentity {
 
 /** Distinct names remembered per surface; names are client input, so the memory is bounded. */
 const MAX_CACHED_NAMES = 512;
+const MAX_CACHED_NAME_LENGTH = 2048;
 const PROFILE_TTL_MS = 60 * 60_000;
 const PROFILE_FAILURE_TTL_MS = 60_000;
 const emptyEnv: EnvLookup = { get: () => undefined };
 
 type Cached = { readonly model: ResolvedModel } | { readonly error: unknown };
 
-function remember<K, V>(map: Map<K, V>, key: K, value: V): V {
+/** Sets `key`, first dropping the oldest entry when the map is full (client input must not grow memory without bound). */
+export function remember<K, V>(map: Map<K, V>, key: K, value: V): V {
   if (map.size >= MAX_CACHED_NAMES) map.delete(map.keys().next().value as K);
   map.set(key, value);
   return value;
@@ -64,6 +67,8 @@ export class ModelResolver {
    * not allowed, no 1M, …).
    */
   resolve(name: string, surface: Surface): ResolvedModel {
+    // A name longer than any real model ID or ARN is resolved (and refused) without being remembered.
+    if (name.length > MAX_CACHED_NAME_LENGTH) return this.#resolveUncached(name, surface);
     const cache = this.#names[surface];
     let entry = cache.get(name);
     if (!entry) {
@@ -139,8 +144,8 @@ export class ModelResolver {
         path: `/inference-profiles/${encodeURIComponent(resolved.wireModelId)}`,
         headers: { accept: 'application/json' },
         operation: 'control-plane',
-        // Not the request's signal: the lookup is shared by every request naming this ARN.
-        signal: AbortSignal.timeout(30_000),
+        // Not the request's cancellation: the lookup is shared by every request naming this ARN.
+        cancel: Cancellation.after(30_000),
       });
       const profile = toInferenceProfile(JSON.parse(Buffer.from(await response.bytes()).toString('utf8')));
       if (!profile?.backingModelId) return { model: resolved.catalogKey ? getModel(resolved.catalogKey) : undefined, backingModelId: undefined };

@@ -9,6 +9,7 @@ import { CcBedrockError, isCcBedrockError } from '../errors.js';
 import { MODEL_CATALOG, findModelById, type CatalogModel } from '../models/model-catalog.js';
 import type { CallTarget } from '../client/types.js';
 import { invalidRequest } from './anthropic-errors.js';
+import { Cancellation } from './cancellation.js';
 import { jsonResponse } from './exchange.js';
 import type { GatewayContext, HandlerInput, HandlerResult } from './context.js';
 import { parseJsonBytes } from './messages.js';
@@ -37,7 +38,7 @@ interface Listed {
   readonly createdAt: string | undefined;
 }
 
-async function listSystemProfiles(context: GatewayContext, signal: AbortSignal): Promise<Listed[]> {
+async function listSystemProfiles(context: GatewayContext, cancel: Cancellation): Promise<Listed[]> {
   const region = context.plan.region.value;
   const baseURL = context.models.controlPlaneFor(region);
   const target: CallTarget = { modelId: 'ListInferenceProfiles', requested: 'ListInferenceProfiles', endpoint: 'bedrock', region, baseURL, betas: [], catalogKey: undefined };
@@ -53,7 +54,7 @@ async function listSystemProfiles(context: GatewayContext, signal: AbortSignal):
       query: { type: 'SYSTEM_DEFINED', maxResults: '1000', ...(nextToken ? { nextToken } : {}) },
       headers: { accept: 'application/json' },
       operation: 'control-plane',
-      signal,
+      cancel,
     });
     const json = parseJsonBytes(await response.bytes()) as { inferenceProfileSummaries?: unknown; nextToken?: unknown } | undefined;
     const summaries = Array.isArray(json?.inferenceProfileSummaries) ? json.inferenceProfileSummaries : [];
@@ -115,10 +116,10 @@ function allowed(context: GatewayContext, id: string): boolean {
   }
 }
 
-async function discover(context: GatewayContext, signal: AbortSignal): Promise<ModelInfo[]> {
+async function discover(context: GatewayContext, cancel: Cancellation): Promise<ModelInfo[]> {
   const found = new Map<string, { model: CatalogModel | undefined; listed: Listed }>();
   if (context.plan.providers.bedrock || !context.plan.providers.mantle) {
-    for (const listed of await listSystemProfiles(context, signal)) {
+    for (const listed of await listSystemProfiles(context, cancel)) {
       const model = findModelById(listed.id);
       const key = model?.key ?? listed.id;
       if (!found.has(key)) found.set(key, { model, listed });
@@ -149,7 +150,7 @@ export class ModelsCatalog {
     const now = this.context.clock();
     if (this.#cached && this.#cached.expires > now) return this.#cached.pending;
     // The listing is shared by every client: it must not die with the request that started it.
-    const pending = discover(this.context, AbortSignal.timeout(60_000));
+    const pending = discover(this.context, Cancellation.after(60_000));
     const entry = { expires: now + this.context.modelsCacheMs, pending };
     this.#cached = entry;
     pending.catch(() => {

@@ -1,6 +1,6 @@
 /**
  * The one thin adapter between node:http and the gateway's `handle`: a request becomes a
- * GatewayRequest (body buffered up to one chunk past the size limit, the signal aborted when the
+ * GatewayRequest (body buffered up to one chunk past the size limit, `onAbandoned` told when the
  * client goes away), the answer is written back at once or, for streams, chunk by chunk with
  * backpressure.
  *
@@ -34,19 +34,30 @@ export interface ListeningGateway {
   close(): Promise<void>;
 }
 
-function exchangeFrom(req: http.IncomingMessage, body: Uint8Array): GatewayRequest {
-  const headers = req.headers;
-  return {
-    method: (req.method ?? 'GET').toUpperCase(),
+/** The request as plain data; `onAbandoned` is how the gateway learns that the client left. */
+class NodeExchange implements GatewayRequest {
+  readonly method: string;
+  readonly target: string;
+  abandoned: ((reason: Error) => void) | undefined;
+
+  constructor(
+    private readonly req: http.IncomingMessage,
+    readonly body: Uint8Array,
+  ) {
+    this.method = (req.method ?? 'GET').toUpperCase();
     // Absolute-form and asterisk-form targets route nowhere, as any path the gateway does not serve.
-    target: req.url && req.url.startsWith('/') ? req.url : '/',
+    this.target = req.url && req.url.startsWith('/') ? req.url : '/';
+  }
+
+  header(name: string): string | null {
     // node:http already lower-cases names and joins repeated headers with ", ".
-    header: (name) => {
-      const value = headers[name];
-      return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
-    },
-    body,
-  };
+    const value = this.req.headers[name];
+    return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+  }
+
+  onAbandoned(listener: (reason: Error) => void): void {
+    this.abandoned = listener;
+  }
 }
 
 async function writeResponse(res: http.ServerResponse, response: GatewayResponse, draining: boolean): Promise<void> {
@@ -54,9 +65,13 @@ async function writeResponse(res: http.ServerResponse, response: GatewayResponse
   if (draining) headers['connection'] = 'close';
   const { body } = response;
   if (!isStreamBody(body)) {
-    if (body !== undefined) headers['content-length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength);
-    res.writeHead(response.status, headers);
-    res.end(body);
+    try {
+      if (body !== undefined) headers['content-length'] = String(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength);
+      res.writeHead(response.status, headers);
+      res.end(body);
+    } finally {
+      response.sent?.();
+    }
     return;
   }
   res.writeHead(response.status, headers);
@@ -104,14 +119,15 @@ export function listenGateway(gateway: Gateway, options: ListenGatewayOptions): 
   const server = http.createServer({ keepAliveTimeout: keepAlive, headersTimeout: keepAlive + 1_000, requestTimeout: 300_000 });
 
   server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
-    const controller = new AbortController();
+    let exchange: NodeExchange | undefined;
     res.on('close', () => {
-      if (!res.writableFinished) controller.abort(new Error('client closed the connection'));
+      if (!res.writableFinished) exchange?.abandoned?.(new Error('client closed the connection'));
     });
     const declared = Number(req.headers['content-length'] ?? NaN);
     const answer = (body: Uint8Array): void => {
+      exchange = new NodeExchange(req, body);
       gateway
-        .handle(exchangeFrom(req, body), { signal: controller.signal })
+        .handle(exchange)
         .then((response) => writeResponse(res, response, gateway.draining))
         .catch(() => {
           if (res.headersSent) res.destroy();

@@ -158,8 +158,7 @@ export async function handleBedrockModel(input: HandlerInput, rawLabel: string, 
     body: payload,
     operation: operation === 'count-tokens' ? ('count-tokens' as const) : ('messages' as const),
     ...(operation === 'count-tokens' ? { countTokensModelId: modelId } : {}),
-    signal: scope.signal,
-    abort: scope.abort,
+    cancel: scope,
   };
   const sent = await context.upstream.send(call);
   context.metrics.upstreamLatency(sent.latencyMs);
@@ -197,7 +196,7 @@ export async function handleBedrockModel(input: HandlerInput, rawLabel: string, 
  */
 function passthroughStream(input: HandlerInput, upstream: UpstreamResponse, target: CallTarget): GatewayResponse {
   const { scope, context } = input;
-  const source = new FrameSource(upstream, context.streamIdleTimeoutMs, () => scope.controller.abort(new Error('idle')));
+  const source = new FrameSource(upstream, context.streamIdleTimeoutMs, () => scope.abort(new Error('idle')));
   let ended = false;
   const contentsBlocked: Record<string, unknown>[] = [];
   const finishWith = (controller: ReadableStreamDefaultController<Uint8Array>, tail: Uint8Array | undefined, error?: CcBedrockError) => {
@@ -246,7 +245,7 @@ function passthroughStream(input: HandlerInput, upstream: UpstreamResponse, targ
       cancel() {
         ended = true;
         source.cancel();
-        scope.controller.abort(new Error('client closed the stream'));
+        scope.abort(new Error('client closed the stream'));
         scope.finish(499);
       },
     },
@@ -275,8 +274,7 @@ export async function handleInferenceProfiles(input: HandlerInput, rawPath: stri
     query: queryRecord,
     headers: { accept: 'application/json' },
     operation: 'control-plane',
-    signal: scope.signal,
-    abort: scope.abort,
+    cancel: scope,
   });
   context.metrics.upstreamLatency(sent.latencyMs);
   const bytes = await sent.response.bytes();

@@ -1,10 +1,11 @@
 /**
  * Everything one request carries through the gateway: its ID, the route it matched, the fields
- * of its log line, and the abort signal that stops its upstream call and stream (client gone,
- * gateway shutting down). `finish` runs exactly once, when the last byte went out or the client
- * left, and writes the metrics and the one log line.
+ * of its log line, and the cancellation that stops its upstream call and stream (client gone,
+ * timeout, gateway shutting down). `finish` runs exactly once, when the answer was handed to the
+ * socket or the client left, and writes the metrics and the one log line.
  */
 import { randomBytes } from 'node:crypto';
+import { Cancellation } from './cancellation.js';
 import type { AnthropicErrorType } from './anthropic-errors.js';
 import type { GatewayMetrics, RouteName } from './metrics.js';
 import type { GatewayLogger } from './types.js';
@@ -26,7 +27,7 @@ export interface ScopeError {
 const ID_PREFIX = `req_${randomBytes(8).toString('hex')}`;
 let nextId = 0;
 
-export class RequestScope {
+export class RequestScope extends Cancellation {
   readonly id = `${ID_PREFIX}${(nextId++).toString(16).padStart(8, '0')}`;
   readonly started: number;
   readonly method: string;
@@ -34,7 +35,6 @@ export class RequestScope {
   route: RouteName = 'unknown';
   /** Log fields the handlers fill in (model, tokens, betas, attempts…). Never prompt text or secrets. */
   readonly fields: Record<string, unknown> = {};
-  readonly controller = new AbortController();
   #finished = false;
 
   constructor(
@@ -42,16 +42,10 @@ export class RequestScope {
     method: string,
     path: string,
   ) {
+    super();
     this.started = host.clock();
     this.method = method;
     this.path = path;
-  }
-
-  /** Aborts the upstream call and stream (timeout, client gone, shutdown). */
-  readonly abort = (reason: unknown): void => this.controller.abort(reason);
-
-  get signal(): AbortSignal {
-    return this.controller.signal;
   }
 
   get finished(): boolean {

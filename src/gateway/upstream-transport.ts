@@ -8,6 +8,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import type { Cancellation } from './cancellation.js';
 
 export interface UpstreamResponse {
   readonly status: number;
@@ -25,9 +26,10 @@ export interface UpstreamResponse {
 export interface UpstreamRequest {
   readonly url: URL;
   readonly method: string;
+  /** The caller's own object for this one request: the transport may add the length header to it. */
   readonly headers: Record<string, string>;
   readonly body: Uint8Array | string | undefined;
-  readonly signal: AbortSignal;
+  readonly cancel: Cancellation;
 }
 
 export type UpstreamTransport = (request: UpstreamRequest) => Promise<UpstreamResponse>;
@@ -109,7 +111,7 @@ export function fetchTransport(fetchFn: typeof fetch): UpstreamTransport {
         method: request.method,
         headers: request.headers,
         ...(request.body !== undefined ? { body: request.body } : {}),
-        signal: request.signal,
+        signal: request.cancel.signal,
       }),
     );
 }
@@ -133,8 +135,9 @@ export function nodeHttpTransport(options: NodeHttpTransportOptions = {}): Upstr
       const { url } = request;
       const module = url.protocol === 'https:' ? https : http;
       const agent = options.agentFor?.(url) ?? (url.protocol === 'https:' ? agents['https:'] : agents['http:']);
-      const headers: Record<string, string | number> = { ...request.headers };
-      if (request.body !== undefined) headers['content-length'] = Buffer.byteLength(request.body);
+      // The headers object is the caller's own, built for this one request.
+      const { headers } = request;
+      if (request.body !== undefined) headers['content-length'] = String(Buffer.byteLength(request.body));
       let outgoing: http.ClientRequest;
       try {
         outgoing = module.request(
@@ -183,15 +186,12 @@ export function nodeHttpTransport(options: NodeHttpTransportOptions = {}): Upstr
       }
       // Aborting by hand: node's `signal` option wires the request into the stream machinery's
       // end-of-stream tracking, a cost on every call for an event that almost never happens.
-      const { signal } = request;
-      const onAbort = (): void => {
-        outgoing.destroy(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+      const { cancel } = request;
+      const onAbort = (reason: unknown): void => {
+        outgoing.destroy(reason instanceof Error ? reason : new Error('aborted'));
       };
-      if (signal.aborted) onAbort();
-      else {
-        signal.addEventListener('abort', onAbort, { once: true });
-        outgoing.once('close', () => signal.removeEventListener('abort', onAbort));
-      }
+      cancel.onAbort(onAbort);
+      outgoing.once('close', () => cancel.offAbort(onAbort));
       outgoing.on('error', reject);
       outgoing.end(request.body);
     });

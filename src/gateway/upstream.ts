@@ -8,9 +8,10 @@
  * Why not the Anthropic Bedrock SDK here (the client module uses it): the gateway must hand
  * Bedrock's bytes on untouched (the event stream byte-for-byte on the passthrough, the JSON
  * reply without a parse/serialise round trip), and the SDK only returns decoded objects.
- * Signing is still the AWS library's (@smithy/signature-v4), connections are kept alive by
- * Node's fetch (undici's global agent pools and reuses them).
+ * Signing is still the AWS library's (@smithy/signature-v4); connections are pooled and kept
+ * alive by the transport (upstream-transport.ts).
  */
+import { createHash } from 'node:crypto';
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from '@anthropic-ai/sdk';
 import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
@@ -21,6 +22,7 @@ import type { Clock } from '../internal/clock.js';
 import { backoffDelay } from '../client/runner.js';
 import { classifyFailure, describeUpstreamFailure, scrubSecrets, secretsOf, type ClassifyContext } from '../client/errors.js';
 import type { CallTarget, Sleep } from '../client/types.js';
+import type { Cancellation } from './cancellation.js';
 import type { UpstreamResponse, UpstreamTransport } from './upstream-transport.js';
 
 export type SigningService = 'bedrock' | 'bedrock-mantle';
@@ -39,10 +41,11 @@ export interface UpstreamCall {
   readonly body?: Uint8Array | string;
   readonly operation: ClassifyContext['operation'];
   readonly countTokensModelId?: string;
-  /** Aborts the call and, after it succeeded, the response body (client gone, gateway closing). */
-  readonly signal: AbortSignal;
-  /** Aborts `signal` (its controller's abort); used for the response timeout. Without it the call has no timeout. */
-  readonly abort?: (reason: unknown) => void;
+  /**
+   * Stops the call and, after it succeeded, the response body (client gone, gateway closing).
+   * The response timeout aborts it too, so it belongs to this call's request alone.
+   */
+  readonly cancel: Cancellation;
 }
 
 export interface UpstreamSuccess {
@@ -79,6 +82,10 @@ const MAX_ERROR_BODY_BYTES = 256 * 1024;
 const MAX_AUTH_RECOVERIES = 1;
 const USER_AGENT = 'cc-bedrock-gateway/0.1.0';
 const TIMED_OUT = Symbol('upstream response timeout');
+const CONTENT_SHA256 = 'x-amz-content-sha256';
+const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+/** Request URLs are built from client-chosen model IDs: the cache is bounded. */
+const MAX_CACHED_URLS = 256;
 /** Response headers a passthrough client needs; hop-by-hop and length headers are the adapter's business. */
 const FORWARDED_ERROR_HEADERS = ['content-type', 'x-amzn-errortype', 'x-amzn-requestid', 'retry-after'];
 
@@ -110,6 +117,7 @@ function encodeRfc3986(value: string): string {
 export class Upstream {
   readonly #options: UpstreamOptions;
   readonly #signers = new Map<string, { credentials: AwsCredentials; signer: SignatureV4 }>();
+  readonly #urls = new Map<string, URL>();
 
   constructor(options: UpstreamOptions) {
     this.#options = options;
@@ -138,13 +146,13 @@ export class Upstream {
       } catch (thrown) {
         const failure = describeUpstreamFailure(thrown, secretsOf(auth), clock());
         const classified = classifyFailure(thrown, failure, this.#context(call, auth));
-        if (classified.action === 'retry' && retries < maxRetries && !call.signal.aborted) {
+        if (classified.action === 'retry' && retries < maxRetries && !call.cancel.aborted) {
           retries += 1;
           this.#options.onRetry?.(classified.error);
           await this.#wait(backoffDelay(retries, undefined, random), call);
           continue;
         }
-        if (call.signal.reason === TIMED_OUT) classified.error.details['timeoutMs'] = this.#options.timeoutMs;
+        if (call.cancel.reason === TIMED_OUT) classified.error.details['timeoutMs'] = this.#options.timeoutMs;
         throw this.#finish(classified.error, retries);
       }
       if (response.ok) {
@@ -161,7 +169,7 @@ export class Upstream {
         recoveries += 1;
         // Throws the provider's own error (refresh failed, loop guard) when recovery is impossible.
         if (await provider.recoverFromAuthFailure(classified.error)) continue;
-      } else if (classified.action === 'retry' && retries < maxRetries && !call.signal.aborted) {
+      } else if (classified.action === 'retry' && retries < maxRetries && !call.cancel.aborted) {
         retries += 1;
         this.#options.onRetry?.(classified.error);
         await this.#wait(backoffDelay(retries, failure.retryAfterMs, random), call);
@@ -199,7 +207,7 @@ export class Upstream {
 
   async #wait(ms: number, call: UpstreamCall): Promise<void> {
     try {
-      await this.#options.sleep(ms, call.signal);
+      await this.#options.sleep(ms, call.cancel.signal);
     } catch {
       const failure = describeUpstreamFailure(new APIUserAbortError(), [], this.#options.clock());
       throw classifyFailure(new APIUserAbortError(), failure, { target: call.target, authKind: 'none', operation: call.operation }).error;
@@ -207,11 +215,14 @@ export class Upstream {
   }
 
   async #attempt(call: UpstreamCall, auth: RequestAuth): Promise<UpstreamResponse> {
-    const url = new URL(`${call.baseURL}${call.path}${queryString(call.query)}`);
+    const url = this.#url(`${call.baseURL}${call.path}${queryString(call.query)}`);
     const headers: Record<string, string> = { ...call.headers, 'user-agent': USER_AGENT };
     if (auth.kind === 'bearer') {
       headers['authorization'] = `Bearer ${auth.token}`;
     } else if (auth.kind === 'sigv4') {
+      // The payload hash is SigV4's own header; given, the signer uses it instead of hashing the
+      // body again through its portable hash wrapper (node's native digest is several times cheaper).
+      headers[CONTENT_SHA256] = call.body === undefined ? EMPTY_SHA256 : createHash('sha256').update(call.body).digest('hex');
       const signed = await this.#signer(call.service, call.target.region, auth.credentials).sign(
         new HttpRequest({
           method: call.method,
@@ -224,24 +235,35 @@ export class Upstream {
           ...(call.body !== undefined ? { body: call.body } : {}),
         }),
       );
-      for (const [name, value] of Object.entries(signed.headers)) {
-        if (name.toLowerCase() !== 'host') headers[name] = value;
+      for (const name in signed.headers) {
+        if (name !== 'host') headers[name] = signed.headers[name]!;
       }
     }
 
-    // The request's own signal carries the response timeout too: a timed-out request is not
+    // The call's own cancellation carries the response timeout too: a timed-out request is not
     // retried here (the client's retry policy decides), which saves a controller per attempt.
-    const signal = call.signal;
-    const timer = setTimeout(() => call.abort?.(TIMED_OUT), this.#options.timeoutMs);
+    const { cancel } = call;
+    const timer = setTimeout(() => cancel.abort(TIMED_OUT), this.#options.timeoutMs);
     try {
-      return await this.#options.transport({ url, method: call.method, headers, body: call.body, signal });
+      return await this.#options.transport({ url, method: call.method, headers, body: call.body, cancel });
     } catch (error) {
-      if (signal.reason === TIMED_OUT) throw new APIConnectionTimeoutError();
-      if (signal.aborted) throw new APIUserAbortError();
+      if (cancel.reason === TIMED_OUT) throw new APIConnectionTimeoutError();
+      if (cancel.aborted) throw new APIUserAbortError();
       throw new APIConnectionError({ message: 'Connection error.', cause: error instanceof Error ? error : new Error(String(error)) });
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** Parsed upstream URLs, reused: a handful of distinct ones (model × operation) serve every call. */
+  #url(text: string): URL {
+    let url = this.#urls.get(text);
+    if (!url) {
+      if (this.#urls.size >= MAX_CACHED_URLS) this.#urls.clear();
+      url = new URL(text);
+      this.#urls.set(text, url);
+    }
+    return url;
   }
 
   #signer(service: SigningService, region: string, credentials: AwsCredentials): SignatureV4 {

@@ -132,6 +132,24 @@ describe('Anthropic SDK -> gateway -> Bedrock emulator', () => {
     assert.deepEqual(streamed.content.find((block) => block.type === 'tool_use')?.input, { city: 'Paris' });
   });
 
+  test('each anthropic-beta header gets its own decision for the same model, however often it repeats', async () => {
+    const sentBetas = async (header: string | undefined): Promise<unknown> => {
+      await client(harness).messages.create(
+        { model: 'claude-sonnet-4-5', max_tokens: 20, messages: [{ role: 'user', content: 'which betas' }] },
+        header ? { headers: { 'anthropic-beta': header } } : {},
+      );
+      return (harness.emulator.state.received.at(-1)!.body as Record<string, unknown>)['anthropic_beta'];
+    };
+    for (let round = 0; round < 2; round++) {
+      assert.deepEqual(await sentBetas('interleaved-thinking-2025-05-14'), ['interleaved-thinking-2025-05-14']);
+      assert.equal(await sentBetas('no-such-beta-2030-01-01'), undefined);
+      const dropped = JSON.parse(harness.logs.at(-1)!) as { betasDropped?: string[] };
+      assert.ok(dropped.betasDropped?.[0]?.startsWith('no-such-beta-2030-01-01'), `round ${round}: the drop is logged every time`);
+      assert.equal(await sentBetas(undefined), undefined);
+      assert.equal((JSON.parse(harness.logs.at(-1)!) as { betasDropped?: unknown }).betasDropped, undefined);
+    }
+  });
+
   test('count_tokens uses Bedrock CountTokens on the base model ID', async () => {
     const counted = await client(harness).messages.countTokens({ model: 'claude-haiku-4-5', messages: [{ role: 'user', content: 'count these tokens please' }] });
     assert.ok(counted.input_tokens > 0);
