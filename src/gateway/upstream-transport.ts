@@ -50,10 +50,21 @@ async function collect(chunks: AsyncIterable<Uint8Array>, limit: number, cancel:
 }
 
 /**
- * The whole body of a node response, from its events: an async iterator over the stream costs
- * several times as much per call, and this is on every proxied JSON reply.
+ * The whole body of a node response. A small reply usually arrives with its headers, so by the
+ * time the caller asks, node has parsed all of it into the stream's buffer (`complete`): it is
+ * taken from there at once, and the caller answers its own client before node's end-of-response
+ * bookkeeping (stream end, socket back to the pool), which is queued behind it. Otherwise it is
+ * collected from events: an async iterator over the stream costs several times as much per call,
+ * and this is on every proxied JSON reply.
  */
 function collectMessage(incoming: http.IncomingMessage, limit: number): Promise<Uint8Array> {
+  if (incoming.complete && incoming.readableFlowing === null && incoming.readableLength <= limit) {
+    const buffered = incoming.read() as Buffer | null;
+    // Reading the last byte ends the stream (and frees the socket) on a later tick; resume covers
+    // a stream that had nothing buffered and so never saw its end.
+    if (buffered === null) incoming.resume();
+    return Promise.resolve(buffered ?? new Uint8Array(0));
+  }
   return new Promise((resolve, reject) => {
     const parts: Buffer[] = [];
     let size = 0;
