@@ -233,15 +233,12 @@ export function createGateway(options: GatewayOptions): Gateway {
     }
   };
 
-  const handle = async (request: GatewayRequest, signal: AbortSignal | undefined): Promise<GatewayResponse> => {
-    try {
-      return await serve(request, signal);
-    } catch (error) {
-      // Last line of defence: nothing the client sends may take the gateway down.
-      options.logger?.({ ts: new Date(clock()).toISOString(), level: 'error', event: 'internal', message: (error as Error)?.message ?? String(error) });
-      return anthropicErrorResponse(toWireError(error), 'req_internal');
-    }
+  // Last line of defence: nothing the client sends may take the gateway down.
+  const internalError = (error: unknown): GatewayResponse => {
+    options.logger?.({ ts: new Date(clock()).toISOString(), level: 'error', event: 'internal', message: (error as Error)?.message ?? String(error) });
+    return anthropicErrorResponse(toWireError(error), 'req_internal');
   };
+  const handle = (request: GatewayRequest, signal: AbortSignal | undefined): Promise<GatewayResponse> => serve(request, signal).catch(internalError);
 
   return {
     handle: (request, handleOptions) => handle(request, handleOptions?.signal),

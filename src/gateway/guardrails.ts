@@ -66,7 +66,16 @@ export function tagLatestUserText(body: Record<string, unknown>, suffix: string)
 
 /** Whether a response body (or one decoded stream event) reports an intervention. */
 export function reportsIntervention(json: string): boolean {
-  return json.includes('amazon-bedrock-guardrailAction') && INTERVENED.test(json);
+  return json.includes(GUARDRAIL_ACTION) && INTERVENED.test(json);
+}
+
+const GUARDRAIL_ACTION = 'amazon-bedrock-guardrailAction';
+const GUARDRAIL_ACTION_BYTES = Buffer.from(GUARDRAIL_ACTION);
+
+/** The same for a body still in bytes: only a body that mentions the action is decoded to look closer. */
+export function bytesReportIntervention(bytes: Uint8Array): boolean {
+  const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return buffer.includes(GUARDRAIL_ACTION_BYTES) && INTERVENED.test(buffer.toString('utf8'));
 }
 
 /** The blocked text Bedrock put in place of the answer, for the error message. */

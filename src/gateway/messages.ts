@@ -16,7 +16,7 @@ import { invalidRequest, sseErrorEvent, toWireError } from './anthropic-errors.j
 import { MID_CONVERSATION_SYSTEM_BETA, applyBetaPolicy, foldSystemMessages, splitBetaHeader, stripBetaFields, type BetaDecision } from './beta-policy.js';
 import type { GatewayContext, HandlerInput, HandlerResult } from './context.js';
 import { usageOf, type StreamFrame } from './event-stream.js';
-import { blockedTextOf, newTagSuffix, reportsIntervention, tagLatestUserText } from './guardrails.js';
+import { blockedTextOf, bytesReportIntervention, newTagSuffix, reportsIntervention, tagLatestUserText } from './guardrails.js';
 import { remember, type ModelIdentity } from './model-identity.js';
 import type { RequestScope } from './request-scope.js';
 import { checkMessagesBody, parseJsonObject } from './request-body.js';
@@ -284,19 +284,11 @@ async function completeReply(input: HandlerInput, call: UpstreamCall, target: Ca
   scope.fields['attempts'] = sent.attempts;
   scope.fields['upstreamMs'] = sent.latencyMs;
   const bytes = await sent.response.bytes();
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
   let parsed: Record<string, unknown> | undefined;
-  const parse = () => {
-    try {
-      parsed ??= JSON.parse(text) as Record<string, unknown>;
-    } catch {
-      parsed = undefined;
-    }
-    return parsed;
-  };
+  const parse = () => (parsed ??= parseJsonBytes(bytes) as Record<string, unknown> | undefined);
   const tokens = replyTokens(sent.response, parse);
   scope.addTokens(tokens.input, tokens.output);
-  if (reportsIntervention(text)) {
+  if (bytesReportIntervention(bytes)) {
     scope.fields['guardrail'] = 'intervened';
     const message = parse();
     throw interventionError(target, message, message?.['amazon-bedrock-trace'], context.plan);
@@ -454,16 +446,17 @@ async function prepareCall(input: HandlerInput, route: MessagesRoute, options: M
   };
 }
 
-/** The prepared call for this request: from the gateway's cache, or worked out and remembered. */
-async function preparedCallFor(input: HandlerInput, route: MessagesRoute, options: MessagesRouteOptions, requested: string, stream: boolean): Promise<PreparedCall> {
+/** The prepared call for this request: from the gateway's cache (no promise then), or worked out and remembered. */
+function preparedCallFor(input: HandlerInput, route: MessagesRoute, options: MessagesRouteOptions, requested: string, stream: boolean): PreparedCall | Promise<PreparedCall> {
   const { context } = input;
   const betaHeader = input.request.header('anthropic-beta');
   const key = `${route}${options.mantleOnly ? '+mantle' : ''}${stream ? '+stream' : ''}\u0000${requested}\u0000${betaHeader ?? ''}`;
   const cached = context.preparedCalls.get(key);
   if (cached && cached.expires > context.clock()) return cached;
-  const prepared = await prepareCall(input, route, options, requested, stream, betaHeader);
-  if (key.length <= MAX_PREPARED_KEY_LENGTH) remember(context.preparedCalls, key, prepared);
-  return prepared;
+  return prepareCall(input, route, options, requested, stream, betaHeader).then((prepared) => {
+    if (key.length <= MAX_PREPARED_KEY_LENGTH) remember(context.preparedCalls, key, prepared);
+    return prepared;
+  });
 }
 
 /**
@@ -474,7 +467,8 @@ async function prepareMessagesCall(input: HandlerInput, route: MessagesRoute, op
   const { scope, context } = input;
   const body = parseJsonObject(input.body);
   const { model: requested, stream } = checkMessagesBody(body, route);
-  const prepared = await preparedCallFor(input, route, options, requested, stream);
+  const pending = preparedCallFor(input, route, options, requested, stream);
+  const prepared = pending instanceof Promise ? await pending : pending;
   Object.assign(scope.fields, prepared.fields);
   if (route === 'messages') scope.fields['stream'] = stream;
   const stripped = applyBetaBody(body, prepared.decision);

@@ -69,6 +69,16 @@ export class GatewayMetrics {
   readonly #betas = new Counter();
   readonly #upstreamLatency = new Histogram();
   #inFlight = 0;
+  /** Label strings per route and status, made once (a counter lookup per request, not a string). */
+  readonly #labels = new Map<RouteName, Map<number, string>>();
+
+  #requestLabels(route: RouteName, status: number): string {
+    let byStatus = this.#labels.get(route);
+    if (!byStatus) this.#labels.set(route, (byStatus = new Map()));
+    let label = byStatus.get(status);
+    if (label === undefined) byStatus.set(status, (label = `route="${route}",status="${status}"`));
+    return label;
+  }
 
   constructor(private readonly stats: ProcessStats = nodeProcessStats) {}
 
@@ -78,7 +88,7 @@ export class GatewayMetrics {
 
   requestFinished(route: RouteName, status: number, errorClass: string | undefined): void {
     this.#inFlight -= 1;
-    this.#requests.inc(`route="${route}",status="${status}"`);
+    this.#requests.inc(this.#requestLabels(route, status));
     if (errorClass) this.#errors.inc(`class="${errorClass}"`);
   }
 

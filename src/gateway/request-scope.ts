@@ -33,8 +33,12 @@ export class RequestScope extends Cancellation {
   readonly method: string;
   readonly path: string;
   route: RouteName = 'unknown';
-  /** Log fields the handlers fill in (model, tokens, betas, attempts…). Never prompt text or secrets. */
-  readonly fields: Record<string, unknown> = {};
+  /**
+   * Log fields the handlers fill in (model, tokens, betas, attempts…). Never prompt text or
+   * secrets. It is the log line itself, its first keys set at the start so `finish` hands it to
+   * the logger without copying.
+   */
+  readonly fields: Record<string, unknown>;
   #finished = false;
 
   constructor(
@@ -46,6 +50,7 @@ export class RequestScope extends Cancellation {
     this.started = host.clock();
     this.method = method;
     this.path = path;
+    this.fields = { ts: '', level: 'info', event: 'request', id: this.id, method, path, route: this.route, status: 0, durationMs: 0 };
   }
 
   get finished(): boolean {
@@ -64,19 +69,15 @@ export class RequestScope extends Cancellation {
     metrics.requestFinished(this.route, status, error?.type);
     metrics.tokens(this.fields['inputTokens'] as number | undefined, this.fields['outputTokens'] as number | undefined);
     if (logger) {
-      logger({
-        ts: new Date(clock()).toISOString(),
-        level: error ? (status >= 500 ? 'error' : 'warn') : 'info',
-        event: 'request',
-        id: this.id,
-        method: this.method,
-        path: this.path,
-        route: this.route,
-        status,
-        durationMs: Math.round((clock() - this.started) * 10) / 10,
-        ...this.fields,
-        ...(error ? { error: { type: error.type, code: error.code, message: error.message } } : {}),
-      });
+      const line = this.fields;
+      const now = clock();
+      line['ts'] = new Date(now).toISOString();
+      if (error) line['level'] = status >= 500 ? 'error' : 'warn';
+      line['route'] = this.route;
+      line['status'] = status;
+      line['durationMs'] = Math.round((now - this.started) * 10) / 10;
+      if (error) line['error'] = { type: error.type, code: error.code, message: error.message };
+      logger(line);
     }
     this.host.release(this);
   }

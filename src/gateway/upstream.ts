@@ -114,13 +114,66 @@ function encodeRfc3986(value: string): string {
   return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
+interface Deadline {
+  readonly at: number;
+  readonly cancel: Cancellation;
+}
+
+/**
+ * Response deadlines of the attempts in flight, checked by one interval timer while there are
+ * any, instead of a timer set and cleared per attempt. A deadline fires up to a tenth of the
+ * timeout late (at most a second), which a timeout measured in minutes does not notice.
+ */
+class ResponseDeadlines {
+  readonly #pending = new Set<Deadline>();
+  readonly #timeoutMs: number;
+  readonly #periodMs: number;
+  #timer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(timeoutMs: number) {
+    this.#timeoutMs = timeoutMs;
+    this.#periodMs = Math.max(5, Math.min(1_000, Math.floor(timeoutMs / 10)));
+  }
+
+  add(cancel: Cancellation): Deadline {
+    const deadline = { at: performance.now() + this.#timeoutMs, cancel };
+    this.#pending.add(deadline);
+    if (!this.#timer) {
+      this.#timer = setInterval(() => this.#sweep(), this.#periodMs);
+      this.#timer.unref?.();
+    }
+    return deadline;
+  }
+
+  delete(deadline: Deadline): void {
+    this.#pending.delete(deadline);
+  }
+
+  #sweep(): void {
+    if (this.#pending.size === 0) {
+      clearInterval(this.#timer);
+      this.#timer = undefined;
+      return;
+    }
+    const now = performance.now();
+    for (const deadline of this.#pending) {
+      if (deadline.at > now) continue;
+      this.#pending.delete(deadline);
+      deadline.cancel.abort(TIMED_OUT);
+    }
+  }
+}
+
 export class Upstream {
   readonly #options: UpstreamOptions;
   readonly #signers = new Map<string, { credentials: AwsCredentials; signer: SignatureV4 }>();
   readonly #urls = new Map<string, URL>();
 
+  readonly #deadlines: ResponseDeadlines;
+
   constructor(options: UpstreamOptions) {
     this.#options = options;
+    this.#deadlines = new ResponseDeadlines(options.timeoutMs);
   }
 
   providerFor(service: SigningService): AuthProvider {
@@ -243,7 +296,7 @@ export class Upstream {
     // The call's own cancellation carries the response timeout too: a timed-out request is not
     // retried here (the client's retry policy decides), which saves a controller per attempt.
     const { cancel } = call;
-    const timer = setTimeout(() => cancel.abort(TIMED_OUT), this.#options.timeoutMs);
+    const deadline = this.#deadlines.add(cancel);
     try {
       return await this.#options.transport({ url, method: call.method, headers, body: call.body, cancel });
     } catch (error) {
@@ -251,7 +304,7 @@ export class Upstream {
       if (cancel.aborted) throw new APIUserAbortError();
       throw new APIConnectionError({ message: 'Connection error.', cause: error instanceof Error ? error : new Error(String(error)) });
     } finally {
-      clearTimeout(timer);
+      this.#deadlines.delete(deadline);
     }
   }
 
