@@ -19,6 +19,11 @@ export interface AuthProvider {
   /** Auth for the next request: cached, re-resolved shortly before expiry. */
   getAuth(): Promise<RequestAuth>;
   /**
+   * The same when it is at hand without waiting (credentials cached and fresh); undefined means
+   * ask `getAuth`. Lets a caller on a hot path skip a promise per request.
+   */
+  readyAuth?(): RequestAuth | undefined;
+  /**
    * The upstream rejected the credentials as expired or invalid. Clears caches, runs
    * `awsAuthRefresh` when configured (at most once per failure streak: the loop guard) and
    * re-resolves. Resolves `true` when a retry is worthwhile; throws a CcBedrockError

@@ -78,6 +78,7 @@ const isRefreshable = (error: unknown): boolean => isCcBedrockError(error) && er
 interface CacheEntry {
   readonly credentials: AwsCredentials;
   readonly refreshAt: number;
+  readonly auth: RequestAuth;
 }
 
 /**
@@ -131,6 +132,15 @@ class DefaultAuthProvider implements AuthProvider {
     this.issued = credentials;
     this.recoveredSinceIssue = false;
     return { kind: 'sigv4', credentials };
+  }
+
+  readyAuth(): RequestAuth | undefined {
+    const { cache } = this;
+    const { kind } = this.options.plan;
+    if (kind === 'skip-auth' || kind === 'bearer-token' || this.cacheDisabled || !cache || this.clock() >= cache.refreshAt) return undefined;
+    this.issued = cache.credentials;
+    this.recoveredSinceIssue = false;
+    return cache.auth;
   }
 
   markWorking(): void {
@@ -285,7 +295,7 @@ class DefaultAuthProvider implements AuthProvider {
         details: { refreshable: true },
       });
     }
-    this.cache = { credentials, refreshAt: refreshTime(credentials, now) };
+    this.cache = { credentials, refreshAt: refreshTime(credentials, now), auth: { kind: 'sigv4', credentials } };
     return credentials;
   }
 

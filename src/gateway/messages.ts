@@ -59,7 +59,7 @@ export function targetFor(resolved: ResolvedModel, requested: string, baseURL: s
 
 /** Applies the decision's body side: fields of dropped betas go, system turns fold when their beta is not forwarded. */
 export function applyBetaBody(body: Record<string, unknown>, decision: BetaDecision): string[] {
-  const stripped = stripBetaFields(body, decision.stripFields);
+  const stripped = decision.stripFields.length ? stripBetaFields(body, decision.stripFields) : [];
   if (!decision.betas.includes(MID_CONVERSATION_SYSTEM_BETA) && foldSystemMessages(body) > 0) stripped.push('messages[role=system]');
   return stripped;
 }

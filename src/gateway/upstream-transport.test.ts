@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type net from 'node:net';
 import { Cancellation } from './cancellation.js';
-import { nodeHttpTransport } from './upstream-transport.js';
+import { nodeHttpTransport, rawHeader } from './upstream-transport.js';
 
 describe('node:http upstream transport', () => {
   let server: http.Server;
@@ -67,5 +67,16 @@ describe('node:http upstream transport', () => {
       await tick();
     }
     assert.equal(connections, before, 'every request reused the kept-alive connection');
+  });
+});
+
+describe('rawHeader', () => {
+  test('finds a header whatever its case, joins repeats and answers null when absent', () => {
+    const raw = ['Content-Type', 'application/json', 'X-Amzn-Bedrock-Input-Token-Count', '12', 'x-amzn-bedrock-input-token-count', '13', 'Retry-After', '2'];
+    assert.equal(rawHeader(raw, 'content-type'), 'application/json');
+    assert.equal(rawHeader(raw, 'retry-after'), '2');
+    assert.equal(rawHeader(raw, 'x-amzn-bedrock-input-token-count'), '12, 13');
+    assert.equal(rawHeader(raw, 'x-amzn-requestid'), null);
+    assert.equal(rawHeader([], 'content-type'), null);
   });
 });

@@ -98,6 +98,21 @@ function collectMessage(incoming: http.IncomingMessage, limit: number): Promise<
   });
 }
 
+/**
+ * One response header from node's raw list (repeats joined with ", "), without `headers`: that
+ * getter builds an object of every header Bedrock sent, on each reply, for the two or three
+ * the gateway reads.
+ */
+export function rawHeader(raw: readonly string[], lowerName: string): string | null {
+  let value: string | null = null;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.length !== lowerName.length || name.toLowerCase() !== lowerName) continue;
+    value = value === null ? raw[i + 1]! : `${value}, ${raw[i + 1]!}`;
+  }
+  return value;
+}
+
 /** Wraps a WHATWG Response (from an injected fetch). */
 export function fromFetchResponse(response: Response): UpstreamResponse {
   const cancel = (): void => {
@@ -174,10 +189,7 @@ export function nodeHttpTransport(options: NodeHttpTransportOptions = {}): Upstr
             resolve({
               status,
               ok: status >= 200 && status < 300,
-              header: (name) => {
-                const value = incoming.headers[name.toLowerCase()];
-                return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
-              },
+              header: (name) => rawHeader(incoming.rawHeaders, name.toLowerCase()),
               headers: () => {
                 const all = new Headers();
                 for (const [name, value] of Object.entries(incoming.headers)) {

@@ -191,7 +191,7 @@ export class Upstream {
     let retries = 0;
     let recoveries = 0;
     for (;;) {
-      const auth = await provider.getAuth();
+      const auth = provider.readyAuth?.() ?? (await provider.getAuth());
       const started = clock();
       let response: UpstreamResponse;
       try {
@@ -276,18 +276,11 @@ export class Upstream {
       // The payload hash is SigV4's own header; given, the signer uses it instead of hashing the
       // body again through its portable hash wrapper (node's native digest is several times cheaper).
       headers[CONTENT_SHA256] = call.body === undefined ? EMPTY_SHA256 : createHash('sha256').update(call.body).digest('hex');
-      const signed = await this.#signer(call.service, call.target.region, auth.credentials).sign(
-        new HttpRequest({
-          method: call.method,
-          protocol: url.protocol,
-          hostname: url.hostname,
-          ...(url.port ? { port: Number(url.port) } : {}),
-          path: url.pathname,
-          ...(call.query ? { query: { ...call.query } } : {}),
-          headers: { ...headers, host: url.host },
-          ...(call.body !== undefined ? { body: call.body } : {}),
-        }),
-      );
+      const toSign: Record<string, string> = { ...headers, host: url.host };
+      const request = new HttpRequest({ method: call.method, protocol: url.protocol, hostname: url.hostname, path: url.pathname, headers: toSign, body: call.body });
+      if (url.port) request.port = Number(url.port);
+      if (call.query) request.query = { ...call.query };
+      const signed = await this.#signer(call.service, call.target.region, auth.credentials).sign(request);
       for (const name in signed.headers) {
         if (name !== 'host') headers[name] = signed.headers[name]!;
       }

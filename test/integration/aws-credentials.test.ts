@@ -16,6 +16,7 @@ import { createAuthProvider } from '../../src/aws/credentials.js';
 
 const SETTINGS_FILE = '~/.claude/settings.json';
 const NODE = JSON.stringify(process.execPath);
+const MINUTE_MS = 60_000;
 const EXPIRED_CAUSE = Object.assign(new Error('The security token included in the request is expired'), { name: 'ExpiredTokenException' });
 
 interface Harness {
@@ -129,6 +130,24 @@ describe('createAuthProvider: sources', () => {
       assert.equal(creds.secretAccessKey, PLANTED.secretAccessKey);
       assert.equal(creds.sessionToken, PLANTED.sessionToken);
       assert.deepEqual(h.warnings, []);
+    });
+  });
+
+  test('readyAuth hands out cached, fresh credentials without waiting, and nothing before, after expiry or uncached', async () => {
+    await withTempHome(async (home) => {
+      let now = Date.parse('2030-01-01T00:00:00Z');
+      const keys = { AWS_ACCESS_KEY_ID: PLANTED.accessKeyId, AWS_SECRET_ACCESS_KEY: PLANTED.secretAccessKey };
+      const h = await harness(home, { shell: keys, clock: () => now });
+      assert.equal(h.provider.readyAuth?.(), undefined, 'nothing resolved yet');
+      const resolved = await h.provider.getAuth();
+      const ready = h.provider.readyAuth?.();
+      assert.ok(ready, 'resolved credentials are at hand');
+      assert.deepEqual(sigv4(ready), sigv4(resolved));
+      now += 61 * MINUTE_MS; // keys without an expiry are re-read after an hour
+      assert.equal(h.provider.readyAuth?.(), undefined, 'due for refresh: getAuth decides');
+      const uncached = await harness(home, { shell: { ...keys, CLAUDE_CODE_SKIP_AWS_CRED_CACHE: '1' } });
+      await uncached.provider.getAuth();
+      assert.equal(uncached.provider.readyAuth?.(), undefined, 'CLAUDE_CODE_SKIP_AWS_CRED_CACHE=1 re-reads every time');
     });
   });
 

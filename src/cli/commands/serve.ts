@@ -170,22 +170,24 @@ const REQUEST_LINES_MAX_PENDING = 256;
  * or SIGKILL can lose at most the last batch.
  */
 function batchedLines(stream: CliIO['stderr']): { write(line: Readonly<Record<string, unknown>>): void; flush(): void } {
-  let pending: Readonly<Record<string, unknown>>[] = [];
+  // Lines wait as text, not objects: a string is one flat allocation for the collector to move.
+  let pending = '';
+  let count = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const flush = (): void => {
     if (timer) clearTimeout(timer);
     timer = undefined;
-    if (pending.length === 0) return;
-    const lines = pending;
-    pending = [];
-    let text = '';
-    for (const line of lines) text += `${JSON.stringify(line)}\n`;
+    if (count === 0) return;
+    const text = pending;
+    pending = '';
+    count = 0;
     stream.write(text);
   };
   return {
     write(line) {
-      pending.push(line);
-      if (line['event'] !== 'request' || pending.length >= REQUEST_LINES_MAX_PENDING) return flush();
+      pending += `${JSON.stringify(line)}\n`;
+      count += 1;
+      if (line['event'] !== 'request' || count >= REQUEST_LINES_MAX_PENDING) return flush();
       if (!timer) {
         timer = setTimeout(flush, REQUEST_LINES_FLUSH_MS);
         timer.unref?.();
