@@ -16,7 +16,7 @@ import Anthropic, {
   RateLimitError,
 } from '@anthropic-ai/sdk';
 import type { RequestAuth } from '../../src/aws/auth-types.js';
-import { startGatewayHarness, type GatewayHarness } from '../../src/gateway/test-support.js';
+import { startGatewayHarness, type GatewayHarness } from '../helpers/gateway-harness.js';
 import { PLANTED, assertNoSecrets } from '../helpers/secrets.js';
 
 const PLANTED_KEYS: RequestAuth = {

@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AnthropicBedrock } from '@anthropic-ai/bedrock-sdk';
 import Anthropic from '@anthropic-ai/sdk';
-import { startGatewayHarness, type GatewayHarness } from '../../src/gateway/test-support.js';
+import { startGatewayHarness, type GatewayHarness } from '../helpers/gateway-harness.js';
 
 const SONNET = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
 const APP_PROFILE = 'arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/emuappsonnet';

@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AnthropicBedrock } from '@anthropic-ai/bedrock-sdk';
 import Anthropic, { APIError, BadRequestError } from '@anthropic-ai/sdk';
-import { startGatewayHarness, type GatewayHarness } from '../../src/gateway/test-support.js';
+import { startGatewayHarness, type GatewayHarness } from '../helpers/gateway-harness.js';
 import type { CustomHeader } from '../../src/routing/types.js';
 
 const GUARDRAIL: readonly CustomHeader[] = [

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { EMULATOR_BEARER, startGatewayHarness, type GatewayHarness } from '../../src/gateway/test-support.js';
+import { EMULATOR_BEARER, startGatewayHarness, type GatewayHarness } from '../helpers/gateway-harness.js';
 import { prng } from '../helpers/prng.js';
 
 const VALID = { model: 'sonnet', max_tokens: 20, messages: [{ role: 'user', content: 'hi' }] };

@@ -14,7 +14,7 @@ import { spawn } from 'node:child_process';
 import http from 'node:http';
 import type net from 'node:net';
 import { join } from 'node:path';
-import { startGatewayHarness, type GatewayHarness } from '../../src/gateway/test-support.js';
+import { startGatewayHarness, type GatewayHarness } from '../helpers/gateway-harness.js';
 import { repoRoot } from '../helpers/repo-root.js';
 import { createTempHome, type TempHome } from '../helpers/temp-home.js';
 

@@ -12,7 +12,7 @@ import { CcBedrockError } from '../../src/errors.js';
 import type { CredentialPlan, EnvLookup } from '../../src/routing/types.js';
 import { PLANTED, assertNoSecrets } from '../helpers/secrets.js';
 import { createTempHome, type TempHome } from '../helpers/temp-home.js';
-import { planFor, startEmulator, type Harness } from './client-harness.js';
+import { testPlan, startEmulator, type Harness } from './client-harness.js';
 
 const EXPIRED = { accessKeyId: 'AKIAEXPIREDEXAMPLE01', secretAccessKey: PLANTED.secretAccessKey, sessionToken: PLANTED.sessionToken, expiresAt: '2020-01-01T00:00:00Z' };
 const FRESH = { accessKeyId: 'AKIAFRESHEXAMPLE0001', secretAccessKey: 'freshSecretKey/EXAMPLE/00000000000000000', sessionToken: 'freshSessionTokenExample0000' };
@@ -78,7 +78,7 @@ console.log(JSON.stringify({ Credentials: { AccessKeyId: c.accessKeyId, SecretAc
     });
     const lines: string[] = [];
     const logger: ClientLogger = { debug: (m, f) => void lines.push(`${m} ${JSON.stringify(f)}`), warn: (m, f) => void lines.push(`${m} ${JSON.stringify(f)}`) };
-    const plan = { ...planFor({ url: harness.url }), credentials: { bedrock: credentialPlan, mantle: credentialPlan } };
+    const plan = { ...testPlan({ url: harness.url }), credentials: { bedrock: credentialPlan, mantle: credentialPlan } };
     const client = createClient({ plan, auth: { bedrock: provider, mantle: provider }, logger });
 
     const final = await client.messages.stream({ max_tokens: 16, messages: [{ role: 'user', content: 'heal me' }] }).finalMessage();
@@ -110,7 +110,7 @@ console.log(JSON.stringify({ Credentials: { AccessKeyId: c.accessKeyId, SecretAc
       stderr: sink(),
       warn: () => {},
     });
-    const plan = { ...planFor({ url: harness.url }), credentials: { bedrock: credentialPlan, mantle: credentialPlan } };
+    const plan = { ...testPlan({ url: harness.url }), credentials: { bedrock: credentialPlan, mantle: credentialPlan } };
     const client = createClient({ plan, auth: { bedrock: provider, mantle: provider } });
     const error = await client.messages.create({ max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] }).then(
       () => undefined,

@@ -9,7 +9,7 @@ import { applyDiscovery, createClient, discoverAvailability, fallbackCandidates 
 import { findModelById, requireModel } from '../../src/models/model-catalog.js';
 import type { EnvLookup } from '../../src/routing/types.js';
 import { createTempHome, type TempHome } from '../helpers/temp-home.js';
-import { EMULATOR_KEYS, ScriptedAuth, planFor, startEmulator, type Harness } from './client-harness.js';
+import { EMULATOR_KEYS, ScriptedAuthProvider, testPlan, startEmulator, type Harness } from './client-harness.js';
 
 const SONNET = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
 const OPUS = 'us.anthropic.claude-opus-4-6-v1';
@@ -33,14 +33,14 @@ describe('discovery', () => {
   });
 
   const auth = () => {
-    const provider = new ScriptedAuth([EMULATOR_KEYS]);
+    const provider = new ScriptedAuthProvider([EMULATOR_KEYS]);
     return { bedrock: provider, mantle: provider };
   };
 
   test('cold start: ListInferenceProfiles then one 1-token probe per unpinned tier; warm start sends only the main call', async () => {
     harness.emulator.state.reset();
     const cacheDir = `${home.root}/cache-a`;
-    const plan = planFor({
+    const plan = testPlan({
       url: harness.url,
       discoverable: true,
       serviceTier: 'flex',
@@ -92,7 +92,7 @@ describe('discovery', () => {
 
   test('pinned tiers are not probed', async () => {
     harness.emulator.state.reset();
-    const plan = planFor({ url: harness.url, discoverable: false });
+    const plan = testPlan({ url: harness.url, discoverable: false });
     const result = await discoverAvailability({
       plan,
       auth: auth(),
@@ -106,10 +106,10 @@ describe('discovery', () => {
   test('skip-auth lists inference profiles unsigned and sends no probes', async () => {
     const unsigned = await startEmulator({ allowUnsigned: true });
     try {
-      const base = planFor({ url: unsigned.url, discoverable: true });
+      const base = testPlan({ url: unsigned.url, discoverable: true });
       const skip = { ...base.credentials.bedrock, kind: 'skip-auth' as const };
       const plan = { ...base, credentials: { bedrock: skip, mantle: skip } };
-      const none = new ScriptedAuth([{ kind: 'none' }]);
+      const none = new ScriptedAuthProvider([{ kind: 'none' }]);
       const result = await discoverAvailability({ plan, auth: { bedrock: none, mantle: none }, cacheDir: false });
       assert.equal(result.availability.length, 0);
       const log = unsigned.emulator.state.received;
@@ -122,7 +122,7 @@ describe('discovery', () => {
 
   test('Mantle: no listing, one probe of the requested model', async () => {
     harness.emulator.state.reset();
-    const plan = planFor({ url: harness.url, endpoint: 'mantle', mainModel: 'anthropic.claude-haiku-4-5', discoverable: false });
+    const plan = testPlan({ url: harness.url, endpoint: 'mantle', mainModel: 'anthropic.claude-haiku-4-5', discoverable: false });
     const result = await discoverAvailability({ plan, auth: auth(), cacheDir: false });
     assert.deepEqual(result.availability.map((entry) => `${entry.modelId}:${entry.status}`), ['anthropic.claude-haiku-4-5:available']);
     const log = harness.emulator.state.received;
@@ -146,7 +146,7 @@ describe('discovery', () => {
       ],
     });
     try {
-      const plan = planFor({ url: globalOnly.url, discoverable: true });
+      const plan = testPlan({ url: globalOnly.url, discoverable: true });
       const result = await discoverAvailability({ plan, auth: auth(), cacheDir: false });
       assert.deepEqual(result.discoveredProfileIds, ['global.anthropic.claude-sonnet-4-5-20250929-v1:0']);
       const sonnet = result.availability.find((entry) => entry.probedAs === 'sonnet');
@@ -160,7 +160,7 @@ describe('discovery', () => {
   test('a denied default Sonnet falls back to an earlier Sonnet, with a warning, never to a retired model', async () => {
     const denied = await startEmulator({ access: { denied: ['anthropic.claude-sonnet-4-5-20250929-v1:0'] } });
     try {
-      const plan = planFor({ url: denied.url, discoverable: true });
+      const plan = testPlan({ url: denied.url, discoverable: true });
       const result = await discoverAvailability({ plan, auth: auth(), cacheDir: false });
       assert.equal(result.availability.find((entry) => entry.modelId === SONNET)?.status, 'denied');
       assert.equal(result.fallback?.to, 'us.anthropic.claude-sonnet-4-20250514-v1:0');
@@ -188,8 +188,8 @@ describe('application inference profiles', () => {
     });
     try {
       const arn = 'arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/abc123xyz456';
-      const provider = new ScriptedAuth([EMULATOR_KEYS]);
-      const client = createClient({ plan: planFor({ url: harness.url, mainModel: arn }), auth: { bedrock: provider, mantle: provider } });
+      const provider = new ScriptedAuthProvider([EMULATOR_KEYS]);
+      const client = createClient({ plan: testPlan({ url: harness.url, mainModel: arn }), auth: { bedrock: provider, mantle: provider } });
       await client.messages.create({ max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] });
       const profile = await client.inferenceProfile(arn);
       assert.equal(profile.backingModelId, 'anthropic.claude-sonnet-4-5-20250929-v1:0');
@@ -217,9 +217,9 @@ describe('application inference profiles', () => {
     const home = createTempHome();
     try {
       const arn = 'arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/abc123xyz456';
-      const provider = new ScriptedAuth([EMULATOR_KEYS]);
+      const provider = new ScriptedAuthProvider([EMULATOR_KEYS]);
       const auth = { bedrock: provider, mantle: provider };
-      const plan = planFor({ url: harness.url, mainModel: arn, smallFastModel: arn });
+      const plan = testPlan({ url: harness.url, mainModel: arn, smallFastModel: arn });
       const env = envOf({ ANTHROPIC_DEFAULT_SONNET_MODEL: SONNET, ANTHROPIC_DEFAULT_OPUS_MODEL: OPUS, ANTHROPIC_DEFAULT_HAIKU_MODEL: HAIKU });
       const cold = await discoverAvailability({ plan, auth, env, cacheDir: home.root });
       assert.deepEqual(harness.emulator.state.received.map((entry) => entry.operation), ['list-inference-profiles', 'get-inference-profile']);

@@ -9,7 +9,7 @@ import { createClient, type ClientLogger } from '../../src/client/index.js';
 import { CcBedrockError } from '../../src/errors.js';
 import type { ScenarioInput } from '../../src/emulator/index.js';
 import { PLANTED, assertNoSecrets } from '../helpers/secrets.js';
-import { EMULATOR_KEYS, ScriptedAuth, planFor, recordingSleep, sigv4, startEmulator, type Harness, type PlanInput } from './client-harness.js';
+import { EMULATOR_KEYS, ScriptedAuthProvider, testPlan, recordingSleep, sigv4, startEmulator, type Harness, type TestPlanInput } from './client-harness.js';
 import type { RequestAuth } from '../../src/aws/auth-types.js';
 
 function capturingLogger(): ClientLogger & { lines: string[] } {
@@ -40,7 +40,7 @@ function assertNamesTarget(error: CcBedrockError, model: string, region: string,
 
 interface Setup {
   readonly scenario?: Partial<ScenarioInput>;
-  readonly plan?: Partial<PlanInput>;
+  readonly plan?: Partial<TestPlanInput>;
   readonly auth?: readonly RequestAuth[];
   readonly maxRetries?: number;
 }
@@ -52,11 +52,11 @@ describe('error mapping', () => {
   async function setup(input: Setup) {
     const harness = await startEmulator(input.scenario);
     harnesses.push(harness);
-    const auth = new ScriptedAuth(input.auth ?? [EMULATOR_KEYS]);
+    const auth = new ScriptedAuthProvider(input.auth ?? [EMULATOR_KEYS]);
     const logger = capturingLogger();
     const sleeper = recordingSleep();
     const client = createClient({
-      plan: planFor({ url: harness.url, ...input.plan }),
+      plan: testPlan({ url: harness.url, ...input.plan }),
       auth: { bedrock: auth, mantle: auth },
       logger,
       sleep: sleeper.sleep,

@@ -6,7 +6,7 @@ import { describe, test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { createClient } from '../../src/client/index.js';
 import type { ReceivedRequest } from '../../src/emulator/index.js';
-import { EMULATOR_BEARER, EMULATOR_KEYS, ScriptedAuth, planFor, startEmulator, type Harness } from './client-harness.js';
+import { EMULATOR_BEARER, EMULATOR_KEYS, ScriptedAuthProvider, testPlan, startEmulator, type Harness } from './client-harness.js';
 
 const GUARDRAIL_HEADERS = [
   { name: 'X-Amzn-Bedrock-GuardrailIdentifier', value: 'gr1example', role: 'guardrail' as const },
@@ -29,8 +29,8 @@ describe('messages on the Invoke API', () => {
   });
   after(async () => harness.close());
 
-  const client = (extra: Partial<Parameters<typeof planFor>[0]> = {}, auth = new ScriptedAuth([EMULATOR_KEYS])) =>
-    createClient({ plan: planFor({ url: harness.url, ...extra }), auth: { bedrock: auth, mantle: auth } });
+  const client = (extra: Partial<Parameters<typeof testPlan>[0]> = {}, auth = new ScriptedAuthProvider([EMULATOR_KEYS])) =>
+    createClient({ plan: testPlan({ url: harness.url, ...extra }), auth: { bedrock: auth, mantle: auth } });
 
   test('create returns the Anthropic message and sends Claude Code’s Invoke body', async () => {
     harness.emulator.state.reset();
@@ -117,7 +117,7 @@ describe('messages on the Invoke API', () => {
 
   test('a Bedrock API key is sent as Authorization: Bearer, without SigV4', async () => {
     harness.emulator.state.reset();
-    const auth = new ScriptedAuth([EMULATOR_BEARER]);
+    const auth = new ScriptedAuthProvider([EMULATOR_BEARER]);
     await client({}, auth).messages.create({ max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] });
     const [request] = harness.emulator.state.received;
     assert.equal(request?.status, 200);
@@ -169,9 +169,9 @@ describe('messages on Mantle', () => {
 
   test('create and stream use /v1/messages?beta=true, body.model and SigV4 service bedrock-mantle, never a service tier', async () => {
     harness.emulator.state.reset();
-    const auth = new ScriptedAuth([EMULATOR_KEYS]);
+    const auth = new ScriptedAuthProvider([EMULATOR_KEYS]);
     const c = createClient({
-      plan: planFor({ url: harness.url, endpoint: 'mantle', serviceTier: 'flex', customHeaders: GUARDRAIL_HEADERS }),
+      plan: testPlan({ url: harness.url, endpoint: 'mantle', serviceTier: 'flex', customHeaders: GUARDRAIL_HEADERS }),
       auth: { bedrock: auth, mantle: auth },
     });
     const message = await c.messages.create({ max_tokens: 32, messages: [{ role: 'user', content: 'mantle hello' }] });
@@ -196,8 +196,8 @@ describe('messages on Mantle', () => {
 
   test('count tokens uses /v1/messages/count_tokens', async () => {
     harness.emulator.state.reset();
-    const auth = new ScriptedAuth([EMULATOR_BEARER]);
-    const c = createClient({ plan: planFor({ url: harness.url, endpoint: 'mantle' }), auth: { bedrock: auth, mantle: auth } });
+    const auth = new ScriptedAuthProvider([EMULATOR_BEARER]);
+    const c = createClient({ plan: testPlan({ url: harness.url, endpoint: 'mantle' }), auth: { bedrock: auth, mantle: auth } });
     const counted = await c.messages.countTokens({ messages: [{ role: 'user', content: 'count me' }] });
     assert.ok(counted.input_tokens > 0);
     const [request] = harness.emulator.state.received;
@@ -208,9 +208,9 @@ describe('messages on Mantle', () => {
   test('skip-auth sends no Authorization header at all', async () => {
     const unsigned = await startEmulator({ allowUnsigned: true });
     try {
-      const none = new ScriptedAuth([{ kind: 'none' }]);
+      const none = new ScriptedAuthProvider([{ kind: 'none' }]);
       for (const endpoint of ['bedrock', 'mantle'] as const) {
-        const c = createClient({ plan: planFor({ url: unsigned.url, endpoint }), auth: { bedrock: none, mantle: none } });
+        const c = createClient({ plan: testPlan({ url: unsigned.url, endpoint }), auth: { bedrock: none, mantle: none } });
         await c.messages.create({ max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] });
       }
       const requests = unsigned.emulator.state.received;
@@ -232,8 +232,8 @@ describe('header policy', () => {
     const saved = process.env['ANTHROPIC_CUSTOM_HEADERS'];
     process.env['ANTHROPIC_CUSTOM_HEADERS'] = 'X-From-Shell: leaked\nAuthorization: Bearer shell-token';
     try {
-      const auth = new ScriptedAuth([EMULATOR_BEARER]);
-      const c = createClient({ plan: planFor({ url: harness.url }), auth: { bedrock: auth, mantle: auth } });
+      const auth = new ScriptedAuthProvider([EMULATOR_BEARER]);
+      const c = createClient({ plan: testPlan({ url: harness.url }), auth: { bedrock: auth, mantle: auth } });
       await c.messages.create({ max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] });
       const [request] = harness.emulator.state.received;
       assert.equal(request?.status, 200, 'the plan’s bearer token, not the shell header, authenticated the call');

@@ -14,7 +14,7 @@ import { SdkClientPool } from '../../src/client/transport.js';
 import type { CallTarget } from '../../src/client/types.js';
 import { isCcBedrockError } from '../../src/errors.js';
 import { createTempHome, type TempHome } from '../helpers/temp-home.js';
-import { EMULATOR_KEYS, ScriptedAuth, planFor, sigv4, startEmulator, type Harness } from './client-harness.js';
+import { EMULATOR_KEYS, ScriptedAuthProvider, testPlan, sigv4, startEmulator, type Harness } from './client-harness.js';
 
 const SONNET = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
 const OPUS = 'us.anthropic.claude-opus-4-6-v1';
@@ -23,7 +23,7 @@ const PROBE_BODY = { max_tokens: 1, messages: [{ role: 'user', content: '.' }], 
 const silent = { debug() {}, warn() {} };
 
 const authOf = (keys = EMULATOR_KEYS) => {
-  const provider = new ScriptedAuth([keys]);
+  const provider = new ScriptedAuthProvider([keys]);
   return { bedrock: provider, mantle: provider };
 };
 
@@ -104,7 +104,7 @@ describe('probeAvailability and the discovery cache', () => {
 
   test('batch probes and session discovery answer each other from one cache', async () => {
     const cacheDir = `${home.root}/shared`;
-    const plan = planFor({ url: harness.url, discoverable: true });
+    const plan = testPlan({ url: harness.url, discoverable: true });
     const tiers = [SONNET, OPUS].map((modelId) => ({ modelId, endpoint: 'bedrock' as const, probedAs: 'models' }));
 
     harness.emulator.state.reset();
@@ -138,7 +138,7 @@ describe('probeAvailability and the discovery cache', () => {
 
   test('refusals are asked again after 10 minutes, answers after 6 hours', async () => {
     const cacheDir = `${home.root}/lifetimes`;
-    const plan = planFor({ url: harness.url });
+    const plan = testPlan({ url: harness.url });
     const targets = [SONNET, OPUS].map((modelId) => ({ modelId, endpoint: 'bedrock' as const }));
     const start = Date.parse('2026-01-05T10:00:00Z');
     const at = (minutes: number) => probeAvailability({ plan, auth: authOf(), cacheDir, maxRetries: 0, clock: () => start + minutes * 60_000 }, targets);
@@ -159,7 +159,7 @@ describe('probeAvailability and the discovery cache', () => {
     });
     try {
       const cacheDir = `${home.root}/transient`;
-      const plan = planFor({ url: throttled.url });
+      const plan = testPlan({ url: throttled.url });
       const targets = [{ modelId: HAIKU, endpoint: 'bedrock' as const }];
       const first = await probeAvailability({ plan, auth: authOf(), cacheDir, maxRetries: 0 }, targets);
       assert.equal(first.availability[0]?.status, 'unknown');
@@ -175,7 +175,7 @@ describe('probeAvailability and the discovery cache', () => {
 
   test('each region has its own cache file and signing region; unusable credentials are one error', async () => {
     const cacheDir = `${home.root}/regions`;
-    const plan = planFor({ url: harness.url });
+    const plan = testPlan({ url: harness.url });
     harness.emulator.state.reset();
     const result = await probeAvailability({ plan, auth: authOf(), cacheDir }, [
       { modelId: SONNET, endpoint: 'bedrock', region: 'us-east-1' },

@@ -8,17 +8,17 @@ import assert from 'node:assert/strict';
 import { createClient, type MessageStreamEvent } from '../../src/client/index.js';
 import { CcBedrockError } from '../../src/errors.js';
 import type { ScenarioInput } from '../../src/emulator/index.js';
-import { EMULATOR_KEYS, ScriptedAuth, planFor, startEmulator, type Harness, type PlanInput } from './client-harness.js';
+import { EMULATOR_KEYS, ScriptedAuthProvider, testPlan, startEmulator, type Harness, type TestPlanInput } from './client-harness.js';
 
 describe('stream recovery', () => {
   const harnesses: Harness[] = [];
   after(async () => Promise.all(harnesses.map((harness) => harness.close())));
 
-  async function run(scenario: Partial<ScenarioInput>, plan: Partial<PlanInput> = {}, content = 'tell me a story') {
+  async function run(scenario: Partial<ScenarioInput>, plan: Partial<TestPlanInput> = {}, content = 'tell me a story') {
     const harness = await startEmulator(scenario);
     harnesses.push(harness);
-    const auth = new ScriptedAuth([EMULATOR_KEYS]);
-    const client = createClient({ plan: planFor({ url: harness.url, ...plan }), auth: { bedrock: auth, mantle: auth }, maxRetries: 0 });
+    const auth = new ScriptedAuthProvider([EMULATOR_KEYS]);
+    const client = createClient({ plan: testPlan({ url: harness.url, ...plan }), auth: { bedrock: auth, mantle: auth }, maxRetries: 0 });
     const stream = client.messages.stream({ max_tokens: 64, messages: [{ role: 'user', content }] });
     const events: MessageStreamEvent[] = [];
     let error: unknown;
@@ -118,8 +118,8 @@ describe('cancellation', () => {
   test('breaking out of the iteration aborts the request: no retry, no fallback, an abort error', async () => {
     const harness = await startEmulator({ latency: { firstByteMs: 0, perChunkMs: 30 } });
     try {
-      const auth = new ScriptedAuth([EMULATOR_KEYS]);
-      const client = createClient({ plan: planFor({ url: harness.url }), auth: { bedrock: auth, mantle: auth } });
+      const auth = new ScriptedAuthProvider([EMULATOR_KEYS]);
+      const client = createClient({ plan: testPlan({ url: harness.url }), auth: { bedrock: auth, mantle: auth } });
       const stream = client.messages.stream({ max_tokens: 64, messages: [{ role: 'user', content: 'a long answer please' }] });
       const aborts: string[] = [];
       stream.on('abort', (error) => aborts.push(error.code));
@@ -141,7 +141,7 @@ describe('guardrail intervention', () => {
   const guardrailScenario: Partial<ScenarioInput> = {
     guardrails: [{ id: 'gr1example', versions: ['1'], blockedTerms: ['forbidden'], blockedInputMessaging: 'Sorry, the model cannot answer this question.' }],
   };
-  const guardrailHeaders: PlanInput['customHeaders'] = [
+  const guardrailHeaders: TestPlanInput['customHeaders'] = [
     { name: 'X-Amzn-Bedrock-GuardrailIdentifier', value: 'gr1example', role: 'guardrail' },
     { name: 'X-Amzn-Bedrock-GuardrailVersion', value: '1', role: 'guardrail' },
     { name: 'X-Amzn-Bedrock-Trace', value: 'ENABLED', role: 'trace' },
@@ -150,8 +150,8 @@ describe('guardrail intervention', () => {
   test('a blocked turn is GUARDRAIL_INTERVENED on create and on stream, and never becomes a final message', async () => {
     const harness = await startEmulator(guardrailScenario);
     try {
-      const auth = new ScriptedAuth([EMULATOR_KEYS]);
-      const client = createClient({ plan: planFor({ url: harness.url, customHeaders: guardrailHeaders }), auth: { bedrock: auth, mantle: auth } });
+      const auth = new ScriptedAuthProvider([EMULATOR_KEYS]);
+      const client = createClient({ plan: testPlan({ url: harness.url, customHeaders: guardrailHeaders }), auth: { bedrock: auth, mantle: auth } });
       const params = { max_tokens: 32, messages: [{ role: 'user' as const, content: 'say the forbidden word' }] };
 
       const created = await client.messages.create(params).then(
