@@ -5,6 +5,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import net from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -194,6 +195,59 @@ describe('gateway soak', () => {
       assert.ok(growth < 24 * 1024 * 1024, `heap grew by ${(growth / 1024 / 1024).toFixed(1)} MiB over ${completed} requests`);
       assert.equal(harness.gateway.inFlight, 0);
     } finally {
+      await harness.close();
+    }
+  });
+
+  test('over sockets too (node:http adapter and transport): heap flat, every request accounted for', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const harness = await startGatewayHarness({ auth: [EMULATOR_BEARER] });
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 20 });
+    const target = new URL(`${harness.url}/v1/messages`);
+    try {
+      const bodies = [JSON.stringify(VALID), JSON.stringify({ ...VALID, stream: true })];
+      const one = (i: number) =>
+        new Promise<void>((resolve, reject) => {
+          const body = bodies[i % 10 === 0 ? 1 : 0]!;
+          const request = http.request(
+            { hostname: target.hostname, port: target.port, path: target.pathname, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+            (response) => {
+              response.resume();
+              response.on('end', () => (response.statusCode === 200 ? resolve() : reject(new Error(`status ${response.statusCode}`))));
+            },
+          );
+          request.on('error', reject);
+          request.end(body);
+        });
+      const run = async (count: number, deadline: number) => {
+        let done = 0;
+        for (; done < count && Date.now() < deadline; done += 20) {
+          await Promise.all(Array.from({ length: 20 }, (_, k) => one(done + k)));
+          if (done % 2000 === 0) {
+            harness.emulator.state.reset();
+            harness.logs.length = 0;
+          }
+        }
+        return done;
+      };
+      await run(500, Date.now() + 20_000);
+      harness.emulator.state.reset();
+      harness.logs.length = 0;
+      gc();
+      const before = process.memoryUsage().heapUsed;
+      const completed = await run(5_000, Date.now() + 30_000);
+      harness.emulator.state.reset();
+      const logged = harness.logs.length;
+      harness.logs.length = 0;
+      gc();
+      const growth = process.memoryUsage().heapUsed - before;
+      assert.ok(completed >= 1_000, `only ${completed} requests completed in the time bound`);
+      assert.ok(logged > 0, 'requests were logged');
+      assert.ok(growth < 24 * 1024 * 1024, `heap grew by ${(growth / 1024 / 1024).toFixed(1)} MiB over ${completed} requests`);
+      assert.equal(harness.gateway.inFlight, 0, 'every answer was accounted for once written');
+    } finally {
+      agent.destroy();
       await harness.close();
     }
   });
