@@ -160,7 +160,8 @@ export function nodeHttpTransport(options: NodeHttpTransportOptions = {}): Upstr
     new Promise((resolve, reject) => {
       const { url } = request;
       const module = url.protocol === 'https:' ? https : http;
-      const agent = options.agentFor?.(url) ?? (url.protocol === 'https:' ? agents['https:'] : agents['http:']);
+      const proxyAgent = options.agentFor?.(url);
+      const agent = proxyAgent ?? (url.protocol === 'https:' ? agents['https:'] : agents['http:']);
       // The headers object is the caller's own, built for this one request.
       const { headers } = request;
       if (request.body !== undefined) headers['content-length'] = String(Buffer.byteLength(request.body));
@@ -216,7 +217,14 @@ export function nodeHttpTransport(options: NodeHttpTransportOptions = {}): Upstr
       cancel.onAbort(onAbort);
       outgoing.once('close', () => cancel.offAbort(onAbort));
       outgoing.on('error', reject);
-      outgoing.end(request.body);
+      if (proxyAgent && url.protocol === 'http:') {
+        // http-proxy-agent rewrites a request for the proxy once it is connected and, under
+        // DEBUG=http-proxy-agent, prints what was already written, headers (session token)
+        // included: nothing is written before the socket is there.
+        outgoing.once('socket', () => outgoing.end(request.body));
+      } else {
+        outgoing.end(request.body);
+      }
     });
   return Object.assign(transport, {
     close(): void {

@@ -17,7 +17,10 @@ export function nodeAgentFor(url: URL, config: ProxyConfig | undefined): HttpAge
   const key = `${url.protocol} ${config.cacheKey}`;
   let agent = nodeAgents.get(key);
   if (!agent) {
-    agent = url.protocol === 'https:' ? new HttpsProxyAgent(config.url, { keepAlive: true }) : new HttpProxyAgent(config.url, { keepAlive: true });
+    // The login goes in as a header, not in the URL: both agents print their URL under DEBUG.
+    const authorization = config.authorization;
+    const options = { keepAlive: true, headers: authorization ? { 'Proxy-Authorization': authorization } : {} };
+    agent = url.protocol === 'https:' ? new HttpsProxyAgent(config.endpoint, options) : new HttpProxyAgent(config.endpoint, options);
     nodeAgents.set(key, agent);
   }
   return agent;

@@ -7,7 +7,8 @@
  * The fetch goes through undici's own `fetch` with a `ProxyAgent` dispatcher from the same
  * package, rather than handing that dispatcher to Node's global fetch: Node bundles its own copy
  * of undici whose version follows Node's, and a dispatcher of another major version is not
- * guaranteed to fit it. Basic credentials in the proxy URL become `Proxy-Authorization`. One
+ * guaranteed to fit it. Basic credentials in the proxy URL become `Proxy-Authorization` (given to
+ * the dispatcher as a header, not inside its URL). One
  * dispatcher per proxy for the life of the process, so connections to the proxy are pooled.
  */
 import { ProxyAgent, fetch as undiciFetch } from 'undici';
@@ -19,7 +20,8 @@ const dispatchers = new Map<string, ProxyAgent>();
 function dispatcherFor(config: ProxyConfig): ProxyAgent {
   let dispatcher = dispatchers.get(config.cacheKey);
   if (!dispatcher) {
-    dispatcher = new ProxyAgent({ uri: config.url.href });
+    const authorization = config.authorization;
+    dispatcher = new ProxyAgent({ uri: config.endpoint.href, ...(authorization ? { token: authorization } : {}) });
     dispatchers.set(config.cacheKey, dispatcher);
   }
   return dispatcher;

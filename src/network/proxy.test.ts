@@ -221,3 +221,16 @@ describe('bypassesProxy: NO_PROXY', () => {
     assert.equal(bypassesProxy(new URL('https://shell.example'), config), false);
   });
 });
+
+describe('ProxyConfig login', () => {
+  test('agents get the URL without its login and the login as Proxy-Authorization (curl: a user alone is "user:")', () => {
+    const withLogin = resolveProxy(settingsOverShellLookup({ HTTPS_PROXY: 'http://us%40er:p%3Ass@proxy.example.com:3128' }))!;
+    assert.equal(withLogin.endpoint.href, 'http://proxy.example.com:3128/');
+    assert.equal(withLogin.authorization, `Basic ${Buffer.from('us@er:p:ss').toString('base64')}`);
+    const userOnly = resolveProxy(settingsOverShellLookup({ HTTPS_PROXY: 'http://alice@proxy.example.com:3128' }))!;
+    assert.equal(userOnly.authorization, `Basic ${Buffer.from('alice:').toString('base64')}`);
+    const none = resolveProxy(settingsOverShellLookup({ HTTPS_PROXY: 'http://proxy.example.com:3128' }))!;
+    assert.equal(none.authorization, undefined);
+    assert.equal(none.endpoint.href, 'http://proxy.example.com:3128/');
+  });
+});

@@ -74,6 +74,24 @@ export class ProxyConfig {
     return new URL(this.#href);
   }
 
+  /**
+   * The proxy URL without its login: what the agents are built with, so a library's own debug
+   * output (DEBUG=https-proxy-agent prints the proxy URL it was given) never shows the password.
+   */
+  get endpoint(): URL {
+    const url = new URL(this.#href);
+    url.username = '';
+    url.password = '';
+    return url;
+  }
+
+  /** `Proxy-Authorization` for the URL's login (curl's rule: a user name alone is `user:`), or undefined. */
+  get authorization(): string | undefined {
+    const url = new URL(this.#href);
+    if (!url.username && !url.password) return undefined;
+    return `Basic ${Buffer.from(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`).toString('base64')}`;
+  }
+
   /** A stable key for caching agents per proxy (credentials included, so it is never shown). */
   get cacheKey(): string {
     return this.#href;

@@ -51,6 +51,8 @@ describe('cc-bedrock serve behind a proxy', () => {
       AWS_REGION: 'us-east-1',
       ANTHROPIC_BEDROCK_BASE_URL: upstream.url,
       HTTPS_PROXY: proxy.urlWithLogin('gw', PROXY_PASSWORD),
+      // The proxy agents' own debug output is on: it must not show the login or the request's headers.
+      DEBUG: 'http-proxy-agent,https-proxy-agent,agent-base',
     };
     const child = spawn(process.execPath, [...cliCommand(), 'serve', '--port', '0'], { cwd: home.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -91,6 +93,8 @@ describe('cc-bedrock serve behind a proxy', () => {
     const output = stdout + stderr;
     assertNoSecrets(output, 'cc-bedrock serve');
     assert.ok(!output.includes(PROXY_PASSWORD), 'serve printed the proxy password');
+    assert.ok(!output.includes(Buffer.from(`gw:${PROXY_PASSWORD}`).toString('base64')), 'serve printed the proxy login header');
+    assert.match(stderr, /http-proxy-agent/, 'the debug output was on, so the checks above meant something');
     const listening = stderr.split('\n').filter((line) => line.includes('"event":"listening"'))[0];
     assert.equal((JSON.parse(listening ?? '{}') as { proxy?: string }).proxy, `http://****:****@127.0.0.1:${proxy.port}`);
   });
