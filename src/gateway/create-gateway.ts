@@ -245,9 +245,11 @@ export function createGateway(options: GatewayOptions): Gateway {
     async fetch(request, fetchOptions) {
       const exchange = await fromWebRequest(request, maxBodyBytes);
       const response = await handle(exchange, fetchOptions?.signal ?? request.signal);
-      const web = toWebResponse(response);
-      response.sent?.();
-      return web;
+      try {
+        return toWebResponse(response);
+      } finally {
+        response.sent?.();
+      }
     },
     close() {
       closing ??= (async () => {
