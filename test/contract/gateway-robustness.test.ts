@@ -154,10 +154,45 @@ describe('gateway robustness', () => {
   });
 });
 
+/**
+ * A bounded soak: a warm-up, then up to `count` requests 20 at a time until the deadline, with
+ * the emulator's and the harness's records cleared as it goes. Returns the requests completed,
+ * the heap growth between the two forced collections, and the log lines of the last stretch.
+ */
+async function soak(
+  harness: GatewayHarness,
+  one: (i: number) => Promise<void>,
+  bounds: { readonly warmUp: number; readonly count: number; readonly seconds: number },
+): Promise<{ completed: number; growth: number; logged: number }> {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const clear = () => {
+    harness.emulator.state.reset();
+    harness.logs.length = 0;
+  };
+  const run = async (count: number, deadline: number) => {
+    let done = 0;
+    for (; done < count && Date.now() < deadline; done += 20) {
+      await Promise.all(Array.from({ length: 20 }, (_, k) => one(done + k)));
+      if (done % 2000 === 0) clear();
+    }
+    return done;
+  };
+  await run(bounds.warmUp, Date.now() + 30_000);
+  clear();
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  const completed = await run(bounds.count, Date.now() + bounds.seconds * 1000);
+  const logged = harness.logs.length;
+  clear();
+  gc();
+  return { completed, growth: process.memoryUsage().heapUsed - before, logged };
+}
+
+const MiB = 1024 * 1024;
+
 describe('gateway soak', () => {
   test('20k requests in-process: heap stays flat after GC and nothing stays in flight', async () => {
-    setFlagsFromString('--expose-gc');
-    const gc = runInNewContext('gc') as () => void;
     // Bearer auth keeps the emulator's share of the work small; SigV4 signing is soaked by the other suites.
     const harness = await startGatewayHarness({ listen: false, inProcessUpstream: true, auth: [EMULATOR_BEARER] });
     try {
@@ -170,29 +205,9 @@ describe('gateway soak', () => {
         assert.equal(response.status, 200);
         await response.arrayBuffer();
       };
-      const run = async (count: number, deadline: number) => {
-        let done = 0;
-        for (; done < count && Date.now() < deadline; done += 20) {
-          await Promise.all(Array.from({ length: 20 }, (_, k) => one(done + k)));
-          if (done % 2000 === 0) {
-            harness.emulator.state.reset();
-            harness.logs.length = 0;
-          }
-        }
-        return done;
-      };
-      await run(1_000, Date.now() + 30_000);
-      harness.emulator.state.reset();
-      harness.logs.length = 0;
-      gc();
-      const before = process.memoryUsage().heapUsed;
-      const completed = await run(20_000, Date.now() + 40_000);
-      harness.emulator.state.reset();
-      harness.logs.length = 0;
-      gc();
-      const growth = process.memoryUsage().heapUsed - before;
+      const { completed, growth } = await soak(harness, one, { warmUp: 1_000, count: 20_000, seconds: 40 });
       assert.ok(completed >= 5_000, `only ${completed} requests completed in the time bound`);
-      assert.ok(growth < 24 * 1024 * 1024, `heap grew by ${(growth / 1024 / 1024).toFixed(1)} MiB over ${completed} requests`);
+      assert.ok(growth < 24 * MiB, `heap grew by ${(growth / MiB).toFixed(1)} MiB over ${completed} requests`);
       assert.equal(harness.gateway.inFlight, 0);
     } finally {
       await harness.close();
@@ -200,8 +215,6 @@ describe('gateway soak', () => {
   });
 
   test('over sockets too (node:http adapter and transport): heap flat, every request accounted for', async () => {
-    setFlagsFromString('--expose-gc');
-    const gc = runInNewContext('gc') as () => void;
     const harness = await startGatewayHarness({ auth: [EMULATOR_BEARER] });
     const agent = new http.Agent({ keepAlive: true, maxSockets: 20 });
     const target = new URL(`${harness.url}/v1/messages`);
@@ -220,31 +233,10 @@ describe('gateway soak', () => {
           request.on('error', reject);
           request.end(body);
         });
-      const run = async (count: number, deadline: number) => {
-        let done = 0;
-        for (; done < count && Date.now() < deadline; done += 20) {
-          await Promise.all(Array.from({ length: 20 }, (_, k) => one(done + k)));
-          if (done % 2000 === 0) {
-            harness.emulator.state.reset();
-            harness.logs.length = 0;
-          }
-        }
-        return done;
-      };
-      await run(500, Date.now() + 20_000);
-      harness.emulator.state.reset();
-      harness.logs.length = 0;
-      gc();
-      const before = process.memoryUsage().heapUsed;
-      const completed = await run(5_000, Date.now() + 30_000);
-      harness.emulator.state.reset();
-      const logged = harness.logs.length;
-      harness.logs.length = 0;
-      gc();
-      const growth = process.memoryUsage().heapUsed - before;
+      const { completed, growth, logged } = await soak(harness, one, { warmUp: 500, count: 5_000, seconds: 30 });
       assert.ok(completed >= 1_000, `only ${completed} requests completed in the time bound`);
       assert.ok(logged > 0, 'requests were logged');
-      assert.ok(growth < 24 * 1024 * 1024, `heap grew by ${(growth / 1024 / 1024).toFixed(1)} MiB over ${completed} requests`);
+      assert.ok(growth < 24 * MiB, `heap grew by ${(growth / MiB).toFixed(1)} MiB over ${completed} requests`);
       assert.equal(harness.gateway.inFlight, 0, 'every answer was accounted for once written');
     } finally {
       agent.destroy();
