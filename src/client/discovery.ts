@@ -28,7 +28,7 @@ import {
 } from '../models/model-catalog.js';
 import { resolveModelName } from '../models/resolve-model.js';
 import type { EndpointKind, EnvLookup, ResolvedModel, RoutePlan, RouteWarning } from '../routing/types.js';
-import { AvailabilityCache, availabilityCacheKey, credentialIdentities, resolveCacheDir, type ModelAvailability } from './availability-cache.js';
+import { AvailabilityCache, availabilityCacheKey, credentialIdentities, resolveCacheDir, type AvailabilityCacheOptions, type ModelAvailability } from './availability-cache.js';
 import { getInferenceProfile, listSystemInferenceProfiles, type InferenceProfile } from './inference-profiles.js';
 import { availabilityRecord, createProbeRunner, probeCallTarget, probeModel } from './probe.js';
 import { endpointsForRegion } from './regional-endpoints.js';
@@ -65,7 +65,8 @@ export interface DiscoveryResult {
   readonly cacheFile: string | undefined;
 }
 
-export interface DiscoveryOptions {
+/** The cache options (where, how long, `--refresh`, account) are the availability cache's own. */
+export interface DiscoveryOptions extends AvailabilityCacheOptions {
   readonly plan: RoutePlan;
   readonly auth: { readonly bedrock: AuthProvider; readonly mantle: AuthProvider };
   /** Effective variables (pins decide which tiers are probed). */
@@ -74,18 +75,6 @@ export interface DiscoveryOptions {
   readonly clock?: Clock;
   readonly logger?: ClientLogger;
   readonly timeoutMs?: number;
-  /** Directory of the disk cache; `false` turns caching off. Default: discoveryCacheDir(env, homeDir). */
-  readonly cacheDir?: string | false;
-  /** Home directory for the default cache location; without it (and without cacheDir or CC_BEDROCK_CACHE_DIR) nothing is cached. */
-  readonly homeDir?: string;
-  /** Ignore cached results and ask upstream again (`--refresh`). */
-  readonly refresh?: boolean;
-  /** How long positive results stay valid. Default 6 hours. */
-  readonly ttlMs?: number;
-  /** How long denials stay valid, so a new grant is noticed soon. Default 10 minutes. */
-  readonly negativeTtlMs?: number;
-  /** AWS account ID when known (from STS); part of the cache key. */
-  readonly accountId?: string;
 }
 
 const PROBE_TIERS = ['sonnet', 'opus', 'haiku'] as const;
