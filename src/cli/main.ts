@@ -17,11 +17,28 @@ interface CommandModule {
   run(options: Record<string, unknown>, io: CliIO): Promise<number>;
 }
 
+/**
+ * One lazy loader per command: a command's modules (and the SDKs, the gateway, the emulator or the
+ * wizard behind them) are loaded only when that command runs. Literal specifiers, so the bundler
+ * (scripts/bundle.mjs) can follow them and give each command its own chunks.
+ */
+const COMMANDS: Record<string, () => Promise<Partial<CommandModule>>> = {
+  print: () => import('./commands/print.js'),
+  chat: () => import('./commands/chat.js'),
+  status: () => import('./commands/status.js'),
+  setup: () => import('./commands/setup.js'),
+  doctor: () => import('./commands/doctor.js'),
+  models: () => import('./commands/models.js'),
+  'iam-policy': () => import('./commands/iam-policy.js'),
+  serve: () => import('./commands/serve.js'),
+  emulate: () => import('./commands/emulate.js'),
+  demo: () => import('./commands/demo.js'),
+};
+
 async function loadCommand(name: string): Promise<CommandModule> {
-  // A computed specifier keeps each command out of the start-up import graph.
-  const specifier = `./commands/${name}.js`;
-  const mod = (await import(specifier)) as Partial<CommandModule>;
-  if (typeof mod.run !== 'function') {
+  const load = COMMANDS[name];
+  const mod = load ? await load() : undefined;
+  if (typeof mod?.run !== 'function') {
     throw new CcBedrockError('INTERNAL', `command module ${name} has no run() export`);
   }
   return mod as CommandModule;
@@ -214,4 +231,5 @@ async function main(): Promise<void> {
   process.exit(exitCode);
 }
 
-await main();
+// Not a top-level await: the standalone executable (scripts/build-sea.mjs) is CommonJS, which has none.
+void main();

@@ -151,10 +151,9 @@ interface SetupModule {
 }
 
 async function loadSetup(): Promise<SetupModule | undefined> {
-  // A computed specifier: the wizard ships separately and may be absent from this build.
-  const specifier = '../commands/setup.js';
+  // A literal specifier, so the bundler (scripts/bundle.mjs) ships the wizard as its own lazy chunk.
   try {
-    const mod = (await import(specifier)) as Partial<SetupModule>;
+    const mod = (await import('../commands/setup.js')) as Partial<SetupModule>;
     return typeof mod.run === 'function' ? (mod as SetupModule) : undefined;
   } catch (error) {
     if ((error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && String((error as Error).message).includes('setup')) return undefined;
