@@ -36,6 +36,9 @@ export const commonOptions = {
   platform: 'node',
   target: 'node20',
   metafile: true,
+  // Not identifiers: stack traces in bug reports keep our function names.
+  minifyWhitespace: true,
+  minifySyntax: true,
   logLevel: 'warning',
   legalComments: 'eof',
   // Prefer a package's ESM build: esbuild gives a dynamically imported CommonJS build only a
