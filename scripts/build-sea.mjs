@@ -75,7 +75,7 @@ const injected = spawnSync(
   ],
   { encoding: 'utf8' },
 );
-// postject warns once per ELF note section it cannot name; harmless (nodejs/postject#83).
+// postject warns once per ELF note section it cannot name; harmless.
 process.stderr.write(injected.stderr.split('\n').filter((l) => l && !l.includes("Can't find string offset")).map((l) => `${l}\n`).join(''));
 if (injected.status !== 0) throw new Error(`postject failed (exit ${injected.status}): ${injected.stdout}`);
 if (process.platform === 'darwin') execFileSync('codesign', ['--sign', '-', exe]);

@@ -22,7 +22,8 @@ interface CommandModule {
  * wizard behind them) are loaded only when that command runs. Literal specifiers, so the bundler
  * (scripts/bundle.mjs) can follow them and give each command its own chunks.
  */
-const COMMANDS: Record<string, () => Promise<Partial<CommandModule>>> = {
+// Typed loosely: commander hands every command the same untyped options object.
+const COMMANDS: Record<string, () => Promise<unknown>> = {
   print: () => import('./commands/print.js'),
   chat: () => import('./commands/chat.js'),
   status: () => import('./commands/status.js'),
@@ -37,7 +38,7 @@ const COMMANDS: Record<string, () => Promise<Partial<CommandModule>>> = {
 
 async function loadCommand(name: string): Promise<CommandModule> {
   const load = COMMANDS[name];
-  const mod = load ? await load() : undefined;
+  const mod = (load ? await load() : undefined) as Partial<CommandModule> | undefined;
   if (typeof mod?.run !== 'function') {
     throw new CcBedrockError('INTERNAL', `command module ${name} has no run() export`);
   }
