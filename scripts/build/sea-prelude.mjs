@@ -8,15 +8,15 @@ import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync }
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+// node:sea (assets from Node 20.12) exists only where this prelude runs: the standalone executable.
+import { getAsset } from 'node:sea';
 import { discoveryCacheDir } from '../../src/client/availability-cache.ts';
 import { createEnvLookup } from '../../src/settings/effective-env.ts';
 
 import { SEA_MANIFEST_ASSET } from './sea-asset-names.mjs';
 
 function extractAssets() {
-  // node:sea exists from Node 20.12 (assets); required lazily so the prelude costs nothing until used.
-  const sea = require('node:sea');
-  const manifest = JSON.parse(sea.getAsset(SEA_MANIFEST_ASSET, 'utf8'));
+  const manifest = JSON.parse(getAsset(SEA_MANIFEST_ASSET, 'utf8'));
   const base = discoveryCacheDir(createEnvLookup(process.env, undefined), homedir());
   const dir = join(base, `sea-${manifest.hash}`);
   if (!existsSync(join(dir, 'package.json'))) {
@@ -24,7 +24,7 @@ function extractAssets() {
     const staging = mkdtempSync(join(base, '.sea-'));
     for (const file of manifest.files) {
       mkdirSync(dirname(join(staging, file)), { recursive: true });
-      writeFileSync(join(staging, file), new Uint8Array(sea.getAsset(file)));
+      writeFileSync(join(staging, file), new Uint8Array(getAsset(file)));
     }
     try {
       renameSync(staging, dir);

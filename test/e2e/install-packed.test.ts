@@ -7,7 +7,7 @@
  * Packs what `npm test`'s pretest built (`npm pack --ignore-scripts`), so it runs no second build.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { assertInstalledCliWorks } from '../helpers/installed-cli.js';
@@ -26,6 +26,7 @@ describe('the packed package, installed globally', () => {
   const work = homes.create();
   const prefix = join(work.root, 'prefix');
   let files: string[] = [];
+  let tarballName = '';
 
   before(async () => {
     assert.ok(existsSync(join(repoRoot(), 'dist', 'bundle', 'cli.js')), 'dist/bundle/cli.js is missing: run `npm run build && npm run bundle` (npm test does)');
@@ -34,6 +35,7 @@ describe('the packed package, installed globally', () => {
     assert.equal(packed.code, 0, packed.stderr);
     const [info] = JSON.parse(packed.stdout) as [{ filename: string; files: PackedFile[] }];
     files = info.files.map((f) => f.path);
+    tarballName = info.filename;
     const tarball = join(work.root, info.filename);
     // --offline with an empty cache: the install succeeds only if it needs nothing from a registry.
     const installed = await runProcess(
@@ -42,6 +44,16 @@ describe('the packed package, installed globally', () => {
       { env: npmEnv, cwd: work.cwd, timeoutMs: 180_000 },
     );
     assert.equal(installed.code, 0, `npm install -g of the tarball failed:\n${installed.stdout}\n${installed.stderr}`);
+  });
+
+  test("the README's Install section names this tarball and only npm scripts that exist", () => {
+    const readme = readFileSync(join(repoRoot(), 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Install'), readme.indexOf('\n## ', readme.indexOf('## Install') + 1));
+    assert.ok(section.includes(`npm install -g ./${tarballName}`), `README Install does not show installing ./${tarballName}`);
+    const { scripts } = JSON.parse(readFileSync(join(repoRoot(), 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    const named = [...section.matchAll(/npm run ([\w:-]+)/g)].map((m) => m[1]!);
+    assert.ok(named.includes('build:sea'), 'README Install does not say how to build the standalone executable');
+    assert.deepEqual(named.filter((name) => !(name in scripts)), []);
   });
 
   test('holds the bundle, types and licences, and no tests, fixtures or benches', () => {
