@@ -5,7 +5,7 @@
  * object as an SSE `error` event once a stream has started. Handlers throw; they never build
  * error JSON themselves.
  */
-import { CcBedrockError, isCcBedrockError, type ErrorCode } from '../errors.js';
+import { CcBedrockError, isCcBedrockError, withRemediation, type ErrorCode } from '../errors.js';
 import type { GatewayResponse } from './exchange.js';
 
 export type AnthropicErrorType =
@@ -102,7 +102,7 @@ export function toWireError(error: unknown): WireError {
   return {
     status: STATUS_OF_TYPE[type],
     type,
-    message: error.remediation ? `${error.message}. Fix: ${error.remediation}` : error.message,
+    message: withRemediation(error.message, error.remediation),
     retryAfterSeconds: typeof retryAfterMs === 'number' && retryAfterMs > 0 ? Math.ceil(retryAfterMs / 1000) : undefined,
     code: error.code,
   };
