@@ -86,6 +86,7 @@ export function classifyFailure(cause: unknown, failure: UpstreamFailure, contex
       baseURL: target.baseURL,
       ...(failure.errorType ? { upstreamErrorType: failure.errorType } : {}),
       ...(failure.requestId ? { requestId: failure.requestId } : {}),
+      failureRule: rule.id,
       ...(rule.details?.(scene) ?? {}),
     },
   });

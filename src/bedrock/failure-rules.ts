@@ -12,6 +12,7 @@ import type { ErrorCode } from '../errors.js';
 import type { RequestAuth } from '../aws/auth-types.js';
 import type { CallTarget } from '../client/types.js';
 import { profileIdsForRegion, stripProfilePrefix } from '../client/model-ids.js';
+import { SHELL_ENV_SOURCE } from '../settings/effective-env.js';
 import type { FailureFacts } from './failure-facts.js';
 
 export type FailureAction =
@@ -108,6 +109,13 @@ export function profileSuggestions(modelId: string, region: string): string[] {
 
 const proxyNamed = (s: NetworkScene) => `${s.facts.proxy!.variable} (set in ${s.facts.proxy!.source})`;
 
+/** Where to change a variable, from its source: the shell, or a settings file's `env` block. */
+function whereSet(source: string): string {
+  if (source === SHELL_ENV_SOURCE) return 'the shell environment';
+  const managed = /^managed settings env \((.*)\)$/.exec(source);
+  return `the env block of ${managed ? `the managed settings file ${managed[1]}` : source.replace(/ env$/, '')}`;
+}
+
 /** Failures before any answer: shared with STS and the other credential calls (classifyNetworkFailure). */
 export const NETWORK_RULES: readonly FailureRule<NetworkScene>[] = [
   {
@@ -133,7 +141,7 @@ export const NETWORK_RULES: readonly FailureRule<NetworkScene>[] = [
     when: (s) => s.facts.proxy?.kind === 'unreachable' && PROXY_DOWN.test(s.facts.proxy.networkCode ?? ''),
     message: (s) => `could not reach ${s.reach}: the proxy ${s.facts.proxy!.proxy} is not reachable (${s.facts.proxy!.networkCode})`,
     remediation: (s) =>
-      `${proxyNamed(s)} names ${s.facts.proxy!.proxy}, where no proxy answers: start the proxy, correct ${s.facts.proxy!.variable}, or remove it from ${s.facts.proxy!.source} if this network needs no proxy`,
+      `${s.facts.proxy!.variable} names ${s.facts.proxy!.proxy}, where no proxy answers: start the proxy, or correct ${s.facts.proxy!.variable} in ${whereSet(s.facts.proxy!.source)} (remove it there if this network needs no proxy)`,
   },
   {
     id: 'dns-not-found',
