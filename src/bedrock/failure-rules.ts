@@ -12,6 +12,7 @@ import type { ErrorCode } from '../errors.js';
 import type { RequestAuth } from '../aws/auth-types.js';
 import type { CallTarget } from '../client/types.js';
 import { profileIdsForRegion, stripProfilePrefix } from '../client/model-ids.js';
+import { findModelById, isMantleFormat } from '../models/model-catalog.js';
 import { SHELL_ENV_SOURCE } from '../settings/effective-env.js';
 import type { FailureFacts } from './failure-facts.js';
 
@@ -176,6 +177,8 @@ const isExpired = (s: RuleScene) =>
 const isBadSignature = (s: RuleScene) => s.facts.type === 'invalidsignatureexception' || BAD_SIGNATURE.test(s.facts.message);
 const isDenied = (s: RuleScene) =>
   !s.mantle && (s.facts.type === 'accessdeniedexception' || s.facts.status === 403 || NOT_GRANTED.test(s.facts.message));
+/** A Mantle-format ID of the catalog's lineup (served somewhere, not necessarily in this region). */
+const inMantleLineup = (id: string): boolean => isMantleFormat(id) && findModelById(id)?.mantle?.served === true;
 const suggestionsOf = (s: RuleScene) => profileSuggestions(s.target.modelId, s.target.region);
 const UNAVAILABLE_FIX = 'retry later; if it persists, check the AWS Health Dashboard for Amazon Bedrock in this region';
 
@@ -231,9 +234,14 @@ const BEDROCK_RULES: readonly FailureRule[] = [
       (s.facts.status === 400 || s.facts.status === 404) &&
       (s.facts.message.includes(s.target.modelId) || NOT_SERVED_ON_MANTLE.test(s.facts.message)),
     message: (s) => `Bedrock Mantle does not serve ${s.where}: ${s.text}`,
-    remediation: (s) =>
-      `${s.target.modelId} is not in the Mantle lineup${s.facts.status === 404 ? ` of ${s.target.region}` : ''}; use a Mantle-format ID (anthropic.claude-<name>, e.g. anthropic.claude-opus-4-7) or enable both endpoints (CLAUDE_CODE_USE_BEDROCK=1 and CLAUDE_CODE_USE_MANTLE=1) so other IDs go to the Invoke API`,
-    fix: () => ({ kind: 'set-env', variable: 'CLAUDE_CODE_USE_BEDROCK', value: '1' }),
+    remediation: (s) => {
+      const where = s.facts.status === 404 ? ` in ${s.target.region}` : '';
+      // A lineup ID the region lacks still goes to Mantle with both endpoints on: enabling the Invoke API alone does not help it.
+      return inMantleLineup(s.target.modelId)
+        ? `Mantle does not serve ${s.target.modelId}${where}; choose a model Mantle serves there (\`cc-bedrock doctor\` probes the lineup), or send it over the Invoke API: CLAUDE_CODE_USE_BEDROCK=1 with the model's inference-profile ID in ANTHROPIC_MODEL`
+        : `${s.target.modelId} is not in the Mantle lineup${where}; use a Mantle-format ID (anthropic.claude-<name>, e.g. anthropic.claude-opus-4-7) or enable both endpoints (CLAUDE_CODE_USE_BEDROCK=1 and CLAUDE_CODE_USE_MANTLE=1) so other IDs go to the Invoke API`;
+    },
+    // No `fix`: which lineup model a region serves is the endpoint's answer, not a catalog fact.
   },
   {
     // An unnamed 403 (often a proxy or a bearer-token problem): one credential refresh, as Claude Code would, then fail.
@@ -316,10 +324,8 @@ const BEDROCK_RULES: readonly FailureRule[] = [
     remediation: (s) =>
       `run \`aws bedrock list-inference-profiles --region ${s.target.region}\` and pin an ID it lists (for this region's prefix: ${suggestionsOf(s)[0] ?? s.target.modelId}), or switch region (AWS_REGION)`,
     details: (s) => ({ suggestedModelIds: suggestionsOf(s) }),
-    fix: (s) => {
-      const first = suggestionsOf(s)[0];
-      return first && first !== s.target.modelId ? { kind: 'set-env', variable: 'ANTHROPIC_MODEL', value: first } : undefined;
-    },
+    // No `fix`: the same answer comes for a model the account or region does not offer at all, where
+    // the region's profile ID is a guess; only the profile listing the remediation names can tell.
   },
   {
     id: 'throttled',
