@@ -8,15 +8,8 @@ import { classifyFailure, classifyNetworkFailure } from './classify-failure.js';
 import { describeUpstreamFailure } from './failure-facts.js';
 import { FAILURE_RULES } from './failure-rules.js';
 
-const target: CallTarget = {
-  modelId: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
-  requested: 'sonnet',
-  endpoint: 'bedrock',
-  region: 'us-east-1',
-  baseURL: 'https://bedrock-runtime.us-east-1.amazonaws.com',
-  betas: [],
-  catalogKey: 'claude-sonnet-4-5',
-};
+/** A haiku call in Frankfurt: the rules name model, region and endpoint from it. */
+const target: CallTarget = { modelId: 'eu.anthropic.claude-haiku-4-5-20251001-v1:0', requested: 'haiku', endpoint: 'bedrock', region: 'eu-central-1', baseURL: 'https://bedrock-runtime.eu-central-1.amazonaws.com', betas: [], catalogKey: 'claude-haiku-4-5' };
 
 /** What the Anthropic SDK throws when fetch fails with `cause` (a socket error with `code`). */
 function connectionError(code: string, message = `connect ${code}`): APIConnectionError {
@@ -64,10 +57,10 @@ describe('network rules: what retrying cannot fix fails at once', () => {
 
 describe('messages', () => {
   test('a control-plane call is named as the call, never as a model', () => {
-    const control: CallTarget = { ...target, modelId: 'ListInferenceProfiles', requested: 'ListInferenceProfiles', baseURL: 'https://bedrock.us-east-1.amazonaws.com' };
+    const control: CallTarget = { ...target, modelId: 'ListInferenceProfiles', requested: 'ListInferenceProfiles', baseURL: 'https://bedrock.eu-central-1.amazonaws.com' };
     const result = classify(connectionError('ECONNRESET'), 'control-plane', control);
     assert.doesNotMatch(result.error.message, /model ListInferenceProfiles/);
-    assert.match(result.error.message, /for ListInferenceProfiles in us-east-1/);
+    assert.match(result.error.message, /for ListInferenceProfiles in eu-central-1/);
   });
 
   test('message and remediation join once, whatever punctuation the message ends with', () => {
