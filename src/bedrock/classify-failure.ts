@@ -10,9 +10,9 @@
 import { CcBedrockError } from '../errors.js';
 import type { CallTarget } from '../client/types.js';
 import { failureFacts, type UpstreamFailure } from './failure-facts.js';
+import { NETWORK_RULES } from './network-failure-rules.js';
 import {
   FAILURE_RULES,
-  NETWORK_RULES,
   type ClassifyContext,
   type FailureAction,
   type FailureRule,
