@@ -87,6 +87,19 @@ export class CcBedrockError extends Error {
   }
 }
 
+/**
+ * The one way a message and its remediation become one line (the gateway's wire messages, doctor's
+ * one-line summaries): "<message>. Fix: <remediation>", with the message's own closing punctuation
+ * and blanks dropped first, so a message ending in "." or ":" never yields "invalid.. Fix:".
+ */
+export function withRemediation(message: string, remediation: string | undefined): string {
+  const fix = remediation?.trim();
+  if (!fix) return message;
+  const body = message.trim().replace(/[\s.:;,]+$/u, '');
+  if (!body) return `Fix: ${fix}`;
+  return /[?!]$/u.test(body) ? `${body} Fix: ${fix}` : `${body}. Fix: ${fix}`;
+}
+
 export function isCcBedrockError(value: unknown): value is CcBedrockError {
   return value instanceof CcBedrockError;
 }

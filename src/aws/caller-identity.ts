@@ -1,4 +1,5 @@
 import { CcBedrockError } from '../errors.js';
+import { classifyNetworkFailure } from '../bedrock/classify-failure.js';
 import type { EnvLookup } from '../routing/types.js';
 import type { RequestAuth } from './auth-types.js';
 import type { FetchFn } from './fetch-http-handler.js';
@@ -70,6 +71,9 @@ export async function getCallerIdentity(auth: RequestAuth, options: CallerIdenti
 
 function describeStsError(error: unknown, where: string): CcBedrockError {
   if (error instanceof CcBedrockError) return error;
+  // A refused proxy, an unknown host or an untrusted certificate reads the same as on Bedrock calls.
+  const network = classifyNetworkFailure(error, `${where} for GetCallerIdentity`);
+  if (network) return new CcBedrockError(network.code, network.message, { remediation: network.remediation, cause: error, details: { failureRule: network.rule } });
   const e = error as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
   const name = e.name ?? 'Error';
   const status = e.$metadata?.httpStatusCode;

@@ -1,3 +1,4 @@
+import { classifyNetworkFailure } from '../bedrock/classify-failure.js';
 import { CcBedrockError } from '../errors.js';
 import type { EnvLookup } from '../routing/types.js';
 import type { AwsCredentials } from './auth-types.js';
@@ -203,6 +204,9 @@ export async function resolveDefaultChain(options: DefaultChainOptions): Promise
         tried.push({ link: link.name, reason: error.message });
         continue;
       }
+      // SSO and STS calls of a link go through the proxy too: a dead proxy is not "no credentials".
+      const network = classifyNetworkFailure(error, `the AWS credential service for ${link.name}`);
+      if (network) throw new CcBedrockError(network.code, network.message, { remediation: network.remediation, cause: error, details: { link: link.name, failureRule: network.rule } });
       const reason = firstLine((error as Error).message ?? String(error));
       if (stopsChain(error)) throw chainStopped(link.name, reason, profile.value, error);
       tried.push({ link: link.name, reason });

@@ -3,14 +3,18 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { createTempHome, type TempHome } from '../../test/helpers/temp-home.js';
+import { accessInferenceProfiles } from './checks/access-inference-profiles.js';
+import { accessMantleLineup } from './checks/access-mantle-lineup.js';
 import { accessModels } from './checks/access-models.js';
+import { credentialsIdentity } from './checks/credentials-identity.js';
+import { iamActions } from './checks/iam-actions.js';
 import { accessServiceTier } from './checks/access-service-tier.js';
 import { credentialsExpiry } from './checks/credentials-expiry.js';
 import { regionClaudeCode } from './checks/region-claude-code.js';
 import { gatherFacts, type AccessFacts, type DoctorFacts, type ProbeFact } from './facts.js';
 import { doctorReport, renderDoctorText } from './report.js';
 import { runChecks } from './run-checks.js';
-import type { Check, ErrorFact } from './types.js';
+import type { Attempt, Check, ErrorFact } from './types.js';
 
 const NOW = Date.parse('2026-06-01T12:00:00Z');
 const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
@@ -110,6 +114,78 @@ describe('checks are pure functions of the facts', () => {
       { serviceTier: tier },
     );
     assert.equal(accessServiceTier.run(modelDown)[0]?.status, 'skip');
+  });
+});
+
+describe('one credential verdict: the report cannot disagree with itself', () => {
+  const stsExpired: ErrorFact = {
+    code: 'CREDENTIALS_EXPIRED',
+    message: 'STS in eu-central-1 rejected the credentials as expired: The security token included in the request is expired',
+    remediation: 'refresh the AWS credentials (for SSO: aws sso login --profile <name>), then check with aws sts get-caller-identity',
+    details: {},
+  };
+  /** A temporary key (ASIA…, session token, no expiry time given) that STS just rejected as expired; the probes were refused too. */
+  const expiredSession = (access: Partial<AccessFacts> = {}): DoctorFacts =>
+    withAccess(access, {
+      credentials: {
+        ...base.credentials,
+        perEndpoint: base.credentials.perEndpoint.map((group) => ({
+          ...group,
+          resolved: { ok: true, value: { kind: 'sigv4', keyId: 'ASIA…0001', hasSessionToken: true, expiresAt: undefined } },
+          identity: { ok: false, error: stsExpired },
+        })),
+      },
+    });
+  const unnamed403: ErrorFact = { code: 'ACCESS_DENIED', message: 'Amazon Bedrock denied model x: 403 Forbidden', remediation: 'check the IAM permissions', details: {} };
+
+  test('temporary credentials STS rejects as expired are "expired", never "no expiry — long-term"', () => {
+    const [expiry] = credentialsExpiry.run(expiredSession());
+    assert.equal(expiry?.status, 'fail');
+    assert.match(expiry!.title, /expired/);
+    assert.doesNotMatch(`${expiry!.title} ${expiry!.detail}`, /no expiry|long-term/);
+    assert.match(expiry!.detail, /temporary credentials \(session token\)/);
+    const [identity] = credentialsIdentity.run(expiredSession());
+    assert.match(identity!.title, /as expired/);
+  });
+
+  test('a refusal caused by the expiry gets no IAM fix', () => {
+    const facts = expiredSession({
+      probes: [probeFact({ result: { ok: false, error: unnamed403 } })],
+      listProfiles: { ok: false, error: { ...stsExpired, message: 'AWS rejected the credentials as expired' } },
+    });
+    const findings = [...iamActions.run(facts), ...accessInferenceProfiles.run(facts), ...accessModels.run(facts)];
+    for (const finding of findings) assert.doesNotMatch(finding.fix ?? '', /iam-policy|bedrock:ListInferenceProfiles|IAM/, `${finding.id}: ${finding.fix}`);
+    assert.notEqual(iamActions.run(facts)[0]?.status, 'fail');
+  });
+
+  test('each fix line is printed once', () => {
+    const refused: ErrorFact = { ...stsExpired, message: 'AWS rejected the credentials from AWS_ACCESS_KEY_ID (shell env) as expired' };
+    const facts = expiredSession({
+      probes: [probeFact({ result: { ok: false, error: refused } }), probeFact({ modelId: 'other', selections: [{ id: 'tier:opus', kind: 'tier', label: 'opus alias', pinned: false }], result: { ok: false, error: refused } })],
+      listProfiles: { ok: false, error: refused },
+    });
+    const fixes = runChecks(facts).filter((finding) => finding.status !== 'ok' && finding.fix).map((finding) => finding.fix);
+    assert.equal(new Set(fixes).size, fixes.length, JSON.stringify(fixes, null, 1));
+  });
+
+  test('the Mantle count and the list under it are the same set', () => {
+    const notGranted: ErrorFact = { code: 'MANTLE_NOT_GRANTED', message: 'Bedrock Mantle refused', remediation: 'ask', details: {} };
+    const notServed: ErrorFact = { code: 'MANTLE_MODEL_NOT_SERVED', message: 'not served', remediation: 'use another', details: {} };
+    const entry = (mantleId: string, result: Attempt<true>) => ({ mantleId, displayName: mantleId, result });
+    const lineup = [
+      entry('anthropic.claude-a', { ok: false, error: notGranted }),
+      entry('anthropic.claude-b', { ok: false, error: notServed }),
+      entry('anthropic.claude-c', { ok: false, error: notServed }),
+      entry('anthropic.claude-d', { ok: false, error: notServed }),
+      entry('anthropic.claude-e', { ok: true, value: true }),
+      entry('anthropic.claude-f', { ok: true, value: true }),
+      entry('anthropic.claude-g', { ok: true, value: true }),
+    ];
+    const facts = withAccess({ mantleLineup: lineup }, { providers: { ...base.providers, value: { ...base.providers.value, mantle: true } } });
+    const [finding] = accessMantleLineup.run(facts);
+    const count = Number(/refuses (\d+) of 7/.exec(finding!.title)?.[1]);
+    const listed = /refused: ([^;]*)/.exec(finding!.detail)?.[1]?.split(', ') ?? [];
+    assert.equal(listed.length, count, `${finding!.title} / ${finding!.detail}`);
   });
 });
 

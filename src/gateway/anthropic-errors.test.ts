@@ -74,4 +74,13 @@ describe('Anthropic error mapping', () => {
     assert.equal(unauthenticated.status, 403);
     assert.match(unauthenticated.headers['x-amzn-errortype'] ?? '', /^AccessDeniedException:/);
   });
+
+  test('a message ending in a period gets one period before the fix, and a non-retryable error says so on both surfaces', () => {
+    const error = new CcBedrockError('CREDENTIALS_EXPIRED', 'the credentials are invalid.', { remediation: 'renew them', details: { retryable: false } });
+    const converted = toWireError(error);
+    assert.equal(converted.message, 'the credentials are invalid. Fix: renew them');
+    assert.equal(converted.status, 500);
+    assert.equal(anthropicErrorResponse(converted, 'req').headers['x-should-retry'], 'false');
+    assert.equal(bedrockErrorResponse(converted, 'req').headers['x-should-retry'], 'false');
+  });
 });

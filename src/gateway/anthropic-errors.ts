@@ -5,7 +5,7 @@
  * object as an SSE `error` event once a stream has started. Handlers throw; they never build
  * error JSON themselves.
  */
-import { CcBedrockError, isCcBedrockError, type ErrorCode } from '../errors.js';
+import { CcBedrockError, isCcBedrockError, withRemediation, type ErrorCode } from '../errors.js';
 import type { GatewayResponse } from './exchange.js';
 
 export type AnthropicErrorType =
@@ -28,6 +28,8 @@ export interface WireError {
   readonly retryAfterSeconds: number | undefined;
   /** The CcBedrockError code, for logs and metrics (never sent to the client as a field). */
   readonly code: ErrorCode;
+  /** Whether a retry may help: by status (429, 5xx), unless the error says it cannot (`details.retryable: false`). */
+  readonly retryable: boolean;
 }
 
 const STATUS_OF_TYPE: Readonly<Record<AnthropicErrorType, number>> = {
@@ -94,15 +96,18 @@ export function toWireError(error: unknown): WireError {
       message: 'Internal gateway error; the request was not completed. Retry; if it persists, check the gateway log for this request ID.',
       retryAfterSeconds: undefined,
       code: 'INTERNAL',
+      retryable: true,
     };
   }
   const explicit = error.details['anthropicErrorType'];
   const type = typeof explicit === 'string' && explicit in STATUS_OF_TYPE ? (explicit as AnthropicErrorType) : typeOf(error);
   const retryAfterMs = error.details['retryAfterMs'];
+  const status = STATUS_OF_TYPE[type];
   return {
-    status: STATUS_OF_TYPE[type],
+    status,
+    retryable: error.details['retryable'] !== false && (status === 429 || status >= 500),
     type,
-    message: error.remediation ? `${error.message}. Fix: ${error.remediation}` : error.message,
+    message: withRemediation(error.message, error.remediation),
     retryAfterSeconds: typeof retryAfterMs === 'number' && retryAfterMs > 0 ? Math.ceil(retryAfterMs / 1000) : undefined,
     code: error.code,
   };
@@ -121,7 +126,7 @@ export function anthropicErrorResponse(wire: WireError, requestId: string, extra
   };
   if (wire.retryAfterSeconds !== undefined) headers['retry-after'] = String(wire.retryAfterSeconds);
   // Tells the official SDKs whether retrying can help (they honour it over their status rules).
-  headers['x-should-retry'] = wire.status === 429 || wire.status >= 500 ? 'true' : 'false';
+  headers['x-should-retry'] = wire.retryable ? 'true' : 'false';
   return { status: wire.status, headers, body: errorBody(wire) };
 }
 

@@ -57,5 +57,7 @@ export function bedrockErrorResponse(wire: WireError, requestId: string): Gatewa
     'x-amzn-requestid': requestId,
   };
   if (wire.retryAfterSeconds !== undefined) headers['retry-after'] = String(wire.retryAfterSeconds);
+  // The Anthropic Bedrock SDK (Claude Code) honours this over its status rules; AWS SDKs ignore it.
+  if (!wire.retryable) headers['x-should-retry'] = 'false';
   return { status: awsStatusOf(wire), headers, body: JSON.stringify({ message: wire.message }) };
 }

@@ -15,6 +15,7 @@ import { DEFAULT_TIMEOUT_MS, defaultSleep } from '../client/runner.js';
 import { anthropicErrorResponse, toWireError, type WireError } from './anthropic-errors.js';
 import { bedrockErrorResponse } from './bedrock-errors.js';
 import type { GatewayContext, HandlerInput, HandlerResult } from './context.js';
+import { CredentialHealth, clientCredentialError, isOwnCredentialFailure } from './credential-health.js';
 import { createKeyCheck } from './gateway-key.js';
 import { hasGuardrail } from './guardrails.js';
 import { MANTLE_PASSTHROUGH_PREFIX, handleCountTokens, handleMessages } from './messages.js';
@@ -107,6 +108,9 @@ export function createGateway(options: GatewayOptions): Gateway {
   };
   const catalog = new ModelsCatalog(context);
 
+  const inUse = [options.plan.providers.bedrock ? options.auth.bedrock : undefined, options.plan.providers.mantle ? options.auth.mantle : undefined];
+  const credentialHealth = new CredentialHealth(inUse.filter((provider) => provider !== undefined), clock);
+
   const open = new Set<RequestScope>();
   let draining = false;
   let drained: (() => void) | undefined;
@@ -160,7 +164,22 @@ export function createGateway(options: GatewayOptions): Gateway {
   const errorResponse = (surface: Surface, wire: WireError, scope: RequestScope): GatewayResponse =>
     surface === 'bedrock' ? bedrockErrorResponse(wire, scope.id) : anthropicErrorResponse(wire, scope.id);
 
-  const fail = (surface: Surface, error: unknown, scope: RequestScope): GatewayResponse => {
+  const fail = (surface: Surface, thrown: unknown, scope: RequestScope): GatewayResponse => {
+    let error = thrown;
+    if (isOwnCredentialFailure(thrown)) {
+      // The operator's line names the source and the fix; the client's answer names neither.
+      credentialHealth.markBroken(thrown);
+      options.logger?.({
+        ts: new Date(clock()).toISOString(),
+        level: 'error',
+        event: 'credentials',
+        id: scope.id,
+        code: thrown.code,
+        message: thrown.message,
+        fix: thrown.remediation ?? 'renew the AWS credentials of the gateway host',
+      });
+      error = clientCredentialError(thrown);
+    }
     const passthrough = surface === 'bedrock' ? upstreamResponseOf(error) : undefined;
     const wire = toWireError(error);
     const message = isCcBedrockError(error) ? error.message : 'internal error';
@@ -191,9 +210,11 @@ export function createGateway(options: GatewayOptions): Gateway {
 
     if (path === '/healthz' && (method === 'GET' || method === 'HEAD')) {
       scope.route = 'healthz';
-      const status = draining ? 503 : 200;
+      // Unhealthy while the gateway's own credentials fail, so a balancer routes away (the body names no source).
+      const state = draining ? 'draining' : (await credentialHealth.healthy()) ? 'ok' : 'credentials';
+      const status = state === 'ok' ? 200 : 503;
       scope.finish(status);
-      return { status, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' }, body: draining ? '{"status":"draining"}' : '{"status":"ok"}' };
+      return { status, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' }, body: JSON.stringify({ status: state }) };
     }
     const surface: Surface = path === '/metrics' ? 'anthropic' : surfaceOf(path);
     if (keyRequired && !checkKey((name) => request.header(name))) {
@@ -223,8 +244,12 @@ export function createGateway(options: GatewayOptions): Gateway {
       const result = await matched.handle({ request, body: matched.needsBody ? request.body : EMPTY_BODY, scope, context });
       // Streams account for themselves when their body ends or the client leaves; any other
       // answer once the adapter has handed it to the socket.
-      if (result.streaming) return result.response;
+      if (result.streaming) {
+        credentialHealth.markWorking();
+        return result.response;
+      }
       const { status } = result.response;
+      if (status < 400 && matched.needsBody) credentialHealth.markWorking();
       return { ...result.response, sent: () => scope.finish(status) };
     } catch (error) {
       return fail(matched.surface, error, scope);

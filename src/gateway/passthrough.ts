@@ -9,7 +9,7 @@
  * `Content-Type: application/vnd.amazon.eventstream`. Bedrock's own error responses are handed
  * on unchanged; only the gateway's own failures are shaped here (bedrock-errors.ts).
  */
-import { CcBedrockError } from '../errors.js';
+import { CcBedrockError, withRemediation } from '../errors.js';
 import { guardrailError, guardrailFacts } from '../client/errors.js';
 import { countTokensModelId } from '../client/model-ids.js';
 import { requestHeaders } from '../client/transport.js';
@@ -233,7 +233,7 @@ function passthroughStream(input: HandlerInput, upstream: UpstreamResponse, targ
                 .join('');
               const error = guardrailError(target, text, guardrailFacts(frame.event['amazon-bedrock-trace'], context.plan.customHeaders));
               if (parts.length) controller.enqueue(Buffer.concat(parts));
-              finishWith(controller, encodeExceptionFrame('validationException', error.remediation ? `${error.message}. Fix: ${error.remediation}` : error.message), error);
+              finishWith(controller, encodeExceptionFrame('validationException', withRemediation(error.message, error.remediation)), error);
               return;
             }
           }

@@ -67,6 +67,7 @@ function explainProxyFailure(error: unknown, config: ProxyConfig, target: URL): 
     const refused = typeof link.message === 'string' ? TUNNEL_REFUSED.exec(link.message) : null;
     let explanation: string | undefined;
     let kind: ProxyFailureKind | undefined;
+    let networkCode: string | undefined;
     if (refused?.[1] === '407') {
       kind = 'login-refused';
       explanation = `${proxyName} refused the login (407 Proxy Authentication Required): check the user name and password in ${config.variable}`;
@@ -75,10 +76,14 @@ function explainProxyFailure(error: unknown, config: ProxyConfig, target: URL): 
       explanation = `${proxyName} refused to open a tunnel to ${target.host} (HTTP ${refused[1]}): ask for that host to be allowed, or list it in NO_PROXY if it is reachable directly`;
     } else if (typeof link.code === 'string' && CONNECT_FAILURES.test(link.code) && String(link.port ?? '') === proxyPort(config)) {
       kind = 'unreachable';
+      networkCode = link.code;
       explanation = `could not connect to ${proxyName}: ${link.code}`;
     }
     // In the message itself: callers (the Anthropic SDK) show the message of what fetch threw.
-    if (kind && explanation) return markProxyFailure(new TypeError(`fetch failed: ${explanation}`, { cause: error }), kind);
+    if (kind && explanation) {
+      const failure = { kind, variable: config.variable, source: config.source, proxy: config.display, networkCode };
+      return markProxyFailure(new TypeError(`fetch failed: ${explanation}`, { cause: error }), failure);
+    }
   }
   return error;
 }

@@ -277,27 +277,42 @@ export function bypassesProxy(url: URL, config: ProxyConfig | undefined): boolea
 /** How the proxy itself failed a request (proxy-fetch.ts marks the errors it explains). */
 export type ProxyFailureKind = 'login-refused' | 'tunnel-refused' | 'unreachable';
 
+/** A proxy failure with what the fix must name: the variable, where it was set, the redacted URL. */
+export interface ProxyFailure {
+  readonly kind: ProxyFailureKind;
+  readonly variable: string;
+  readonly source: string;
+  /** The proxy URL with its login hidden. */
+  readonly proxy: string;
+  /** The socket error code for an unreachable proxy (ECONNREFUSED, ENOTFOUND…). */
+  readonly networkCode: string | undefined;
+}
+
 const PROXY_FAILURE = Symbol.for('cc-bedrock.proxy-failure');
 
 /** Tags an error with how the proxy failed, for proxyFailureOf. */
-export function markProxyFailure<E extends Error>(error: E, kind: ProxyFailureKind): E {
-  Object.defineProperty(error, PROXY_FAILURE, { value: kind, enumerable: false });
+export function markProxyFailure<E extends Error>(error: E, failure: ProxyFailure): E {
+  Object.defineProperty(error, PROXY_FAILURE, { value: failure, enumerable: false });
   return error;
 }
 
 /**
- * Whether `error` (or one of its causes, e.g. inside the Anthropic SDK's APIConnectionError) is
- * the proxy failing rather than the network or the endpoint: a refused login is not worth a
- * retry, and the message already names the variable to fix. Light, so the client can ask
- * without loading undici.
+ * The proxy failure `error` (or one of its causes, e.g. inside the Anthropic SDK's
+ * APIConnectionError) records, if the proxy failed rather than the network or the endpoint.
+ * Light, so the client can ask without loading undici.
  */
-export function proxyFailureOf(error: unknown): ProxyFailureKind | undefined {
+export function proxyFailureDetail(error: unknown): ProxyFailure | undefined {
   for (let current = error, depth = 0; current && typeof current === 'object' && depth < 8; depth++) {
-    const kind = (current as { [PROXY_FAILURE]?: ProxyFailureKind })[PROXY_FAILURE];
-    if (kind) return kind;
+    const failure = (current as { [PROXY_FAILURE]?: ProxyFailure })[PROXY_FAILURE];
+    if (failure) return failure;
     current = (current as { cause?: unknown }).cause;
   }
   return undefined;
+}
+
+/** Whether `error` is the proxy failing, and how. */
+export function proxyFailureOf(error: unknown): ProxyFailureKind | undefined {
+  return proxyFailureDetail(error)?.kind;
 }
 
 /**

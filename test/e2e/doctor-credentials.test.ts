@@ -16,6 +16,7 @@ const homes = createTempHomePool();
 after(() => homes.cleanup());
 
 const PROXY_PASSWORD = 'hunter2proxypass';
+const EXPIRED_SESSION_KEY = 'ASIAEXPIREDKEY000003';
 let upstream: Upstream;
 
 function endpoints(): Record<string, string> {
@@ -34,7 +35,11 @@ const get = outcomes.get;
 before(async () => {
   upstream = await startUpstream(
     scenarioWith({
-      credentials: [{ ...PLANTED_CREDENTIAL, arn: 'arn:aws:sts::123456789012:assumed-role/ClaudeCode/dev' }],
+      credentials: [
+        { ...PLANTED_CREDENTIAL, arn: 'arn:aws:sts::123456789012:assumed-role/ClaudeCode/dev' },
+        // A session key whose session ended: STS and Bedrock answer ExpiredTokenException.
+        { accessKeyId: EXPIRED_SESSION_KEY, secretAccessKey: PLANTED.secretAccessKey, sessionToken: PLANTED.sessionToken, expiresAt: '2020-01-01T00:00:00Z' },
+      ],
       apiKeys: [{ token: PLANTED.bearerToken }],
     }),
   );
@@ -73,6 +78,16 @@ describe('doctor: credentials', () => {
           ...settingsWith({ awsCredentialExport: '$ROOT/bin/export-credentials' }),
         },
         env: { ...endpoints(), ANTHROPIC_DEFAULT_OPUS_MODEL: 'us.anthropic.claude-opus-4-8' },
+      }),
+      /** Temporary keys (ASIA…, session token, no expiry time given) whose session ended; Mantle on too. */
+      expiredSession: () => ({
+        env: {
+          ...endpoints(),
+          CLAUDE_CODE_USE_MANTLE: '1',
+          AWS_ACCESS_KEY_ID: EXPIRED_SESSION_KEY,
+          AWS_SECRET_ACCESS_KEY: PLANTED.secretAccessKey,
+          AWS_SESSION_TOKEN: PLANTED.sessionToken,
+        },
       }),
       /** Keys the account does not know. */
       unknownKeys: () => ({ env: { ...endpoints(), AWS_ACCESS_KEY_ID: 'AKIAUNKNOWNKEY000001', AWS_SECRET_ACCESS_KEY: PLANTED.secretAccessKey } }),
@@ -122,12 +137,27 @@ describe('doctor: credentials', () => {
     assert.match(check.detail, /account 123456789012; access key AKIA…0001 with session token/);
   });
 
-  test('credentials.identity: STS rejects keys the account does not know, and the probes fail the same way', () => {
+  test('expired session keys: "expired" (never "long-term"), no IAM fix for refusals the expiry caused, each fix once', () => {
+    const outcome = get('expiredSession');
+    const expiry = finding(outcome, 'credentials.expiry', 'fail', /expired/);
+    assert.doesNotMatch(`${expiry.title} ${expiry.detail}`, /no expiry|long-term/);
+    assert.match(expiry.fix!, /export fresh AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN/);
+    finding(outcome, 'credentials.identity', 'fail', /as expired/);
+    for (const check of outcome.report.checks) assert.doesNotMatch(check.fix ?? '', /iam-policy|bedrock:ListInferenceProfiles|IAM permissions/, `${check.id}: ${check.fix}`);
+    assert.notEqual(finding(outcome, 'iam.actions', 'ok').status, 'fail');
+    const fixes = outcome.report.checks.filter((check) => check.status !== 'ok' && check.fix !== null).map((check) => check.fix);
+    assert.equal(new Set(fixes).size, fixes.length, JSON.stringify(fixes, null, 1));
+    assert.equal(outcome.code, 1);
+  });
+
+  test('credentials.identity: STS rejects keys the account does not know; the probes, refused the same way, point at it instead of repeating its fix', () => {
     const outcome = get('unknownKeys');
     const check = finding(outcome, 'credentials.identity', 'fail');
     assert.match(check.detail, /InvalidClientTokenId/);
     assert.match(check.fix!, /aws sts get-caller-identity/);
-    finding(outcome, 'access.models', 'fail', /main model/);
+    const models = finding(outcome, 'access.models', 'skip', /main model.*not judged/);
+    assert.match(models.detail, /credentials are rejected \(see credentials\.identity\)/);
+    assert.equal(models.fix, null);
     assert.equal(outcome.code, 1);
   });
 

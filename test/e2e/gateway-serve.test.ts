@@ -15,6 +15,9 @@ import { PLANTED, assertNoSecrets } from '../helpers/secrets.js';
 import { repoRoot } from '../helpers/repo-root.js';
 import { createTempHome, type TempHome } from '../helpers/temp-home.js';
 
+const EXPIRED_PROFILE = 'gateway-host-expired';
+const EXPIRED_KEY_ID = 'ASIAEXPIREDKEY000002';
+
 interface Served {
   readonly child: ChildProcess;
   readonly url: string;
@@ -69,7 +72,11 @@ describe('cc-bedrock serve', () => {
   before(async () => {
     const emu = createEmulator({
       scenario: scenarioWith({
-        credentials: [{ accessKeyId: PLANTED.accessKeyId, secretAccessKey: PLANTED.secretAccessKey, sessionToken: PLANTED.sessionToken }],
+        credentials: [
+          { accessKeyId: PLANTED.accessKeyId, secretAccessKey: PLANTED.secretAccessKey, sessionToken: PLANTED.sessionToken },
+          // The gateway host's session that has run out: the emulator answers ExpiredTokenException.
+          { accessKeyId: EXPIRED_KEY_ID, secretAccessKey: PLANTED.secretAccessKey, sessionToken: PLANTED.sessionToken, expiresAt: '2020-01-01T00:00:00Z' },
+        ],
         latency: { firstByteMs: 0, perChunkMs: 40 },
       }),
     });
@@ -77,6 +84,7 @@ describe('cc-bedrock serve', () => {
     home = createTempHome({
       // The same settings every other command reads: availableModels is enforced by the gateway too.
       'home/.claude/settings.json': { availableModels: ['claude-sonnet-4-5', 'haiku'] },
+      'home/.aws/credentials': `[${EXPIRED_PROFILE}]\naws_access_key_id = ${EXPIRED_KEY_ID}\naws_secret_access_key = ${PLANTED.secretAccessKey}\naws_session_token = ${PLANTED.sessionToken}\n`,
     });
     baseEnv = {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -150,5 +158,41 @@ describe('cc-bedrock serve', () => {
     served.listening.catch(() => undefined);
     assert.equal(await served.exited, 2);
     assert.match(served.stderr(), /CC_BEDROCK_NOT_SET_ANYWHERE is not set/);
+  });
+  test("the gateway's own expired credentials: a non-retryable 500 naming no source, /healthz 503, and a log line with the fix", async () => {
+    const env: Record<string, string> = { ...baseEnv, AWS_PROFILE: EXPIRED_PROFILE };
+    for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'CC_BEDROCK_TEST_GATEWAY_KEY']) delete env[name];
+    const served = runServe(['--port', '0'], env, home.cwd);
+    try {
+      const url = await served.listening;
+      assert.deepEqual(await (await fetch(`${url}/healthz`)).json(), { status: 'ok' });
+      const response = await fetch(`${url}/v1/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
+        body: JSON.stringify({ model: 'sonnet', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] }),
+      });
+      const text = await response.text();
+      assert.equal(response.status, 500, text);
+      assert.equal(response.headers.get('x-should-retry'), 'false');
+      const body = JSON.parse(text) as { error: { type: string; message: string } };
+      assert.equal(body.error.type, 'api_error');
+      assert.match(body.error.message, /gateway's own AWS credentials are expired/);
+      for (const secretish of [EXPIRED_PROFILE, EXPIRED_KEY_ID, EXPIRED_KEY_ID.slice(-4), '.aws', home.home, 'AWS_PROFILE']) {
+        assert.ok(!text.includes(secretish), `the client's error reveals ${secretish}: ${text}`);
+      }
+      const health = await fetch(`${url}/healthz`);
+      assert.equal(health.status, 503);
+      assert.deepEqual(await health.json(), { status: 'credentials' });
+      served.child.kill('SIGTERM');
+      assert.equal(await served.exited, 0);
+      const lines = served.stderr().trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+      const operator = lines.find((line) => line['event'] === 'credentials');
+      assert.ok(operator, served.stderr());
+      assert.equal(operator['code'], 'CREDENTIALS_EXPIRED');
+      assert.match(String(operator['fix']), new RegExp(EXPIRED_PROFILE));
+      assertNoSecrets(served.stdout() + served.stderr(), 'serve output');
+    } finally {
+      served.child.kill('SIGKILL');
+    }
   });
 });

@@ -246,3 +246,56 @@ describe('AWS calls behind a proxy (the Claude Code start-up hang, issue #84878)
     assert.equal(upstream.emulator.state.received.length, 0);
   });
 });
+
+/** A loopback port with nothing listening: a proxy that is down. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe('a proxy that is down fails in seconds, naming the variable and where it is set', { concurrency: true }, () => {
+  test('-p with HTTPS_PROXY from the shell: one attempt per call, no retries, exit 1, HTTPS_PROXY named', async () => {
+    const upstream = await emulator();
+    const port = await closedPort();
+    const started = Date.now();
+    const run = await cc(['-p', 'hi'], { ...bedrockOnEmulator(upstream.url), ...PLANTED_ENV_KEYS, HTTPS_PROXY: `http://127.0.0.1:${port}` });
+    // Generous bound: "ends, does not retry for minutes" (it used to take 3 min over 11 attempts).
+    assert.ok(Date.now() - started < 20_000, `took ${Date.now() - started} ms`);
+    assert.equal(run.code, 1, run.output);
+    assert.doesNotMatch(run.stderr, /retry \d+ of \d+/, 'a refused proxy was retried');
+    assert.match(run.stderr, new RegExp(`the proxy http://127\\.0\\.0\\.1:${port} is not reachable \\(ECONNREFUSED\\)`));
+    assert.match(run.stderr, /fix: HTTPS_PROXY names http:\/\/127\.0\.0\.1:\d+, where no proxy answers: start the proxy, or correct HTTPS_PROXY in the shell environment/);
+    assert.equal(upstream.emulator.state.received.length, 0);
+  });
+
+  test('-p with HTTPS_PROXY from the env block of ~/.claude/settings.json: the fix names that file', async () => {
+    const upstream = await emulator();
+    const port = await closedPort();
+    const home = homes.create({ 'home/.claude/settings.json': { env: { HTTPS_PROXY: `http://127.0.0.1:${port}` } } });
+    const run = await cc(['-p', 'hi'], { ...bedrockOnEmulator(upstream.url), ...PLANTED_ENV_KEYS }, home);
+    assert.equal(run.code, 1, run.output);
+    assert.doesNotMatch(run.stderr, /retry \d+ of \d+/);
+    assert.match(run.stderr, /correct HTTPS_PROXY in the env block of ~\/\.claude\/settings\.json/);
+  });
+
+  test('doctor: settings.proxy fails as a proxy problem (with the fix once); STS is not said to reject the credentials', async () => {
+    const upstream = await emulator();
+    const port = await closedPort();
+    const run = await cc(['doctor', '--json'], { ...bedrockOnEmulator(upstream.url), ...PLANTED_ENV_KEYS, HTTPS_PROXY: `http://127.0.0.1:${port}` });
+    assert.equal(run.code, 1, run.stderr);
+    const report = JSON.parse(run.stdout) as { checks: Array<{ id: string; status: string; title: string; detail: string; fix: string | null }> };
+    const proxyCheck = report.checks.find((entry) => entry.id === 'settings.proxy' && entry.status === 'fail');
+    assert.ok(proxyCheck, JSON.stringify(report.checks.filter((entry) => entry.id === 'settings.proxy')));
+    assert.match(proxyCheck.title, /Proxy http:\/\/127\.0\.0\.1:\d+ is not usable \(HTTPS_PROXY, shell env\)/);
+    assert.match(proxyCheck.fix ?? '', /start the proxy, or correct HTTPS_PROXY/);
+    const identity = report.checks.filter((entry) => entry.id === 'credentials.identity');
+    assert.ok(identity.every((entry) => !/STS rejected/.test(entry.title)), JSON.stringify(identity));
+    assert.ok(identity.some((entry) => /the proxy is not reachable/.test(entry.title)), JSON.stringify(identity));
+    const fixes = report.checks.filter((entry) => entry.status !== 'ok').map((entry) => entry.fix).filter((fix) => fix !== null);
+    assert.equal(new Set(fixes).size, fixes.length, `a fix is printed twice: ${JSON.stringify(fixes)}`);
+    assert.ok(!report.checks.some((entry) => /bedrock:ListInferenceProfiles/.test(entry.fix ?? '')), 'an IAM fix for a dead proxy');
+  });
+});

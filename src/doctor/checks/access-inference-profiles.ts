@@ -1,3 +1,4 @@
+import { blockedBecause, blockingProblem } from '../credential-verdict.js';
 import { findingsFor, type Check, type Finding } from '../types.js';
 
 /** ListInferenceProfiles (profile discovery) and GetInferenceProfile (application inference profiles). */
@@ -14,6 +15,11 @@ export const accessInferenceProfiles: Check = {
     const list = access.listProfiles;
     if (list?.ok) {
       out.push(f.ok(`ListInferenceProfiles: ${list.value.count} system profiles`, `in ${facts.region.value.value}; built-in models are matched against them`));
+    } else if (list && blockingProblem(facts, list.error)) {
+      out.push(f.skip('ListInferenceProfiles not judged', blockedBecause(blockingProblem(facts, list.error)!)));
+    } else if (list && list.error.code !== 'ACCESS_DENIED') {
+      // Not a refusal: the fix is the failure's own (network, proxy, throttling), not an IAM grant.
+      out.push(f.warn('ListInferenceProfiles failed', `${list.error.message}; built-in models then get the region prefix without an availability check`, list.error.remediation));
     } else if (list) {
       out.push(
         f.warn(

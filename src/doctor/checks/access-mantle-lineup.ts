@@ -1,3 +1,4 @@
+import { blockedBecause, blockingProblem } from '../credential-verdict.js';
 import { findingsFor, type Check, type Finding } from '../types.js';
 
 /** Which models of the Mantle lineup this account is served. */
@@ -14,6 +15,10 @@ export const accessMantleLineup: Check = {
     const served = access.mantleLineup.filter((entry) => entry.result.ok).map((entry) => entry.mantleId);
     const refused = access.mantleLineup.flatMap((entry) => (entry.result.ok ? [] : [{ id: entry.mantleId, error: entry.result.error }]));
     const refusedText = refused.map((entry) => `${entry.id} (${entry.error.code})`).join(', ');
+    const blocked = refused.map((entry) => blockingProblem(facts, entry.error)).find((problem) => problem !== undefined);
+    if (blocked && refused.every((entry) => blockingProblem(facts, entry.error))) {
+      return [f.skip('Mantle lineup not judged', blockedBecause(blocked))];
+    }
     if (served.length === 0) {
       return [
         f.fail(
@@ -31,7 +36,8 @@ export const accessMantleLineup: Check = {
       out.push(
         f.warn(
           `Mantle refuses ${notGranted.length} of ${access.mantleLineup.length} lineup models to this account`,
-          `served: ${served.join(', ')}; refused: ${refusedText}`,
+          // The list under the count is the same set the count counts; other outcomes are reported separately.
+          `refused: ${notGranted.map((entry) => `${entry.id} (${entry.error.code})`).join(', ')}; served: ${served.join(', ')}${notServed.length > 0 ? `; not offered in this region: ${notServed.map((entry) => entry.id).join(', ')}` : ''}`,
           `ask your AWS account team to grant ${notGranted.map((entry) => entry.id).join(', ')} on Mantle in ${facts.region.value.value}; use a served ID meanwhile`,
         ),
       );

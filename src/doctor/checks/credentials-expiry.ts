@@ -1,5 +1,6 @@
 import { formatDuration } from '../check-helpers.js';
 import type { DoctorFacts } from '../facts.js';
+import { groupProblem, isTemporary } from '../credential-verdict.js';
 import { findingsFor, type Check, type Finding } from '../types.js';
 
 /** Below this, a session started now would hit expiry mid-task. */
@@ -39,9 +40,23 @@ export const credentialsExpiry: Check = {
     }
     for (const group of facts.credentials.perEndpoint) {
       const resolved = group.resolved;
-      if (!resolved?.ok || resolved.value.kind !== 'sigv4') continue;
       const plan = group.plan.ok ? group.plan.value : undefined;
-      out.push(judge(`Credentials (${plan?.kind ?? 'AWS'})`, resolved.value.expiresAt, refreshFix(facts, plan?.profile, plan?.kind ?? '')));
+      const what = `Credentials (${plan?.kind ?? 'AWS'})`;
+      const fix = refreshFix(facts, plan?.profile, plan?.kind ?? '');
+      // STS (or resolution) saying "expired" outranks a missing expiry time: AWS knows better than the key's metadata.
+      const problem = groupProblem(group);
+      if (problem?.kind === 'expired') {
+        const them = resolved?.ok && isTemporary(resolved.value) ? 'these temporary credentials (session token)' : 'them';
+        const when = resolved?.ok && resolved.value.expiresAt !== undefined ? `they expired at ${new Date(resolved.value.expiresAt).toISOString()}; ` : '';
+        out.push(f.fail(`${what} expired`, `${when}AWS rejected ${them} as expired: ${problem.error.message}`, fix));
+        continue;
+      }
+      if (!resolved?.ok || resolved.value.kind !== 'sigv4') continue;
+      if (resolved.value.expiresAt === undefined && isTemporary(resolved.value)) {
+        out.push(f.ok(`${what}: temporary, expiry not given`, 'a session token comes with them but no expiration time; they stop working when their session ends'));
+        continue;
+      }
+      out.push(judge(what, resolved.value.expiresAt, fix));
     }
     if (out.length === 0) out.push(f.skip('No AWS credentials to time', 'credentials did not resolve, or requests use an API key or no authentication'));
     return out;

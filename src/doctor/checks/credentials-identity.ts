@@ -1,4 +1,15 @@
-import { findingsFor, type Check, type Finding } from '../types.js';
+import { isProxyFailure } from '../credential-verdict.js';
+import { findingsFor, type Check, type ErrorFact, type Finding } from '../types.js';
+
+/** What the STS answer means; each cause's fix is printed once, by the check that owns it. */
+function identityFailure(f: ReturnType<typeof findingsFor>, endpoints: string, error: ErrorFact): Finding {
+  if (isProxyFailure(error)) return f.skip(`Identity not checked (${endpoints}): the proxy is not reachable`, `${error.message} (the fix is under settings.proxy)`);
+  if (error.code === 'CREDENTIALS_EXPIRED') {
+    return f.fail(`STS rejected the credentials for the ${endpoints} as expired`, `${error.message} (the fix is under credentials.expiry)`);
+  }
+  if (error.code === 'NETWORK' || error.code === 'TIMEOUT') return f.fail(`STS could not be reached for the ${endpoints}`, error.message, error.remediation);
+  return f.fail(`STS rejected the credentials for the ${endpoints}`, error.message, error.remediation);
+}
 
 /** Who AWS thinks we are (STS GetCallerIdentity with the resolved credentials). */
 export const credentialsIdentity: Check = {
@@ -31,7 +42,7 @@ export const credentialsIdentity: Check = {
       const identity = group.identity;
       if (!identity) continue;
       if (!identity.ok) {
-        out.push(f.fail(`STS rejected the credentials for the ${endpoints}`, identity.error.message, identity.error.remediation));
+        out.push(identityFailure(f, endpoints, identity.error));
         continue;
       }
       out.push(

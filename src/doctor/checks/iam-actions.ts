@@ -1,5 +1,6 @@
 import { configuredPolicy } from '../../iam/policy.js';
 import { policyTargets } from '../../iam/targets.js';
+import { blockingProblem } from '../credential-verdict.js';
 import type { ErrorFact } from '../types.js';
 import { findingsFor, type Check } from '../types.js';
 
@@ -27,12 +28,12 @@ export const iamActions: Check = {
 
     const denials: Array<{ what: string; error: ErrorFact }> = [];
     for (const probe of facts.access?.probes ?? []) {
-      if (!probe.result.ok && DENIED.has(probe.result.error.code)) denials.push({ what: probe.modelId, error: probe.result.error });
+      if (!probe.result.ok && DENIED.has(probe.result.error.code) && !blockingProblem(facts, probe.result.error)) denials.push({ what: probe.modelId, error: probe.result.error });
     }
     const list = facts.access?.listProfiles;
-    if (list && !list.ok && DENIED.has(list.error.code)) denials.push({ what: 'ListInferenceProfiles', error: list.error });
+    if (list && !list.ok && DENIED.has(list.error.code) && !blockingProblem(facts, list.error)) denials.push({ what: 'ListInferenceProfiles', error: list.error });
     for (const profile of facts.access?.applicationProfiles ?? []) {
-      if (!profile.result.ok && DENIED.has(profile.result.error.code)) denials.push({ what: `GetInferenceProfile ${profile.arn}`, error: profile.result.error });
+      if (!profile.result.ok && DENIED.has(profile.result.error.code) && !blockingProblem(facts, profile.result.error)) denials.push({ what: `GetInferenceProfile ${profile.arn}`, error: profile.result.error });
     }
     const fix = 'attach the least-privilege policy printed by `cc-bedrock iam-policy --scope configured` (or the documented one: `cc-bedrock iam-policy`), and enable model access in the Bedrock console';
     if (denials.length > 0) {

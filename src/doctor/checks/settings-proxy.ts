@@ -1,5 +1,20 @@
 import { PROXY_VARIABLES } from '../../network/proxy.js';
-import { findingsFor, type Check, type Finding } from '../types.js';
+import { isProxyFailure } from '../credential-verdict.js';
+import type { DoctorFacts } from '../facts.js';
+import { findingsFor, type Check, type ErrorFact, type Finding } from '../types.js';
+
+/** The first call (STS, then probes) that failed because of the proxy itself. */
+function proxyFailure(facts: DoctorFacts): ErrorFact | undefined {
+  const errors: ErrorFact[] = [];
+  for (const group of facts.credentials.perEndpoint) {
+    if (group.resolved && !group.resolved.ok) errors.push(group.resolved.error);
+    if (group.identity && !group.identity.ok) errors.push(group.identity.error);
+  }
+  const access = facts.access;
+  if (access?.listProfiles && !access.listProfiles.ok) errors.push(access.listProfiles.error);
+  for (const probe of access?.probes ?? []) if (!probe.result.ok) errors.push(probe.result.error);
+  return errors.find(isProxyFailure);
+}
 
 /**
  * HTTPS_PROXY and friends (spec §1.6): a value that is not an http(s) URL stops Claude Code at
@@ -16,6 +31,8 @@ export const settingsProxy: Check = {
     if (proxyError) return [f.fail(`${proxyError.variable} is not a usable proxy URL; Claude Code will not start`, proxyError.message, proxyError.remediation)];
     if (!proxy) return [f.ok('No proxy', `none of ${PROXY_VARIABLES.join(', ')} is set: AWS and Bedrock are called directly`)];
     const out: Finding[] = [];
+    const failed = proxyFailure(facts);
+    if (failed) out.push(f.fail(`Proxy ${proxy.url} is not usable (${proxy.variable}, ${proxy.source})`, failed.message, failed.remediation));
     const noProxy = proxy.noProxy;
     const bypass = noProxy ? `; direct for ${noProxy.entries.join(', ') || '(no usable entries)'} (${noProxy.variable}, ${noProxy.source})` : '';
     if (noProxy?.entries.includes('*')) {
