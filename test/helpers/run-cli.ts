@@ -34,10 +34,19 @@ export function hermeticEnv(home: TempHome): Record<string, string> {
   };
 }
 
+/** A child's whole environment: PATH and `env`, with variables set to undefined left out. */
+export function childEnv(env: Record<string, string | undefined> = {}): Record<string, string> {
+  const result: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin' };
+  for (const [k, v] of Object.entries(env)) if (v !== undefined) result[k] = v;
+  return result;
+}
+
+/** The built CLI's entry (`dist/src/cli/main.js`), for spawning it with `process.execPath`. */
+export const cliEntry = (): string => join(repoRoot(), 'dist', 'src', 'cli', 'main.js');
+
 /** Spawns `command` and collects its output; variables set to undefined in `env` are left out. */
 export function runProcess(command: string, args: readonly string[], options: RunProcessOptions = {}): Promise<CliResult> {
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin' };
-  for (const [k, v] of Object.entries(options.env ?? {})) if (v !== undefined) env[k] = v;
+  const env = childEnv(options.env);
   return new Promise((resolve, reject) => {
     const cwd = options.cwd ?? repoRoot();
     const child =
@@ -59,5 +68,5 @@ export function runProcess(command: string, args: readonly string[], options: Ru
 
 /** Spawns the built CLI (`dist/src/cli/main.js`) and collects its output. */
 export function runCli(args: readonly string[], options: RunCliOptions = {}): Promise<CliResult> {
-  return runProcess(process.execPath, [join(repoRoot(), 'dist', 'src', 'cli', 'main.js'), ...args], options);
+  return runProcess(process.execPath, [cliEntry(), ...args], options);
 }
