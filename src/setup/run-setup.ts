@@ -18,7 +18,7 @@ import { readEnv } from '../internal/read-env.js';
 import type { EnvLookup, Sourced } from '../routing/types.js';
 import { createEnvLookup } from '../settings/effective-env.js';
 import { SCOPE_ORDER, loadSettings, type LoadedSettings } from '../settings/load-settings.js';
-import { applySettingsChange, readSettingsDocument, writeSettingsAtomic, type SettingsDocument } from '../settings/write-settings.js';
+import { applySettingsChange, isChangedMeanwhile, readSettingsDocument, writeSettingsAtomic, type SettingsDocument } from '../settings/write-settings.js';
 import { describeProfile, describeSources, detectCredentialSources, suggestedAuthMethod, suggestedProfile, type CredentialSources } from './detect-credentials.js';
 import { SECRET_VARIABLES, guardrailFromHeaders, planSetupChanges, ssoRefreshCommand } from './decide-changes.js';
 import { diffSettings, renderDiff } from './env-diff.js';
@@ -210,7 +210,7 @@ export async function runSetup(options: SetupOptions, io: CliIO, deps: SetupDeps
   const out = new Output(io.stdout, !nonInteractive && io.interactive);
   for (const name of SECRET_VARIABLES) out.addSecret(readEnv(io.env, name));
   try {
-    return await wizard(options, io, out, prompter, deps);
+    return await wizardRetryingRaces(options, io, out, prompter, deps);
   } catch (error) {
     if (error instanceof SetupCancelled) {
       out.line('');
@@ -219,6 +219,26 @@ export async function runSetup(options: SetupOptions, io: CliIO, deps: SetupDeps
     }
     if (isCcBedrockError(error)) error.message = out.scrub(error.message);
     throw error;
+  }
+}
+
+/** `--yes` runs that lose a race with another writer of the file go again; more than this is an error. */
+const NON_INTERACTIVE_ATTEMPTS = 3;
+
+/**
+ * The wizard, once more from the file's current content when `--yes` finds the file was changed
+ * by someone else (another setup) after it was read: the answers come from flags, so nothing the
+ * user saw is invalidated. Interactively, the reviewed diff no longer holds: that stays an error.
+ */
+async function wizardRetryingRaces(options: SetupOptions, io: CliIO, out: Output, prompter: Prompter | undefined, deps: SetupDeps): Promise<number> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await wizard(options, io, out, prompter, deps);
+    } catch (error) {
+      if (prompter || attempt >= NON_INTERACTIVE_ATTEMPTS || !isChangedMeanwhile(error)) throw error;
+      out.line('');
+      out.line('The settings file changed while setup was running (another setup?); starting again from its current content.');
+    }
   }
 }
 
@@ -730,6 +750,7 @@ function write(out: Output, target: SetupTarget, document: SettingsDocument, aft
     indent: document.indent,
     expectedText: document.text ?? null,
     newFileMode: target.newFileMode,
+    lock: { onWait: (message) => out.line(`  ${message}`) },
   });
   out.line(`Wrote ${target.label}${result.backupPath ? ` (the previous version is kept as ${target.label}.bak)` : ''}.`);
   if (secrets && (result.mode & 0o077) !== 0) {
