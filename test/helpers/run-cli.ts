@@ -23,6 +23,12 @@ export interface RunProcessOptions extends RunCliOptions {
 }
 
 /**
+ * No EC2 instance metadata lookups: a test machine is not an EC2 instance, and a test's traffic
+ * stays on loopback (without this, a run with no credentials has the AWS chain try 169.254.169.254).
+ */
+const NO_INSTANCE_METADATA = { AWS_EC2_METADATA_DISABLED: 'true' } as const;
+
+/**
  * What keeps a spawned CLI off the caller's own setup: the temp HOME, a managed-settings
  * directory inside the temp tree (none exists there), and no EC2 instance metadata lookups.
  */
@@ -30,14 +36,20 @@ export function hermeticEnv(home: TempHome): Record<string, string> {
   return {
     HOME: home.home,
     CC_BEDROCK_MANAGED_SETTINGS_DIR: join(home.root, 'managed'),
-    AWS_EC2_METADATA_DISABLED: 'true',
+    ...NO_INSTANCE_METADATA,
   };
 }
 
-/** A child's whole environment: PATH and `env`, with variables set to undefined left out. */
+/**
+ * A child's whole environment: PATH, no instance metadata lookups, and `env` over them; a
+ * variable set to undefined in `env` is left out (so a test can switch instance metadata back on).
+ */
 export function childEnv(env: Record<string, string | undefined> = {}): Record<string, string> {
-  const result: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin' };
-  for (const [k, v] of Object.entries(env)) if (v !== undefined) result[k] = v;
+  const result: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', ...NO_INSTANCE_METADATA };
+  for (const [k, v] of Object.entries(env)) {
+    if (v === undefined) delete result[k];
+    else result[k] = v;
+  }
   return result;
 }
 
