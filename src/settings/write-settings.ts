@@ -352,7 +352,7 @@ function writeLocked(target: string, label: string, content: Readonly<Record<str
   if (options.expectedText !== undefined && oldText !== (options.expectedText ?? undefined)) {
     throw new CcBedrockError('SETTINGS_WRITE_FAILED', `${label} changed while setup was running; nothing was written`, {
       remediation: 'run setup again so it starts from the current content of the file',
-      details: { file: target, changedMeanwhile: true },
+      details: { file: target },
     });
   }
   if (oldText !== undefined) parseSettingsText(oldText, label, target);
@@ -379,23 +379,26 @@ function writeLocked(target: string, label: string, content: Readonly<Record<str
   return { path: target, written: true, backupPath, mode, created: oldText === undefined };
 }
 
-/** Whether `error` is writeSettingsAtomic's refusal because the file changed after the caller read it. */
-export function isChangedMeanwhile(error: unknown): boolean {
-  return error instanceof CcBedrockError && error.details['changedMeanwhile'] === true;
-}
-
 export interface UpdateSettingsResult extends WriteSettingsResult {
   readonly before: Record<string, unknown>;
   readonly after: Record<string, unknown>;
 }
 
-/** Reads, changes and writes a settings file in one call (for callers without a review step). */
-export function updateSettingsFile(path: string, change: SettingsChange, options: WriteSettingsOptions = {}): UpdateSettingsResult {
+/**
+ * Reads, changes and writes a settings file in one call (for callers without a review step).
+ * `change` may be worked out from the content as it is under the lock (a function of it), so a
+ * change planned against an older read is planned again against what another writer left.
+ */
+export function updateSettingsFile(
+  path: string,
+  change: SettingsChange | ((current: Readonly<Record<string, unknown>>) => SettingsChange),
+  options: WriteSettingsOptions = {},
+): UpdateSettingsResult {
   const label = options.label ?? path;
   // One lock around the read and the write: concurrent updates of different keys all land.
   return underLock(resolveWritePath(path), label, options, () => {
     const document = readSettingsDocument(path, label);
-    const after = applySettingsChange(document.value, change, document.label);
+    const after = applySettingsChange(document.value, typeof change === 'function' ? change(document.value) : change, document.label);
     const result = writeLocked(document.path, document.label, after, { ...options, indent: options.indent ?? document.indent, expectedText: document.text ?? null });
     return { ...result, before: document.value, after };
   });

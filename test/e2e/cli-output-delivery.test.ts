@@ -65,8 +65,10 @@ function cliEnv(): Record<string, string> {
  * user's shell would join them; the CLI's status comes back on fd 3.
  */
 function pipeline(args: readonly string[], reader: readonly [string, string, string?], extraEnv: Record<string, string> = {}): Promise<PipelineResult> {
-  const script = '{ "$@" 3>&-; echo $? >&3; } | "$READER" "$READER_ARG1" "$READER_ARG2" 3>&-';
-  const env = { ...cliEnv(), ...extraEnv, READER: reader[0], READER_ARG1: reader[1], READER_ARG2: reader[2] ?? '' };
+  // CLI_DONE is created once the CLI has exited, for a reader that must outlive it.
+  const script = '{ "$@" 3>&-; echo $? >&3; : >"$CLI_DONE"; } | "$READER" "$READER_ARG1" "$READER_ARG2" 3>&-';
+  const base = cliEnv();
+  const env = { ...base, ...extraEnv, CLI_DONE: join(base['HOME']!, 'cli-done'), READER: reader[0], READER_ARG1: reader[1], READER_ARG2: reader[2] ?? '' };
   const child = spawn('/bin/sh', ['-c', script, 'sh', process.execPath, cliEntry(), ...args], { env, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
   const collect = (stream: NodeJS.ReadableStream | null): Promise<string> =>
     new Promise((resolve) => {
@@ -145,9 +147,9 @@ describe('cc-bedrock output reaches the reader whole before the exit status', { 
 
 describe('a reader that never reads does not hold the CLI forever', () => {
   test('after CC_BEDROCK_OUTPUT_DRAIN_TIMEOUT_MS the CLI says the output is incomplete and exits 1', async () => {
-    // The reader sleeps without reading, then leaves; the CLI gives up before that (had it waited
-    // for the reader to leave, its status would be 141).
-    const idleReader = [process.execPath, '-e', 'setTimeout(() => {}, 3_000)'] as const;
+    // The reader never reads and stays until the CLI has exited (had the CLI waited for it, the
+    // pipeline would hang until the harness's guard).
+    const idleReader = [process.execPath, '-e', "const t = setInterval(() => require('node:fs').existsSync(process.env.CLI_DONE) && clearInterval(t), 50)"] as const;
     const args = ['-p', 'long please', '--output-format', 'json'];
     const run = await pipeline(args, idleReader, { CC_BEDROCK_OUTPUT_DRAIN_TIMEOUT_MS: '500' });
     assert.equal(run.cliStatus, 1, run.stderr);

@@ -8,7 +8,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -80,6 +80,7 @@ if (writerPath !== undefined) {
     });
 
     test('setup --yes runs at the same time with different pins and tier: all exit 0 and all changes land', async () => {
+      // Each run reads the file, verifies for seconds, then writes: their windows overlap.
       const home = homes.create();
       const runs = await Promise.all([
         setup(home, ['--opus', 'us.anthropic.claude-opus-4-1-20250805-v1:0']),
@@ -111,9 +112,11 @@ if (writerPath !== undefined) {
       const home = homes.create({ 'home/.claude/settings.json': original });
       const path = join(home.home, '.claude', 'settings.json');
       const lock = `${path}${LOCK_SUFFIX}`;
-      // This test process is alive for the whole run: its lock is not stale.
+      // This test process is alive for the whole run and keeps its lock fresh, as a writer would
+      // that is slow, not dead: the lock is never stale.
       writeFileSync(lock, JSON.stringify({ pid: process.pid, host: hostname(), acquiredAt: new Date().toISOString() }));
-      const run = await setup(home, ['--service-tier', 'priority']);
+      const keepFresh = setInterval(() => utimesSync(lock, new Date(), new Date()), 500);
+      const run = await setup(home, ['--service-tier', 'priority']).finally(() => clearInterval(keepFresh));
       assert.equal(run.code, 2, run.stdout + run.stderr);
       assert.match(run.stdout, new RegExp(`waiting for ${lock.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: pid ${process.pid} is writing`));
       assert.match(run.stderr, /is locked by another writer \(pid \d+ holds .*settings\.json\.lock\); gave up after 10 s, nothing was written\n {2}fix: .*delete .*settings\.json\.lock/);
