@@ -9,6 +9,7 @@
 import { homedir } from 'node:os';
 import { Command, CommanderError, Option } from 'commander';
 import { CcBedrockError, isCcBedrockError } from '../errors.js';
+import { describeUndelivered, drainTimeoutMs, flushOutputs, onOutputError, type NamedOutput } from './finish-output.js';
 import { ExitCode, type CliIO } from './io.js';
 
 const VERSION = '0.1.0';
@@ -208,6 +209,11 @@ async function main(): Promise<void> {
   // nothing about that mid-session and it lands in the middle of stderr output, so the CLI turns
   // it off unless the user has set the variable either way.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const outputs: NamedOutput[] = [
+    { name: 'stdout', stream: process.stdout },
+    { name: 'stderr', stream: process.stderr },
+  ];
+  onOutputError(outputs, process.stderr, (code) => process.exit(code));
   const io = processIO();
   let exitCode: number = ExitCode.ok;
   const program = buildProgram(io, (code) => {
@@ -226,6 +232,14 @@ async function main(): Promise<void> {
       io.stderr.write(`cc-bedrock: unexpected error (please report it):\n${message}\n`);
       exitCode = ExitCode.apiError;
     }
+  }
+  // Every command ends here: the exit status comes after the last byte of output has been taken
+  // by the reader (a pipe holds only 64 KiB), or after the deadline with a note that it is not.
+  const timeoutMs = drainTimeoutMs(io.env, (note) => io.stderr.write(note));
+  const undelivered = await flushOutputs(outputs, timeoutMs, io.stderr);
+  if (undelivered.length > 0) {
+    io.stderr.write(describeUndelivered(undelivered, timeoutMs));
+    if (exitCode === ExitCode.ok) exitCode = ExitCode.apiError;
   }
   // Long-running commands (emulate, serve) resolve only once their server has closed, so exiting
   // here never cuts a server short; it does stop stray handles from keeping a finished CLI alive.

@@ -1,6 +1,7 @@
 /**
  * The environment that points cc-bedrock and Claude Code at a running emulator: endpoint base
- * URLs, region and the scenario's first credentials (fake keys of the emulated account).
+ * URLs, region, the scenario's first credentials (fake keys of the emulated account) and no EC2
+ * instance metadata lookups.
  */
 import type { Scenario } from './scenario.js';
 
@@ -15,6 +16,9 @@ export function emulatorEnvironment(url: string, scenario: Scenario): Record<str
     AWS_ENDPOINT_URL_BEDROCK_RUNTIME: base,
     AWS_ENDPOINT_URL_STS: base,
     AWS_REGION: scenario.defaultRegion,
+    // Whoever uses this environment talks to a local emulator, not from an EC2 instance: without
+    // it a shell that lacks the keys below has the AWS credential chain try 169.254.169.254.
+    AWS_EC2_METADATA_DISABLED: 'true',
     ...(credential
       ? {
           AWS_ACCESS_KEY_ID: credential.accessKeyId,

@@ -37,6 +37,7 @@ import {
 import { basename, dirname, join, resolve } from 'node:path';
 import { CcBedrockError } from '../errors.js';
 import { findJsonSyntaxProblem, positionFromParseError } from './json-position.js';
+import { withSettingsLock, type SettingsLockOptions } from './settings-lock.js';
 
 /** A change to the `env` block. Only the variables named here are touched. */
 export interface SettingsEnvChange {
@@ -88,6 +89,8 @@ export interface WriteSettingsOptions {
   readonly expectedText?: string | null;
   /** Indentation for the JSON; detected from the existing file when omitted. */
   readonly indent?: string;
+  /** Waiting for another writer's lock on the file (deadline, what to say while waiting). */
+  readonly lock?: Omit<SettingsLockOptions, 'label'>;
 }
 
 export interface WriteSettingsResult {
@@ -317,10 +320,22 @@ function writeFailed(label: string, path: string, error: unknown): CcBedrockErro
   });
 }
 
+/** The lock around one read-check-write of `target`; the directory is made first so the lock file has a place. */
+function underLock<T>(target: string, label: string, options: WriteSettingsOptions, body: () => T): T {
+  try {
+    mkdirSync(dirname(target), { recursive: true });
+  } catch (error) {
+    throw writeFailed(label, target, error);
+  }
+  return withSettingsLock(target, body, { ...options.lock, label });
+}
+
 /**
  * Replaces a settings file with `content` (an object, serialized as JSON, or final text)
  * atomically. Refuses to replace a file that is not valid JSON. Keeps the file mode, writes the
- * previous version to `<file>.bak` first, and does nothing when the content is unchanged.
+ * previous version to `<file>.bak` first, and does nothing when the content is unchanged. The
+ * read, the `expectedText` check and the rename happen under the file's lock, so a change another
+ * process makes meanwhile is either seen (and refused) or comes after ours, never lost.
  */
 export function writeSettingsAtomic(
   path: string,
@@ -329,6 +344,10 @@ export function writeSettingsAtomic(
 ): WriteSettingsResult {
   const target = resolveWritePath(path);
   const label = options.label ?? path;
+  return underLock(target, label, options, () => writeLocked(target, label, content, options));
+}
+
+function writeLocked(target: string, label: string, content: Readonly<Record<string, unknown>> | string, options: WriteSettingsOptions): WriteSettingsResult {
   const oldText = readTextIfExists(target);
   if (options.expectedText !== undefined && oldText !== (options.expectedText ?? undefined)) {
     throw new CcBedrockError('SETTINGS_WRITE_FAILED', `${label} changed while setup was running; nothing was written`, {
@@ -348,7 +367,6 @@ export function writeSettingsAtomic(
 
   let backupPath: string | undefined;
   try {
-    mkdirSync(dirname(target), { recursive: true });
     if (oldText !== undefined && options.backup !== false) {
       backupPath = `${target}${BACKUP_SUFFIX}`;
       // The backup is written atomically too: a crash here must not leave a torn backup either.
@@ -366,15 +384,22 @@ export interface UpdateSettingsResult extends WriteSettingsResult {
   readonly after: Record<string, unknown>;
 }
 
-/** Reads, changes and writes a settings file in one call (for callers without a review step). */
-export function updateSettingsFile(path: string, change: SettingsChange, options: WriteSettingsOptions = {}): UpdateSettingsResult {
-  const document = readSettingsDocument(path, options.label ?? path);
-  const after = applySettingsChange(document.value, change, document.label);
-  const result = writeSettingsAtomic(document.path, after, {
-    ...options,
-    label: document.label,
-    indent: options.indent ?? document.indent,
-    expectedText: document.text ?? null,
+/**
+ * Reads, changes and writes a settings file in one call (for callers without a review step).
+ * `change` may be worked out from the content as it is under the lock (a function of it), so a
+ * change planned against an older read is planned again against what another writer left.
+ */
+export function updateSettingsFile(
+  path: string,
+  change: SettingsChange | ((current: Readonly<Record<string, unknown>>) => SettingsChange),
+  options: WriteSettingsOptions = {},
+): UpdateSettingsResult {
+  const label = options.label ?? path;
+  // One lock around the read and the write: concurrent updates of different keys all land.
+  return underLock(resolveWritePath(path), label, options, () => {
+    const document = readSettingsDocument(path, label);
+    const after = applySettingsChange(document.value, typeof change === 'function' ? change(document.value) : change, document.label);
+    const result = writeLocked(document.path, document.label, after, { ...options, indent: options.indent ?? document.indent, expectedText: document.text ?? null });
+    return { ...result, before: document.value, after };
   });
-  return { ...result, before: document.value, after };
 }

@@ -18,7 +18,7 @@ import { readEnv } from '../internal/read-env.js';
 import type { EnvLookup, Sourced } from '../routing/types.js';
 import { createEnvLookup } from '../settings/effective-env.js';
 import { SCOPE_ORDER, loadSettings, type LoadedSettings } from '../settings/load-settings.js';
-import { applySettingsChange, readSettingsDocument, writeSettingsAtomic, type SettingsDocument } from '../settings/write-settings.js';
+import { applySettingsChange, readSettingsDocument, updateSettingsFile, writeSettingsAtomic, type SettingsDocument } from '../settings/write-settings.js';
 import { describeProfile, describeSources, detectCredentialSources, suggestedAuthMethod, suggestedProfile, type CredentialSources } from './detect-credentials.js';
 import { SECRET_VARIABLES, guardrailFromHeaders, planSetupChanges, ssoRefreshCommand } from './decide-changes.js';
 import { diffSettings, renderDiff } from './env-diff.js';
@@ -228,9 +228,7 @@ async function wizard(options: SetupOptions, io: CliIO, out: Output, prompter: P
   if (authFlag) assertSecretsAllowed(target, authFlag);
   // Read first: a malformed file stops the wizard before a single question (exit 2, line:column).
   const document = readSettingsDocument(target.path, target.label);
-  const currentEnv: Record<string, unknown> = document.value.env !== null && typeof document.value.env === 'object' && !Array.isArray(document.value.env)
-    ? (document.value.env as Record<string, unknown>)
-    : {};
+  const currentEnv = envBlockOf(document.value);
   for (const name of SECRET_VARIABLES) out.addSecret(stringAt(currentEnv, name));
 
   const loaded = loadSettings({ homeDir: io.homeDir, cwd: io.cwd, platform: io.platform, env: io.env, settingsFlag: options.settings, collectErrors: true });
@@ -332,7 +330,12 @@ async function wizard(options: SetupOptions, io: CliIO, out: Output, prompter: P
     out.line('Nothing was written.');
     return ExitCode.ok;
   }
-  return write(out, target, document, after, planned.secretsStored.length > 0);
+  return write(out, target, document, prompter ? { reviewed: after } : { answers }, planned.secretsStored.length > 0);
+}
+
+function envBlockOf(settings: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const env = settings.env;
+  return env !== null && typeof env === 'object' && !Array.isArray(env) ? (env as Record<string, unknown>) : {};
 }
 
 /** Answers that change nothing but what the caller overrides. */
@@ -724,13 +727,34 @@ function warnOverrides(out: Output, loaded: LoadedSettings, target: SetupTarget,
   }
 }
 
-function write(out: Output, target: SetupTarget, document: SettingsDocument, after: Record<string, unknown>, secrets: boolean): number {
-  const result = writeSettingsAtomic(document.path, after, {
-    label: target.label,
-    indent: document.indent,
-    expectedText: document.text ?? null,
-    newFileMode: target.newFileMode,
-  });
+/**
+ * Writes the reviewed content (interactive: `after`, refused if the file changed since it was
+ * read, because the diff the user approved no longer holds), or, with --yes, the answers planned
+ * again against the file as it is under its lock, so a setup running at the same time (another
+ * CI job, a second terminal) keeps its change too.
+ */
+function write(
+  out: Output,
+  target: SetupTarget,
+  document: SettingsDocument,
+  content: { readonly reviewed: Record<string, unknown> } | { readonly answers: SetupAnswers },
+  secrets: boolean,
+): number {
+  const common = { label: target.label, indent: document.indent, newFileMode: target.newFileMode, lock: { onWait: (message: string) => out.line(`  ${message}`) } };
+  let result;
+  if ('answers' in content) {
+    const { answers } = content;
+    result = updateSettingsFile(document.path, (current) => planSetupChanges(answers, envBlockOf(current), current).change, common);
+    if (JSON.stringify(result.before) !== JSON.stringify(document.value)) {
+      out.line(`  note: ${target.label} was changed by someone else while setup was running (another setup?); these answers were applied to its current content.`);
+    }
+  } else {
+    result = writeSettingsAtomic(document.path, content.reviewed, { ...common, expectedText: document.text ?? null });
+  }
+  if (!result.written) {
+    out.line(`${target.label} already has this configuration; nothing was written.`);
+    return ExitCode.ok;
+  }
   out.line(`Wrote ${target.label}${result.backupPath ? ` (the previous version is kept as ${target.label}.bak)` : ''}.`);
   if (secrets && (result.mode & 0o077) !== 0) {
     out.line(`  warning: ${target.label} is readable by other users (mode ${result.mode.toString(8)}); run chmod 600 ${document.path}`);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { createTempHome, type TempHome } from '../helpers/temp-home.js';
 import { PLANTED, assertNoSecrets } from '../helpers/secrets.js';
-import { runCli } from '../helpers/run-cli.js';
+import { hermeticEnv, runCli } from '../helpers/run-cli.js';
 
 const homes: TempHome[] = [];
 after(() => homes.forEach((h) => h.cleanup()));
@@ -19,12 +19,7 @@ async function status({ files = {}, env = {}, args = [] }: Case) {
   homes.push(home);
   const result = await runCli(['status', '--json', ...args], {
     cwd: home.cwd,
-    env: {
-      HOME: home.home,
-      CC_BEDROCK_MANAGED_SETTINGS_DIR: join(home.root, 'managed'),
-      AWS_EC2_METADATA_DISABLED: 'true',
-      ...env,
-    },
+    env: { ...hermeticEnv(home), ...env },
   });
   assertNoSecrets(result.stdout + result.stderr, 'status output');
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the parsed document under test
@@ -200,7 +195,7 @@ describe('status: settings layering', () => {
     homes.push(home);
     const result = await runCli(['status'], {
       cwd: home.cwd,
-      env: { HOME: home.home, CC_BEDROCK_MANAGED_SETTINGS_DIR: join(home.root, 'managed'), ...BEDROCK },
+      env: { ...hermeticEnv(home), ...BEDROCK },
     });
     assert.equal(result.code, 2);
     assert.match(result.stderr, /settings\.json:\d+:\d+/);
@@ -265,7 +260,7 @@ describe('status: providers, headers, credentials', () => {
     homes.push(home);
     const text = await runCli(['status'], {
       cwd: home.cwd,
-      env: { HOME: home.home, CC_BEDROCK_MANAGED_SETTINGS_DIR: join(home.root, 'managed'), ...env },
+      env: { ...hermeticEnv(home), ...env },
     });
     assert.equal(text.code, 0, text.stderr);
     assertNoSecrets(text.stdout + text.stderr, 'status text');

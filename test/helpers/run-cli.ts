@@ -23,6 +23,12 @@ export interface RunProcessOptions extends RunCliOptions {
 }
 
 /**
+ * No EC2 instance metadata lookups: a test machine is not an EC2 instance, and a test's traffic
+ * stays on loopback (without this, a run with no credentials has the AWS chain try 169.254.169.254).
+ */
+const NO_INSTANCE_METADATA = { AWS_EC2_METADATA_DISABLED: 'true' } as const;
+
+/**
  * What keeps a spawned CLI off the caller's own setup: the temp HOME, a managed-settings
  * directory inside the temp tree (none exists there), and no EC2 instance metadata lookups.
  */
@@ -30,14 +36,29 @@ export function hermeticEnv(home: TempHome): Record<string, string> {
   return {
     HOME: home.home,
     CC_BEDROCK_MANAGED_SETTINGS_DIR: join(home.root, 'managed'),
-    AWS_EC2_METADATA_DISABLED: 'true',
+    ...NO_INSTANCE_METADATA,
   };
 }
 
+/**
+ * A child's whole environment: PATH, no instance metadata lookups, and `env` over them; a
+ * variable set to undefined in `env` is left out (so a test can switch instance metadata back on).
+ */
+export function childEnv(env: Record<string, string | undefined> = {}): Record<string, string> {
+  const result: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', ...NO_INSTANCE_METADATA };
+  for (const [k, v] of Object.entries(env)) {
+    if (v === undefined) delete result[k];
+    else result[k] = v;
+  }
+  return result;
+}
+
+/** The built CLI's entry (`dist/src/cli/main.js`), for spawning it with `process.execPath`. */
+export const cliEntry = (): string => join(repoRoot(), 'dist', 'src', 'cli', 'main.js');
+
 /** Spawns `command` and collects its output; variables set to undefined in `env` are left out. */
 export function runProcess(command: string, args: readonly string[], options: RunProcessOptions = {}): Promise<CliResult> {
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin' };
-  for (const [k, v] of Object.entries(options.env ?? {})) if (v !== undefined) env[k] = v;
+  const env = childEnv(options.env);
   return new Promise((resolve, reject) => {
     const cwd = options.cwd ?? repoRoot();
     const child =
@@ -59,5 +80,5 @@ export function runProcess(command: string, args: readonly string[], options: Ru
 
 /** Spawns the built CLI (`dist/src/cli/main.js`) and collects its output. */
 export function runCli(args: readonly string[], options: RunCliOptions = {}): Promise<CliResult> {
-  return runProcess(process.execPath, [join(repoRoot(), 'dist', 'src', 'cli', 'main.js'), ...args], options);
+  return runProcess(process.execPath, [cliEntry(), ...args], options);
 }
