@@ -17,9 +17,14 @@ export interface NamedOutput {
 }
 
 export const OUTPUT_DRAIN_TIMEOUT_VARIABLE = 'CC_BEDROCK_OUTPUT_DRAIN_TIMEOUT_MS';
-const DEFAULT_DRAIN_TIMEOUT_MS = 60_000;
-/** Waiting longer than this is worth a line on stderr: the user sees what the CLI is waiting for. */
-const NOTICE_AFTER_MS = 3_000;
+/**
+ * The deadline counts from the reader's last progress, not from the start: a pager the user is
+ * reading (`| less`) takes output in bursts minutes apart and must not be cut off, while a reader
+ * that takes nothing at all for this long is stuck.
+ */
+const DEFAULT_DRAIN_TIMEOUT_MS = 600_000;
+/** Waiting longer than this without progress is worth a line on stderr: the user sees what the CLI is waiting for. */
+const NOTICE_AFTER_MS = 10_000;
 /** How often the queues are looked at; `drain` only fires after a write that returned false. */
 const POLL_MS = 10;
 
@@ -47,18 +52,24 @@ export function drainTimeoutMs(env: Env, note: (message: string) => void): numbe
 
 /**
  * Waits until every output has nothing queued (or has failed, which its error handler deals
- * with), at most `timeoutMs`. Says on `stderr` what it waits for once the wait gets long, and
+ * with), giving up once the readers have taken nothing for `timeoutMs`. Says on `stderr` what it waits for once the wait gets long, and
  * returns the outputs whose reader did not take everything in time (empty when all arrived).
  */
 export async function flushOutputs(outputs: readonly NamedOutput[], timeoutMs: number, stderr: Writable): Promise<NamedOutput[]> {
-  const start = Date.now();
+  let lastProgress = Date.now();
+  let lastQueued = Infinity;
   let noticed = false;
   for (;;) {
     const pending = outputs.filter((output) => queued(output) > 0);
     if (pending.length === 0) return [];
-    const waited = Date.now() - start;
+    const total = pending.reduce((sum, output) => sum + queued(output), 0);
+    if (total < lastQueued) {
+      lastQueued = total;
+      lastProgress = Date.now();
+    }
+    const waited = Date.now() - lastProgress;
     if (waited >= timeoutMs) return pending;
-    if (!noticed && waited >= NOTICE_AFTER_MS) {
+    if (!noticed && waited >= Math.min(NOTICE_AFTER_MS, timeoutMs / 2)) {
       noticed = true;
       const what = pending.map((output) => `${kib(queued(output))} on ${output.name}`).join(' and ');
       stderr.write(
@@ -73,7 +84,7 @@ export async function flushOutputs(outputs: readonly NamedOutput[], timeoutMs: n
 export function describeUndelivered(pending: readonly NamedOutput[], timeoutMs: number): string {
   const names = pending.map((output) => output.name).join(' and ');
   return (
-    `cc-bedrock: gave up after ${seconds(timeoutMs)}: the reader of ${names} did not take the rest of the output, so it is incomplete\n` +
+    `cc-bedrock: gave up after ${seconds(timeoutMs)} without progress: the reader of ${names} did not take the rest of the output, so it is incomplete\n` +
     `  fix: let the reader consume all of it (or redirect the output to a file), or raise ${OUTPUT_DRAIN_TIMEOUT_VARIABLE}\n`
   );
 }

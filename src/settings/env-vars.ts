@@ -214,7 +214,7 @@ export const ENV_VARS: readonly EnvVarEntry[] = [
   env('CC_BEDROCK_GATEWAY_ALLOW_BETAS', 'cc-bedrock', 'comma-separated beta names', '`serve`: anthropic-beta values forwarded whatever the gateway beta table says.'),
   env('CC_BEDROCK_GATEWAY_DROP_BETAS', 'cc-bedrock', 'comma-separated beta names', '`serve`: anthropic-beta values the gateway always drops.'),
   env('CC_BEDROCK_GUARDRAIL_TAGGING', 'cc-bedrock', SWITCH, '`serve`: wrap the latest user turn in guardContent tags for the Prompt-Attack filter (needs a guardrail header).'),
-  env('CC_BEDROCK_OUTPUT_DRAIN_TIMEOUT_MS', 'cc-bedrock', 'milliseconds; default 60000', 'How long the CLI waits at exit for the reader of stdout/stderr to take the rest of the output; after that it says the output is incomplete and exits 1.'),
+  env('CC_BEDROCK_OUTPUT_DRAIN_TIMEOUT_MS', 'cc-bedrock', 'milliseconds; default 600000', 'How long the CLI waits at exit for the reader of stdout/stderr to take more of the output (a pager may pause); after that long without progress it says the output is incomplete and exits 1.'),
   env('AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED', 'cc-bedrock', '`true` (the CLI default) or `false`', "The AWS SDK's Node-version notice; the CLI turns it off unless set."),
 ];
 
