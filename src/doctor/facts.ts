@@ -22,7 +22,7 @@ import type { CallerIdentity } from '../aws/caller-identity.js';
 import type { EndpointKind, RouteWarning, Sourced } from '../routing/types.js';
 import { findEnvVar } from '../settings/env-vars.js';
 import type { SettingsScope } from '../settings/load-settings.js';
-import { inspectConfiguration, type ConfigurationSnapshot, type ProviderFacts, type Selection } from './configuration.js';
+import { resolveConfiguration, type ConfigurationSnapshot, type ProviderFacts, type Selection } from '../routing/resolve-configuration.js';
 import type { OnlineFacts } from './online-facts.js';
 import { toErrorFact, type Attempt, type ErrorFact } from './types.js';
 
@@ -344,7 +344,7 @@ export async function gatherFacts(options: GatherFactsOptions): Promise<DoctorFa
   const claudeCode = (options.detectClaudeCode ?? detectClaudeCode)(options.env, options.platform).catch(
     (error: unknown): ClaudeCodeFact => ({ status: 'found', path: 'claude', version: undefined, output: '', error: toErrorFact(error).message }),
   );
-  const snapshot = await inspectConfiguration(options);
+  const snapshot = await resolveConfiguration(options);
   const { envLookup } = snapshot;
 
   const settingsFiles: SettingsFileFact[] = (snapshot.settings?.files ?? []).map((file) => ({

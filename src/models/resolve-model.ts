@@ -7,7 +7,7 @@
  */
 import { CcBedrockError } from '../errors.js';
 import { isRegionShaped } from '../aws/region-shape.js';
-import type { EndpointKind, EnvLookup, ModelRole, ResolvedModel, RouteWarning, Sourced } from '../routing/types.js';
+import type { EndpointKind, EnvLookup, ModelRole, ResolvedModel, RoutePlan, RouteWarning, Sourced } from '../routing/types.js';
 import {
   BUILT_IN_DEFAULTS,
   CONTEXT_1M_BETA,
@@ -149,6 +149,31 @@ export function resolveModelName(name: string, context: ModelNameContext): Model
   const bare = strip1m(name).id.toLowerCase();
   const model = bare === 'default' ? resolveDefaultSelection(scope, origin, name) : resolveSelected(name, origin, scope);
   return { model, warnings: dedupe(warnings) };
+}
+
+/**
+ * The context that resolves a name exactly as `plan` resolved its roles: `/model`, the client,
+ * discovery and the gateway all build it here, so none of them forgets the managed overrides or
+ * the allowlist flags.
+ */
+export function planNameContext(
+  plan: RoutePlan,
+  env: EnvLookup,
+  extra: { readonly origin: string; readonly discoveredProfileIds?: readonly string[] | undefined; readonly providers?: ModelResolutionInput['providers'] },
+): ModelNameContext {
+  return {
+    env,
+    modelOverrides: plan.modelOverrides,
+    ...(plan.managedModelOverrides ? { managedModelOverrides: plan.managedModelOverrides } : {}),
+    ...(plan.availableModels ? { availableModels: plan.availableModels } : {}),
+    ...(plan.availableModelsManaged ? { availableModelsManaged: true } : {}),
+    ...(plan.enforceAvailableModels ? { enforceAvailableModels: true } : {}),
+    providers: extra.providers ?? { bedrock: plan.providers.bedrock, mantle: plan.providers.mantle },
+    region: plan.region,
+    mantleBaseUrlOverridden: plan.endpoints.mantle.source.includes('ANTHROPIC_BEDROCK_MANTLE_BASE_URL'),
+    ...(extra.discoveredProfileIds ? { discoveredProfileIds: extra.discoveredProfileIds } : {}),
+    origin: extra.origin,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
