@@ -336,6 +336,8 @@ export interface GatherFactsOptions {
   readonly fetch?: typeof fetch;
   /** Injected in tests; defaults to running `claude --version` from PATH. */
   readonly detectClaudeCode?: (env: Env, platform: NodeJS.Platform) => Promise<ClaudeCodeFact>;
+  /** The configuration, when the caller (status) has resolved it already with these options. */
+  readonly snapshot?: ConfigurationSnapshot;
 }
 
 /** Everything doctor needs, gathered once. Never throws for a configuration or upstream problem. */
@@ -344,7 +346,7 @@ export async function gatherFacts(options: GatherFactsOptions): Promise<DoctorFa
   const claudeCode = (options.detectClaudeCode ?? detectClaudeCode)(options.env, options.platform).catch(
     (error: unknown): ClaudeCodeFact => ({ status: 'found', path: 'claude', version: undefined, output: '', error: toErrorFact(error).message }),
   );
-  const snapshot = await resolveConfiguration(options);
+  const snapshot = options.snapshot ?? (await resolveConfiguration(options));
   const { envLookup } = snapshot;
 
   const settingsFiles: SettingsFileFact[] = (snapshot.settings?.files ?? []).map((file) => ({
