@@ -445,7 +445,7 @@ export function classifyFailure(cause: unknown, failure: UpstreamFailure, contex
       makeError(
         'MODEL_NOT_IN_REGION',
         `${target.modelId} is not available in ${target.region} (${endpointLabel(target)}): ${text}`,
-        `run \`aws bedrock list-inference-profiles --region ${target.region}\` and pin an ID it lists (for this region's prefix: ${suggestions[0] ?? target.modelId}), or switch region (AWS_REGION)`,
+        `run \`aws bedrock list-inference-profiles --region ${target.region}\` and pin an ID it lists${suggestions[0] ? ` (for this region's prefix: ${suggestions[0]})` : ''}, or switch region (AWS_REGION)`,
         target,
         failure,
         cause,
