@@ -181,10 +181,14 @@ export function createClient(options: CreateClientOptions & ClientExtras): Bedro
       }),
     );
 
+  // ANTHROPIC_BETAS: extra beta values Claude Code adds to every Messages call (on Invoke they
+  // travel in the body's anthropic_beta, as Claude Code sends them).
+  const envBetas = (options.env?.get('ANTHROPIC_BETAS')?.value ?? '').split(',').map((beta) => beta.trim());
+
   /** The Messages body for a target: Invoke carries Claude Code's version dialect in the body. */
   const bodyFor = (target: CallTarget, params: MessageCreateParams) => {
     const { model: _model, ...rest } = params as MessageCreateParams & { betas?: string[] };
-    const betas = mergeBetas(target.betas, (params as { betas?: string[] }).betas);
+    const betas = mergeBetas(target.betas, envBetas, (params as { betas?: string[] }).betas);
     return {
       ...rest,
       model: target.modelId,
