@@ -22,7 +22,7 @@ import type { CallerIdentity } from '../aws/caller-identity.js';
 import type { EndpointKind, RouteWarning, Sourced } from '../routing/types.js';
 import { findEnvVar } from '../settings/env-vars.js';
 import type { SettingsScope } from '../settings/load-settings.js';
-import { resolveConfiguration, type ConfigurationSnapshot, type ProviderFacts, type Selection } from '../routing/resolve-configuration.js';
+import { resolveConfiguration, type ConfigurationSnapshot, type InspectOptions, type ProviderFacts, type Selection } from '../routing/resolve-configuration.js';
 import type { OnlineFacts } from './online-facts.js';
 import { toErrorFact, type Attempt, type ErrorFact } from './types.js';
 
@@ -321,13 +321,7 @@ async function runExport(snapshot: ConfigurationSnapshot): Promise<ExportFact | 
 // ---------------------------------------------------------------------------------------------
 // Gathering
 
-export interface GatherFactsOptions {
-  readonly env: Env;
-  readonly homeDir: string;
-  readonly cwd: string;
-  readonly platform: NodeJS.Platform;
-  readonly modelFlag?: string | undefined;
-  readonly settingsFlag?: string | undefined;
+export interface GatherFactsOptions extends InspectOptions {
   /** Skip everything that calls AWS (credential resolution, STS, probes). */
   readonly offline: boolean;
   /** Where a credential provider would print; doctor never runs awsAuthRefresh, so nothing is. */
