@@ -1,5 +1,5 @@
 /**
- * Doctor gathers everything once: the configuration (tolerantly, see configuration.ts), the
+ * Doctor gathers everything once: the configuration (the one resolver, collecting every problem), the
  * environment, the installed Claude Code, credentials and, unless offline, live probes. Checks
  * are pure functions of the resulting `DoctorFacts`, so tests can edit facts instead of machines.
  *

@@ -30,6 +30,12 @@ export interface InspectOptions {
   readonly settingsFlag?: string | undefined;
   /** System inference-profile IDs from ListInferenceProfiles, when discovery has run. */
   readonly discoveredProfileIds?: readonly string[] | undefined;
+  /**
+   * `collect` (the default): every part that fails is recorded in `problems` and the rest still
+   * resolves (doctor, status, iam-policy, models). `first-error`: the first problem is thrown,
+   * exactly as the part raised it (sessions, `-p`, chat, the gateway: `resolveRoutePlan`).
+   */
+  readonly mode?: 'collect' | 'first-error';
 }
 
 /** The parts of a route plan that can fail on their own, in the order a session meets them. */
@@ -421,6 +427,8 @@ export async function resolveConfiguration(options: InspectOptions): Promise<Con
       }
     : undefined;
 
+  const first = problems[0];
+  if (options.mode === 'first-error' && first) throw first.cause;
   return {
     settings,
     settingsError,

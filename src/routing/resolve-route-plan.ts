@@ -3,7 +3,7 @@ import { resolveConfiguration, type InspectOptions } from './resolve-configurati
 import type { EnvLookup, RoutePlan } from './types.js';
 import type { Env } from '../internal/read-env.js';
 
-export type ResolveRoutePlanOptions = InspectOptions;
+export type ResolveRoutePlanOptions = Omit<InspectOptions, 'mode'>;
 
 export interface RouteResolution {
   readonly plan: RoutePlan;
@@ -20,9 +20,7 @@ export interface RouteResolution {
  * the settings and AWS config files: nothing is sent anywhere and no credential is fetched.
  */
 export async function resolveRoutePlan(options: ResolveRoutePlanOptions): Promise<RouteResolution> {
-  const snapshot = await resolveConfiguration(options);
-  const first = snapshot.problems[0];
-  if (first) throw first.cause;
+  const snapshot = await resolveConfiguration({ ...options, mode: 'first-error' });
   if (!snapshot.plan || !snapshot.settings) throw new Error('resolveConfiguration returned no plan without a problem');
   return { plan: snapshot.plan, settings: snapshot.settings, envLookup: snapshot.envLookup, effectiveEnv: snapshot.effectiveEnv };
 }
