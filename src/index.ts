@@ -19,7 +19,9 @@ export type {
   Sourced,
 } from './routing/types.js';
 export { resolveRoutePlan } from './routing/resolve-route-plan.js';
+export { resolveConfiguration } from './routing/resolve-configuration.js';
 export type { ResolveRoutePlanOptions, RouteResolution } from './routing/resolve-route-plan.js';
+export type { ConfigurationSnapshot, InspectOptions, PlanPart, PlanProblem, Selection } from './routing/resolve-configuration.js';
 
 export { loadSettings, userSettingsPath } from './settings/load-settings.js';
 export type { LoadedSettings, LoadSettingsOptions, SettingsFile, SettingsScope } from './settings/load-settings.js';
@@ -35,7 +37,7 @@ export type { AuthProvider, AwsCredentials, RequestAuth } from './aws/auth-types
 
 export { MODEL_CATALOG, findModelById, isMantleFormat } from './models/model-catalog.js';
 export type { CatalogModel } from './models/model-catalog.js';
-export { resolveModels, resolveModelName } from './models/resolve-model.js';
+export { planNameContext, resolveModels, resolveModelName } from './models/resolve-model.js';
 
 export { resolveProxy, bypassesProxy, proxyFailureOf, loadNetworkFetch, redactProxyUrl } from './network/proxy.js';
 export type { ProxyConfig, ProxyFailureKind } from './network/proxy.js';

@@ -254,7 +254,7 @@ const BEDROCK_RULES: readonly FailureRule[] = [
     when: (s) => !s.mantle && (INVALID_MODEL_ID.test(s.facts.message) || s.facts.type === 'resourcenotfoundexception' || s.facts.status === 404),
     message: (s) => `${s.target.modelId} is not available in ${s.target.region} (${s.endpoint}): ${s.text}`,
     remediation: (s) =>
-      `run \`aws bedrock list-inference-profiles --region ${s.target.region}\` and pin an ID it lists (for this region's prefix: ${suggestionsOf(s)[0] ?? s.target.modelId}), or switch region (AWS_REGION)`,
+      `run \`aws bedrock list-inference-profiles --region ${s.target.region}\` and pin an ID it lists${suggestionsOf(s)[0] ? ` (for this region's prefix: ${suggestionsOf(s)[0]})` : ''}, or switch region (AWS_REGION)`,
     details: (s) => ({ suggestedModelIds: suggestionsOf(s) }),
     // No `fix`: the same answer comes for a model the account or region does not offer at all, where
     // the region's profile ID is a guess; only the profile listing the remediation names can tell.

@@ -176,6 +176,7 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
     .description('print the IAM policy this configuration needs')
     .addOption(new Option('--scope <scope>', 'all models or only the configured ones').choices(['all', 'configured']).default('all'))
     .option('--mantle', 'include bedrock-mantle:CreateInference')
+    .option('--model <model>', 'with --scope configured: grant as if --model were given')
     .addOption(settingsOption())
     .action(dispatch('iam-policy'));
 

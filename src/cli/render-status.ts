@@ -1,4 +1,6 @@
-import type { CcBedrockError } from '../errors.js';
+import type { DoctorReport } from '../doctor/report.js';
+import type { ErrorFact } from '../routing/attempt.js';
+import type { PlanPart } from '../routing/resolve-configuration.js';
 import { displayCommand } from '../internal/redact.js';
 import type { ProxyInspection } from '../network/proxy.js';
 import { displayHeaderValue } from '../routing/headers.js';
@@ -17,6 +19,18 @@ export interface StatusReport {
   readonly settingsFiles: readonly SettingsFileSummary[];
   /** HTTPS_PROXY and friends as resolved (inspectProxy); omitted, the proxy line is left out. */
   readonly proxy?: ProxyInspection;
+  /** Parts of the plan that did not resolve (the plan shows stand-ins for them). */
+  readonly problems?: ReadonlyArray<{ readonly part: PlanPart; readonly error: ErrorFact }>;
+  /**
+   * The warn and fail findings of `doctor --offline` on the same resolution. Given, they are the
+   * Warnings section (so "none" means doctor --offline is clean); omitted (chat's /status), the
+   * plan's own warnings are.
+   */
+  readonly findings?: DoctorReport['checks'];
+}
+
+function errorJson(error: ErrorFact): Record<string, unknown> {
+  return { code: error.code, message: error.message, ...(error.remediation ? { remediation: error.remediation } : {}) };
 }
 
 /** Version of the `status --json` schema; bump on any incompatible change (docs/status-json.md). */
@@ -109,9 +123,12 @@ function proxyLines(inspection: ProxyInspection): string[] {
 /** The stable JSON document printed by `status --json`. */
 export function statusJson(report: StatusReport): Record<string, unknown> {
   const { plan } = report;
+  const problems = report.problems ?? [];
   return {
     schemaVersion: STATUS_SCHEMA_VERSION,
-    ok: true,
+    ok: problems.length === 0,
+    ...(problems[0] ? { error: errorJson(problems[0].error) } : {}),
+    problems: problems.map((problem) => ({ part: problem.part, ...errorJson(problem.error) })),
     provider: plan.providers,
     region: plan.region,
     credentials: {
@@ -130,11 +147,13 @@ export function statusJson(report: StatusReport): Record<string, unknown> {
     modelOverrides: plan.modelOverrides,
     settingsFiles: report.settingsFiles,
     warnings: plan.warnings,
+    ...(report.findings ? { findings: report.findings } : {}),
   };
 }
 
-export function statusErrorJson(error: CcBedrockError): Record<string, unknown> {
-  return { schemaVersion: STATUS_SCHEMA_VERSION, ok: false, error: error.toJSON() };
+/** When not even the built-in default resolves: no plan, only why. */
+export function statusErrorJson(error: ErrorFact | undefined): Record<string, unknown> {
+  return { schemaVersion: STATUS_SCHEMA_VERSION, ok: false, error: error ? errorJson(error) : { code: 'INTERNAL', message: 'the configuration does not resolve' } };
 }
 
 const KIND_LABEL: Record<CredentialPlan['kind'], string> = {
@@ -173,29 +192,53 @@ function modelLines(label: string, model: ResolvedModel): string[] {
   return lines;
 }
 
-function warningLines(warnings: readonly RouteWarning[]): string[] {
-  if (warnings.length === 0) return ['Warnings       none'];
-  const lines = ['Warnings'];
-  for (const w of warnings) {
-    lines.push(`  ! ${w.message}`);
-    if (w.fix) lines.push(`    fix: ${w.fix}`);
+function warningLines(report: StatusReport): string[] {
+  const entries = report.findings
+    ? report.findings.map((finding) => ({ mark: finding.status === 'fail' ? '✗' : '!', message: `${finding.title}: ${finding.detail}`, fix: finding.fix ?? undefined }))
+    : report.plan.warnings.map((warning: RouteWarning) => ({ mark: '!', message: warning.message, fix: warning.fix }));
+  const source = report.findings ? ' (doctor --offline)' : '';
+  if (entries.length === 0) return [`Warnings       none${source}`];
+  const lines = [`Warnings${source}`];
+  for (const entry of entries) {
+    lines.push(`  ${entry.mark} ${entry.message}`);
+    if (entry.fix) lines.push(`    fix: ${entry.fix}`);
   }
   return lines;
+}
+
+/** Marks a part that did not resolve, under the stand-in the plan shows for it. */
+function problemLines(report: StatusReport, part: PlanPart, indent = '  '): string[] {
+  return (report.problems ?? [])
+    .filter((problem) => problem.part === part)
+    .flatMap((problem) => [
+      `${indent}✗ NOT RESOLVED: ${problem.error.message}`,
+      ...(problem.error.remediation ? [`${indent}  fix: ${problem.error.remediation}`] : []),
+    ]);
 }
 
 /** Human-readable status: every resolved value with the rule or source that produced it. */
 export function renderStatusText(report: StatusReport): string {
   const { plan } = report;
   const lines: string[] = [];
+  const problems = report.problems ?? [];
+  if (problems.length) {
+    lines.push(`${pad('Status')}does not resolve: ${problems.length} part${problems.length === 1 ? '' : 's'} marked ✗ below (stand-ins shown)`);
+    lines.push(...problemLines(report, 'settings'));
+  }
   lines.push(`${pad('Provider')}${plan.providers.label}`);
   lines.push(`${pad('')}from ${plan.providers.source}`);
+  lines.push(...problemLines(report, 'provider'));
   lines.push(`${pad('Region')}${plan.region.value}`);
   lines.push(`${pad('')}from ${plan.region.source}`);
-  if (plan.providers.bedrock) lines.push(...credentialLines(plan.providers.mantle ? 'Auth (Invoke)' : 'Auth', plan.credentials.bedrock));
-  if (plan.providers.mantle) lines.push(...credentialLines(plan.providers.bedrock ? 'Auth (Mantle)' : 'Auth', plan.credentials.mantle));
+  if (plan.providers.bedrock) {
+    lines.push(...credentialLines(plan.providers.mantle ? 'Auth (Invoke)' : 'Auth', plan.credentials.bedrock), ...problemLines(report, 'credentials.bedrock'));
+  }
+  if (plan.providers.mantle) {
+    lines.push(...credentialLines(plan.providers.bedrock ? 'Auth (Mantle)' : 'Auth', plan.credentials.mantle), ...problemLines(report, 'credentials.mantle'));
+  }
   lines.push('Models');
-  lines.push(...modelLines('main', plan.models.main));
-  lines.push(...modelLines('small/fast', plan.models.smallFast));
+  lines.push(...modelLines('main', plan.models.main), ...problemLines(report, 'models.main', '    '));
+  lines.push(...modelLines('small/fast', plan.models.smallFast), ...problemLines(report, 'models.smallFast', '    '));
   if (plan.availableModels) {
     lines.push(`${pad('Allowed models')}${plan.availableModels.value.length ? plan.availableModels.value.join(', ') : '(empty list: only the default)'}`);
     lines.push(`${pad('')}from ${plan.availableModels.source}`);
@@ -211,6 +254,7 @@ export function renderStatusText(report: StatusReport): string {
     lines.push(`  ${pad('Control plane', 15)}${plan.endpoints.controlPlane.value}  (${plan.endpoints.controlPlane.source})`);
   }
   if (plan.providers.mantle) lines.push(`  ${pad('Mantle', 15)}${plan.endpoints.mantle.value}  (${plan.endpoints.mantle.source})`);
+  lines.push(...problemLines(report, 'endpoints'));
   if (report.proxy) lines.push(...proxyLines(report.proxy));
   const headers = headerRows(plan);
   if (headers.length) {
@@ -219,11 +263,12 @@ export function renderStatusText(report: StatusReport): string {
   } else {
     lines.push(`${pad('Headers')}none beyond authentication`);
   }
+  lines.push(...problemLines(report, 'serviceTier'), ...problemLines(report, 'customHeaders'));
   lines.push('Settings files');
   for (const file of report.settingsFiles) {
     const unknown = file.unknownKeys.length ? `; keys cc-bedrock does not use: ${file.unknownKeys.join(', ')}` : '';
     lines.push(`  ${pad(file.scope, 9)}${file.label}  ${file.exists ? 'loaded' : 'not found'}${unknown}`);
   }
-  lines.push(...warningLines(plan.warnings));
+  lines.push(...warningLines(report));
   return `${lines.join('\n')}\n`;
 }

@@ -10,7 +10,7 @@
 import type { AuthProvider } from '../aws/auth-types.js';
 import type { BedrockClient, ClientLogger, DiscoveryResult } from '../client/index.js';
 import { CcBedrockError, isCcBedrockError, type ErrorCode } from '../errors.js';
-import { resolveModelName } from '../models/resolve-model.js';
+import { planNameContext, resolveModelName } from '../models/resolve-model.js';
 import { loadNetworkFetch, resolveProxy, type ProxyConfig } from '../network/proxy.js';
 import { resolveRoutePlan, type RouteResolution } from '../routing/resolve-route-plan.js';
 import type { ResolvedModel, RoutePlan, RouteWarning } from '../routing/types.js';
@@ -199,16 +199,7 @@ export async function openSession(options: OpenSessionOptions): Promise<Session>
   });
 
   const resolveModel = (name: string, origin = 'the model selection'): ResolvedModel =>
-    resolveModelName(name, {
-      env: envLookup,
-      modelOverrides: plan.modelOverrides,
-      ...(plan.availableModels ? { availableModels: plan.availableModels } : {}),
-      providers: { bedrock: plan.providers.bedrock, mantle: plan.providers.mantle },
-      region: plan.region,
-      mantleBaseUrlOverridden: envLookup.get('ANTHROPIC_BEDROCK_MANTLE_BASE_URL') !== undefined,
-      ...(discoveredProfileIds ? { discoveredProfileIds } : {}),
-      origin,
-    }).model;
+    resolveModelName(name, planNameContext(plan, envLookup, { origin, discoveredProfileIds })).model;
 
   return { resolution, plan, auth, client, proxy, discovery, resolveModel };
 }

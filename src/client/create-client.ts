@@ -7,7 +7,7 @@ import type { AnthropicBedrockMantle } from '@anthropic-ai/bedrock-sdk';
 import { APIUserAbortError } from '@anthropic-ai/sdk/core/error';
 import { CcBedrockError, isCcBedrockError } from '../errors.js';
 import { systemClock } from '../internal/clock.js';
-import { resolveModelName } from '../models/resolve-model.js';
+import { planNameContext, resolveModelName } from '../models/resolve-model.js';
 import { parseBedrockArn } from '../models/model-catalog.js';
 import type { EnvLookup, ResolvedModel, RoutePlan } from '../routing/types.js';
 import {
@@ -153,17 +153,7 @@ export function createClient(options: CreateClientOptions & ClientExtras): Bedro
 
   const resolveName = (name: string): ResolvedModel => {
     if (options.resolveModelName) return options.resolveModelName(name, plan);
-    const mantleSource = plan.endpoints.mantle.source;
-    return resolveModelName(name, {
-      env: options.env ?? emptyEnv,
-      modelOverrides: plan.modelOverrides,
-      ...(plan.availableModels ? { availableModels: plan.availableModels } : {}),
-      providers: { bedrock: plan.providers.bedrock, mantle: plan.providers.mantle },
-      region: plan.region,
-      mantleBaseUrlOverridden: mantleSource.includes('ANTHROPIC_BEDROCK_MANTLE_BASE_URL'),
-      ...(options.discoveredProfileIds ? { discoveredProfileIds: options.discoveredProfileIds } : {}),
-      origin: 'the model parameter',
-    }).model;
+    return resolveModelName(name, planNameContext(plan, options.env ?? emptyEnv, { origin: 'the model parameter', discoveredProfileIds: options.discoveredProfileIds })).model;
   };
 
   const resolveTarget = (model?: string): CallTarget => {
@@ -191,10 +181,14 @@ export function createClient(options: CreateClientOptions & ClientExtras): Bedro
       }),
     );
 
+  // ANTHROPIC_BETAS: extra beta values Claude Code adds to every Messages call (on Invoke they
+  // travel in the body's anthropic_beta, as Claude Code sends them).
+  const envBetas = (options.env?.get('ANTHROPIC_BETAS')?.value ?? '').split(',').map((beta) => beta.trim());
+
   /** The Messages body for a target: Invoke carries Claude Code's version dialect in the body. */
   const bodyFor = (target: CallTarget, params: MessageCreateParams) => {
     const { model: _model, ...rest } = params as MessageCreateParams & { betas?: string[] };
-    const betas = mergeBetas(target.betas, (params as { betas?: string[] }).betas);
+    const betas = mergeBetas(target.betas, envBetas, (params as { betas?: string[] }).betas);
     return {
       ...rest,
       model: target.modelId,

@@ -26,7 +26,7 @@ import {
   requireModel,
   type CatalogModel,
 } from '../models/model-catalog.js';
-import { resolveModelName } from '../models/resolve-model.js';
+import { planNameContext, resolveModelName } from '../models/resolve-model.js';
 import type { EndpointKind, EnvLookup, ResolvedModel, RoutePlan, RouteWarning } from '../routing/types.js';
 import { AvailabilityCache, availabilityCacheKey, credentialIdentities, resolveCacheDir, type AvailabilityCacheOptions, type ModelAvailability } from './availability-cache.js';
 import { getInferenceProfile, listSystemInferenceProfiles, type InferenceProfile } from './inference-profiles.js';
@@ -195,16 +195,8 @@ export async function discoverAvailability(options: DiscoveryOptions): Promise<D
   }
 
   // 2. What to probe: the built-in default of each unpinned tier, and on Mantle the requested model.
-  const context = {
-    env,
-    modelOverrides: plan.modelOverrides,
-    ...(plan.availableModels ? { availableModels: plan.availableModels } : {}),
-    providers: { bedrock: plan.providers.bedrock, mantle: plan.providers.mantle },
-    region: plan.region,
-    mantleBaseUrlOverridden: plan.endpoints.mantle.source.includes('ANTHROPIC_BEDROCK_MANTLE_BASE_URL'),
-    ...(discoveredProfileIds ? { discoveredProfileIds } : {}),
-    origin: 'availability discovery',
-  };
+  const context = planNameContext(plan, env, { origin: 'availability discovery', discoveredProfileIds });
+
   const probes = new Map<string, { model: ResolvedModel; probedAs: string }>();
   if (bedrockOn && !bedrockSkip) {
     for (const tier of PROBE_TIERS) {

@@ -24,15 +24,14 @@ export function stripProfilePrefix(modelId: string): string {
 /**
  * Inference-profile IDs of the same model that can be invoked from `region`, best first: the
  * region's own geography, then `global`, then any other geography the catalog knows serves it.
- * Models the catalog does not know get the region's geography and `global` by rule.
+ * Models the catalog does not know get none: a guessed ID is not a suggestion.
  */
 export function profileIdsForRegion(modelId: string, region: string): string[] {
   const model = findModelById(modelId);
   const preferred = geoForRegion(region);
-  if (!model?.bedrock) {
-    const base = stripProfilePrefix(modelId);
-    return [...new Set([`${preferred}.${base}`, `global.${base}`])].filter((id) => id !== modelId);
-  }
+  // A model the catalog does not know has no known profile: guessing `us.<id>` (or `us.arn:…`)
+  // would suggest an ID that does not exist.
+  if (!model?.bedrock) return [];
   const order: GeoPrefix[] = [preferred, 'global', ...GEO_PREFIXES.filter((geo) => geo !== preferred && geo !== 'global')];
   const out: string[] = [];
   for (const geo of order) {

@@ -8,7 +8,7 @@ import {
   profileIdFor,
   type CatalogModel,
 } from '../models/model-catalog.js';
-import type { Selection } from './configuration.js';
+import type { Selection } from '../routing/resolve-configuration.js';
 import type { DoctorFacts } from './facts.js';
 
 /**

@@ -1,5 +1,5 @@
 /**
- * Doctor gathers everything once: the configuration (tolerantly, see configuration.ts), the
+ * Doctor gathers everything once: the configuration (the one resolver, collecting every problem), the
  * environment, the installed Claude Code, credentials and, unless offline, live probes. Checks
  * are pure functions of the resulting `DoctorFacts`, so tests can edit facts instead of machines.
  *
@@ -22,7 +22,7 @@ import type { CallerIdentity } from '../aws/caller-identity.js';
 import type { EndpointKind, RouteWarning, Sourced } from '../routing/types.js';
 import { findEnvVar } from '../settings/env-vars.js';
 import type { SettingsScope } from '../settings/load-settings.js';
-import { inspectConfiguration, type ConfigurationSnapshot, type ProviderFacts, type Selection } from './configuration.js';
+import { resolveConfiguration, type ConfigurationSnapshot, type InspectOptions, type ProviderFacts, type Selection } from '../routing/resolve-configuration.js';
 import type { OnlineFacts } from './online-facts.js';
 import { toErrorFact, type Attempt, type ErrorFact } from './types.js';
 
@@ -321,13 +321,7 @@ async function runExport(snapshot: ConfigurationSnapshot): Promise<ExportFact | 
 // ---------------------------------------------------------------------------------------------
 // Gathering
 
-export interface GatherFactsOptions {
-  readonly env: Env;
-  readonly homeDir: string;
-  readonly cwd: string;
-  readonly platform: NodeJS.Platform;
-  readonly modelFlag?: string | undefined;
-  readonly settingsFlag?: string | undefined;
+export interface GatherFactsOptions extends InspectOptions {
   /** Skip everything that calls AWS (credential resolution, STS, probes). */
   readonly offline: boolean;
   /** Where a credential provider would print; doctor never runs awsAuthRefresh, so nothing is. */
@@ -336,6 +330,8 @@ export interface GatherFactsOptions {
   readonly fetch?: typeof fetch;
   /** Injected in tests; defaults to running `claude --version` from PATH. */
   readonly detectClaudeCode?: (env: Env, platform: NodeJS.Platform) => Promise<ClaudeCodeFact>;
+  /** The configuration, when the caller (status) has resolved it already with these options. */
+  readonly snapshot?: ConfigurationSnapshot;
 }
 
 /** Everything doctor needs, gathered once. Never throws for a configuration or upstream problem. */
@@ -344,7 +340,7 @@ export async function gatherFacts(options: GatherFactsOptions): Promise<DoctorFa
   const claudeCode = (options.detectClaudeCode ?? detectClaudeCode)(options.env, options.platform).catch(
     (error: unknown): ClaudeCodeFact => ({ status: 'found', path: 'claude', version: undefined, output: '', error: toErrorFact(error).message }),
   );
-  const snapshot = await inspectConfiguration(options);
+  const snapshot = options.snapshot ?? (await resolveConfiguration(options));
   const { envLookup } = snapshot;
 
   const settingsFiles: SettingsFileFact[] = (snapshot.settings?.files ?? []).map((file) => ({

@@ -75,10 +75,13 @@ function probeIdFor(model: CatalogModel, region: string): { profileIds: string[]
   const bedrock = model.bedrock!;
   const serving = GEO_PREFIXES.filter((geo) => hasProfileIn(model, geo) && geoServesRegion(geo, region));
   const preferred = geoForRegion(region);
+  // A Set: where the region's own geography is `global` (ca-central-1), it is listed once.
   const order: GeoPrefix[] = [
-    ...serving.filter((geo) => geo === preferred),
-    ...serving.filter((geo) => geo === 'global'),
-    ...serving.filter((geo) => geo !== preferred && geo !== 'global'),
+    ...new Set([
+      ...serving.filter((geo) => geo === preferred),
+      ...serving.filter((geo) => geo === 'global'),
+      ...serving.filter((geo) => geo !== preferred && geo !== 'global'),
+    ]),
   ];
   const profileIds = order.map((geo) => profileIdFor(model, geo)!);
   return { profileIds, probeId: profileIds[0] ?? bedrock.baseId };

@@ -11,7 +11,7 @@ import type { Clock } from '../internal/clock.js';
 import { maskKeyId } from '../internal/redact.js';
 import { MODEL_CATALOG, parseBedrockArn } from '../models/model-catalog.js';
 import type { RoutePlan } from '../routing/types.js';
-import type { ConfigurationSnapshot, Selection } from './configuration.js';
+import type { ConfigurationSnapshot, Selection } from '../routing/resolve-configuration.js';
 import type { AccessFacts, CredentialGroup, EndpointCredentialFacts, GatherFactsOptions, ProbeFact, ResolvedCredentialFact } from './facts.js';
 import { PROBE_TIMEOUT_MS, createProbeAuth, createProbeClient, probe } from './probes.js';
 import { attempt, attemptAsync, type Attempt } from './types.js';
@@ -146,7 +146,9 @@ export async function gatherOnlineFacts(
   options: GatherFactsOptions,
   clock: Clock,
 ): Promise<OnlineFacts> {
-  const plan = snapshot.plan;
+  // Probes need real credential plans, not the stand-ins the plan shows for ones that failed.
+  const credentialsOk = snapshot.credentials.bedrock.ok && snapshot.credentials.mantle.ok;
+  const plan = credentialsOk ? snapshot.plan : undefined;
   const credentialWarnings: string[] = [];
   if (!plan) {
     return {

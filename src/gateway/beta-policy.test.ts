@@ -46,9 +46,9 @@ describe('beta policy', () => {
   test('model checks use the real model: 1M only where the model has a 1M beta', () => {
     const beta = 'context-1m-2025-08-07';
     assert.deepEqual(applyBetaPolicy([beta], 'bedrock', requireModel('claude-opus-4-6')).betas, [beta]);
-    const none = applyBetaPolicy([beta], 'bedrock', requireModel('claude-sonnet-4-5'));
+    const none = applyBetaPolicy([beta], 'bedrock', requireModel('claude-haiku-4-5'));
     assert.deepEqual(none.betas, []);
-    assert.match(none.dropped[0]!.reason, /Claude Sonnet 4\.5 has no 1M context window/);
+    assert.match(none.dropped[0]!.reason, /Claude Haiku 4\.5 has no 1M context window/);
     assert.match(applyBetaPolicy([beta], 'bedrock', requireModel('claude-sonnet-5')).dropped[0]!.reason, /always has a 1M window/);
     // Unknown model: no guess, the beta goes through.
     assert.deepEqual(applyBetaPolicy([beta], 'bedrock', undefined).betas, [beta]);

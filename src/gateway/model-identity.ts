@@ -9,7 +9,7 @@
  */
 import { isCcBedrockError } from '../errors.js';
 import { findModelById, getModel, parseBedrockArn, type CatalogModel } from '../models/model-catalog.js';
-import { resolveModelName, type ModelNameContext } from '../models/resolve-model.js';
+import { planNameContext, resolveModelName, type ModelNameContext } from '../models/resolve-model.js';
 import { resolveEndpoints } from '../routing/endpoints.js';
 import type { EnvLookup, ResolvedModel, RoutePlan } from '../routing/types.js';
 import { toInferenceProfile } from '../client/inference-profiles.js';
@@ -86,17 +86,17 @@ export class ModelResolver {
   #resolveUncached(name: string, surface: Surface): ResolvedModel {
     const { plan } = this.#options;
     const providers = surface === 'bedrock' ? { bedrock: true, mantle: false } : { bedrock: plan.providers.bedrock, mantle: plan.providers.mantle };
+    // One truth: names resolve through the plan's own context (managed overrides and allowlist
+    // flags included), as status, doctor and sessions resolve them. HOOK(h5-catalog): the
+    // gateway's request-name mapping plugs in here.
     const context: ModelNameContext = {
-      env: this.#options.env ?? emptyEnv,
-      modelOverrides: plan.modelOverrides,
-      ...(plan.availableModels ? { availableModels: plan.availableModels } : {}),
+      ...planNameContext(plan, this.#options.env ?? emptyEnv, {
+        providers,
+        discoveredProfileIds: this.#options.discoveredProfileIds,
+        origin: surface === 'bedrock' ? 'the request path (Bedrock passthrough)' : 'the request body "model"',
+      }),
       ...(this.#options.availableModelsManaged ? { availableModelsManaged: true } : {}),
       ...(this.#options.enforceAvailableModels ? { enforceAvailableModels: true } : {}),
-      providers,
-      region: plan.region,
-      mantleBaseUrlOverridden: plan.endpoints.mantle.source.includes('ANTHROPIC_BEDROCK_MANTLE_BASE_URL'),
-      ...(this.#options.discoveredProfileIds ? { discoveredProfileIds: this.#options.discoveredProfileIds } : {}),
-      origin: surface === 'bedrock' ? 'the request path (Bedrock passthrough)' : 'the request body "model"',
     };
     return resolveModelName(name, context).model;
   }

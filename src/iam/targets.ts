@@ -1,4 +1,4 @@
-import type { Selection } from '../doctor/configuration.js';
+import type { Selection } from '../routing/resolve-configuration.js';
 import type { PolicyTarget } from './policy.js';
 
 /**

@@ -49,7 +49,7 @@ describe('catalog self-consistency', () => {
     assert.equal(new Set(MODEL_CATALOG.map((m) => m.key)).size, MODEL_CATALOG.length);
   });
 
-  test('1M is only on Opus 4.6 and later, Sonnet 4.6, and the native-1M models (Sonnet 5, Fable 5)', () => {
+  test('1M is only on Opus 4.6 and later, Sonnet 4 to 4.6 (the context-1m beta on Bedrock), and the native-1M models (Sonnet 5, Fable 5)', () => {
     const with1m = new Map(modelsWith1m().map((m) => [m.key, m.context1m]));
     assert.deepEqual(
       [...with1m.entries()].sort(),
@@ -59,6 +59,8 @@ describe('catalog self-consistency', () => {
         ['claude-opus-4-7', 'beta'],
         ['claude-opus-4-8', 'beta'],
         ['claude-opus-5', 'beta'],
+        ['claude-sonnet-4', 'beta'],
+        ['claude-sonnet-4-5', 'beta'],
         ['claude-sonnet-4-6', 'beta'],
         ['claude-sonnet-5', 'native'],
       ],

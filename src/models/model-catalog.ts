@@ -261,7 +261,7 @@ export const MODEL_CATALOG: readonly CatalogModel[] = [
       },
     },
     mantle: { id: 'anthropic.claude-sonnet-4-5', served: false },
-    context1m: 'none',
+    context1m: 'beta', // context-1m-2025-08-07 on Bedrock; Claude Code sends it for sonnet[1m] on this model
     lifecycle: ACTIVE,
   },
   {
@@ -276,7 +276,7 @@ export const MODEL_CATALOG: readonly CatalogModel[] = [
       profiles: { global: 'documented', us: 'documented', eu: 'documented', apac: 'documented' },
     },
     mantle: { id: 'anthropic.claude-sonnet-4', served: false },
-    context1m: 'none',
+    context1m: 'beta', // context-1m-2025-08-07 on Bedrock; Claude Code sends it for sonnet[1m] on this model
     lifecycle: { status: 'deprecated', replacement: 'claude-sonnet-4-5' },
   },
   {

@@ -206,9 +206,26 @@ describe('[1m]', () => {
   ]);
 
   test('refused on a recognised model without 1M, naming the models that have it', () => {
-    const error = assertError({ modelFlag: 'sonnet[1m]' }, 'MODEL_NO_1M', 'Claude Sonnet 4.5', 'Claude Opus 4.6', 'Claude Sonnet 4.6');
-    assert.equal(error.details.model, 'claude-sonnet-4-5');
-    assertError({ modelFlag: `us.${HAIKU_45}[1m]` }, 'MODEL_NO_1M', 'Claude Haiku 4.5');
+    const error = assertError({ modelFlag: `us.${HAIKU_45}[1m]` }, 'MODEL_NO_1M', 'Claude Haiku 4.5', 'Claude Opus 4.6', 'Claude Sonnet 4.6');
+    assert.equal(error.details.model, 'claude-haiku-4-5');
+  });
+
+  test('Sonnet 4.5 and Sonnet 4 take the 1M beta on Bedrock, as Claude Code sends it (sonnet[1m] with no pins)', () => {
+    const result = resolve({ modelFlag: 'sonnet[1m]' });
+    assert.equal(result.main.wireModelId, `us.${SONNET_45}`);
+    assert.deepEqual(result.main.betas, [ONE_M]);
+    assert.deepEqual(resolve({ modelFlag: 'claude-sonnet-4-20250514[1m]' }).main.betas, [ONE_M]);
+  });
+
+  test('[1m] on a Haiku pin names the variable, and suggests no other model for the background role', () => {
+    const error = assertError({ env: { ANTHROPIC_DEFAULT_HAIKU_MODEL: `us.${HAIKU_45}[1m]` } }, 'MODEL_NO_1M', 'ANTHROPIC_DEFAULT_HAIKU_MODEL');
+    assert.match(error.remediation ?? '', /remove \[1m\] from ANTHROPIC_DEFAULT_HAIKU_MODEL/);
+    assert.doesNotMatch(error.remediation ?? '', /opus|sonnet/i);
+  });
+
+  test('[1m] on a tier pin names the pin, not the alias that led to it', () => {
+    const error = assertError({ modelFlag: 'haiku', env: { ANTHROPIC_DEFAULT_HAIKU_MODEL: `us.${HAIKU_45}[1m]` } }, 'MODEL_NO_1M', 'ANTHROPIC_DEFAULT_HAIKU_MODEL');
+    assert.doesNotMatch(error.remediation ?? '', /opus/i);
   });
 });
 
@@ -428,5 +445,22 @@ describe('resolveModelName (gateway, /model)', () => {
 
   test('an empty name is refused', () => {
     assert.throws(() => resolveModelName('  ', modelInput()), (error: unknown) => error instanceof CcBedrockError && error.code === 'MODEL_UNKNOWN');
+  });
+});
+
+describe('suggested IDs exist in the region (fixes never guess)', () => {
+  const ids = (text: string): string[] => [...text.matchAll(/\b(?:us-gov|us|eu|apac|jp|au|global)\.anthropic\.[\w.:-]+/g)].map((m) => m[0].replace(/[.,;:)]+$/, ''));
+
+  test('an unknown custom ID is never suggested with a prefix, and GovCloud suggests only IDs that exist there', () => {
+    const bogus = resolve({ modelFlag: 'bogus-model' });
+    const fix = bogus.warnings.map((warning) => warning.fix ?? '').join(' ');
+    assert.doesNotMatch(fix, /\.bogus-model/);
+    const gov = resolve({ modelFlag: 'bogus-model', region: 'us-gov-west-1' });
+    for (const id of ids(gov.warnings.map((warning) => warning.fix ?? '').join(' '))) assert.ok(id.startsWith('us-gov.'), id);
+  });
+
+  test('the unpinned-opus fix names an Opus the catalog has in the region, or none', () => {
+    const gov = resolve({ modelFlag: 'opus', region: 'us-gov-west-1' });
+    for (const warning of gov.warnings) for (const id of ids(warning.fix ?? '')) assert.ok(id.startsWith('us-gov.'), `${id} in ${warning.fix}`);
   });
 });

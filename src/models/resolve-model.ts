@@ -7,10 +7,11 @@
  */
 import { CcBedrockError } from '../errors.js';
 import { isRegionShaped } from '../aws/region-shape.js';
-import type { EndpointKind, EnvLookup, ModelRole, ResolvedModel, RouteWarning, Sourced } from '../routing/types.js';
+import type { EndpointKind, EnvLookup, ModelRole, ResolvedModel, RoutePlan, RouteWarning, Sourced } from '../routing/types.js';
 import {
   BUILT_IN_DEFAULTS,
   CONTEXT_1M_BETA,
+  MODEL_CATALOG,
   GEO_INFO,
   GEO_PREFIXES,
   MODEL_FAMILIES,
@@ -122,6 +123,8 @@ interface Draft {
   rule: string;
   discoverable: boolean;
   want1m: boolean;
+  /** Which setting asked for `[1m]` (`ANTHROPIC_DEFAULT_HAIKU_MODEL pin (shell env)`), for errors naming it. */
+  want1mFrom?: string;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -149,6 +152,31 @@ export function resolveModelName(name: string, context: ModelNameContext): Model
   const bare = strip1m(name).id.toLowerCase();
   const model = bare === 'default' ? resolveDefaultSelection(scope, origin, name) : resolveSelected(name, origin, scope);
   return { model, warnings: dedupe(warnings) };
+}
+
+/**
+ * The context that resolves a name exactly as `plan` resolved its roles: `/model`, the client,
+ * discovery and the gateway all build it here, so none of them forgets the managed overrides or
+ * the allowlist flags.
+ */
+export function planNameContext(
+  plan: RoutePlan,
+  env: EnvLookup,
+  extra: { readonly origin: string; readonly discoveredProfileIds?: readonly string[] | undefined; readonly providers?: ModelResolutionInput['providers'] },
+): ModelNameContext {
+  return {
+    env,
+    modelOverrides: plan.modelOverrides,
+    ...(plan.managedModelOverrides ? { managedModelOverrides: plan.managedModelOverrides } : {}),
+    ...(plan.availableModels ? { availableModels: plan.availableModels } : {}),
+    ...(plan.availableModelsManaged ? { availableModelsManaged: true } : {}),
+    ...(plan.enforceAvailableModels ? { enforceAvailableModels: true } : {}),
+    providers: extra.providers ?? { bedrock: plan.providers.bedrock, mantle: plan.providers.mantle },
+    region: plan.region,
+    mantleBaseUrlOverridden: plan.endpoints.mantle.source.includes('ANTHROPIC_BEDROCK_MANTLE_BASE_URL'),
+    ...(extra.discoveredProfileIds ? { discoveredProfileIds: extra.discoveredProfileIds } : {}),
+    origin: extra.origin,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -238,7 +266,7 @@ function resolveSmallFast(input: ModelResolutionInput, main: ResolvedModel, warn
   const draft = isTierName(id)
     ? resolveTier(id.toLowerCase() as ModelTier, `${label}: ${id}`, scope, true)
     : resolveExplicit(id, label, scope);
-  draft.want1m ||= has1m;
+  mark1m(draft, has1m, label);
   draft.aliasFamily = 'haiku';
   draft.discoverable = false;
   draft.rule = `small/fast role: ${draft.rule}`;
@@ -350,6 +378,13 @@ function preferredGeo(env: EnvLookup, region: Sourced<string>, warnings: RouteWa
 // ---------------------------------------------------------------------------------------------
 // Names → drafts
 
+/** Records that `[1m]` was asked for, keeping the innermost setting that asked (a pin over the alias naming it). */
+function mark1m(draft: Draft, has1m: boolean, from: string): void {
+  if (!has1m) return;
+  draft.want1m = true;
+  draft.want1mFrom ??= from;
+}
+
 function isTierName(name: string): boolean {
   return (TIERS as readonly string[]).includes(name.toLowerCase());
 }
@@ -374,7 +409,7 @@ function resolveName(raw: string, origin: string, scope: Scope): Draft {
   } else {
     draft = resolveExplicit(id, origin, scope);
   }
-  draft.want1m ||= has1m;
+  mark1m(draft, has1m, origin);
   return draft;
 }
 
@@ -389,7 +424,7 @@ function resolveTier(tier: ModelTier, ruleHead: string, scope: Scope, ignorePin:
     const draft = isTierName(id)
       ? resolveTier(id.toLowerCase() as ModelTier, `${label}: ${id}`, scope, true)
       : resolveExplicit(id, label, scope);
-    draft.want1m ||= has1m;
+    mark1m(draft, has1m, label);
     draft.aliasFamily = tier;
     draft.discoverable = false;
     draft.rule = `${ruleHead} → ${draft.rule}`;
@@ -426,11 +461,13 @@ function resolveTier(tier: ModelTier, ruleHead: string, scope: Scope, ignorePin:
 
   const bedrockId = bedrockIdFor(model, scope, true);
   if (tier === 'opus' && model.key === BUILT_IN_DEFAULTS.bedrock.tiers.opus) {
-    const latest = requireModel(BUILT_IN_DEFAULTS.recommendedOpusPin);
+    const pinTo = suggestionFor(requireModel(BUILT_IN_DEFAULTS.recommendedOpusPin), scope);
     scope.warnings.push({
       code: 'MODEL_OPUS_UNPINNED',
       message: `opus is not pinned, so it resolves to ${model.displayName} (${bedrockId.id}), not the latest Opus`,
-      fix: `pin ANTHROPIC_DEFAULT_OPUS_MODEL to ${suggestedId(latest, scope)} (${latest.displayName}) once it is enabled in your account`,
+      fix: pinTo
+        ? `pin ANTHROPIC_DEFAULT_OPUS_MODEL to ${pinTo.id} (${pinTo.model.displayName}) once it is enabled in your account`
+        : `pin ANTHROPIC_DEFAULT_OPUS_MODEL to an Opus inference profile listed by: ${listProfilesCommand(scope)}`,
     });
   }
   return {
@@ -496,8 +533,7 @@ function resolveExplicit(id: string, origin: string, scope: Scope): Draft {
     scope.warnings.push({
       code: 'MODEL_UNRECOGNISED',
       message: `${origin} selects "${id}", which is not a model ID cc-bedrock recognises; it is sent as-is to ${endpointLabel(endpoint)}`,
-      fix: 'use an alias (sonnet, opus, haiku), an inference-profile ID such as ' +
-        `${suggestedId(requireModel(BUILT_IN_DEFAULTS.bedrock.tiers.sonnet), scope)}, or an ARN`,
+      fix: `use an alias (sonnet, opus, haiku), ${exampleProfile(scope)}, or an ARN`,
     });
   }
   return {
@@ -540,11 +576,11 @@ function resolveProfileId(id: string, geo: GeoPrefix, origin: string, scope: Sco
   const endpoint = scope.mantleOnly ? notOnMantle(id, origin, model, scope, 'an inference-profile ID') : 'bedrock';
   if (endpoint === 'bedrock') {
     if (!geoServesRegion(geo, scope.region.value)) {
-      const suggestion = model ? suggestedId(model, scope) : `${scope.geo}.${parseGeoPrefix(id)!.rest}`;
+      const suggestion = model ? suggestedId(model, scope) : undefined;
       scope.warnings.push({
         code: 'MODEL_GEO_MISMATCH',
         message: `${origin} selects ${id}, a ${GEO_INFO[geo].label} (${geo}.) inference profile, but requests go to ${scope.region.value} (${scope.region.source}); Bedrock answers "The provided model identifier is invalid"`,
-        fix: `use ${suggestion}, or set AWS_REGION to a region the ${geo}. profile serves`,
+        fix: `${suggestion ? `use ${suggestion}` : `use a profile listed by: ${listProfilesCommand(scope)}`}, or set AWS_REGION to a region the ${geo}. profile serves`,
       });
     } else if (model && !hasProfileIn(model, geo)) {
       scope.warnings.push(profileNotInGeoWarning(model, geo, id));
@@ -578,7 +614,7 @@ function resolveBaseId(id: string, origin: string, scope: Scope): Draft {
         message: model.bedrock.arnVersioned
           ? `${origin} selects ${id}, a base model ID; ${model.displayName} cannot be invoked on demand by base ID (Bedrock: "on-demand throughput isn't supported")`
           : `${origin} selects ${id}, which names ${model.displayName} without an inference-profile prefix; the Invoke API needs a profile ID${model.mantle?.id === id ? ' (this is also its Mantle ID: enable Mantle with CLAUDE_CODE_USE_MANTLE=1 to send it there)' : ''}`,
-        fix: `use the inference-profile ID ${profile}`,
+        fix: profile ? `use the inference-profile ID ${profile}` : `no inference profile of ${model.displayName} is known in ${scope.region.value}: use one listed by ${listProfilesCommand(scope)}, or another region`,
       });
     } else if (model && model.bedrock?.baseId !== id) {
       scope.warnings.push({
@@ -620,7 +656,7 @@ function resolveFirstPartyName(id: string, origin: string, scope: Scope): Draft 
       return { wireModelId: id, endpoint: 'mantle', model: undefined, aliasFamily: undefined, rule: `${origin}: unrecognised first-party name, sent as-is`, discoverable: false, want1m: false };
     }
     throw new CcBedrockError('MODEL_UNKNOWN', `${origin} selects "${id}", an Anthropic model name cc-bedrock does not know, so it has no provider ID for it`, {
-      remediation: `use an alias (sonnet, opus, haiku), a provider ID such as ${suggestedId(requireModel(BUILT_IN_DEFAULTS.bedrock.tiers.sonnet), scope)}, or map it in modelOverrides: {"${id}": "<inference-profile ID or ARN>"}`,
+      remediation: `use an alias (sonnet, opus, haiku), ${exampleProfile(scope)}, or map it in modelOverrides: {"${id}": "<inference-profile ID or ARN>"}`,
       details: { origin, model: id },
     });
   }
@@ -704,9 +740,38 @@ function bedrockIdFor(model: CatalogModel, scope: Scope, builtIn: boolean): { id
   return { id: preferred, note: geoNote };
 }
 
-/** The ID to suggest in a fix: the same lookup, without adding warnings about the suggestion itself. */
-function suggestedId(model: CatalogModel, scope: Scope): string {
-  return bedrockIdFor(model, { ...scope, warnings: [] }, false).id;
+/**
+ * The ID to suggest in a fix: the same lookup, without adding warnings about the suggestion
+ * itself, and only when the catalog (or discovery) says that ID exists in the region: a fix never
+ * names an ID `cc-bedrock models` reports as not there.
+ */
+function suggestedId(model: CatalogModel, scope: Scope): string | undefined {
+  if (!model.bedrock) return undefined;
+  const id = bedrockIdFor(model, { ...scope, warnings: [] }, false).id;
+  if (scope.discovery?.includes(id)) return id;
+  const profile = parseGeoPrefix(id);
+  if (profile) return hasProfileIn(model, profile.geo) && geoServesRegion(profile.geo, scope.region.value) ? id : undefined;
+  return model.bedrock.onDemand ? id : undefined;
+}
+
+/** `model`'s ID in the region, else the newest active model of its family that has one there. */
+function suggestionFor(model: CatalogModel, scope: Scope): { id: string; model: CatalogModel } | undefined {
+  const candidates = [model, ...MODEL_CATALOG.filter((other) => other.family === model.family && other.key !== model.key && other.lifecycle.status === 'active')];
+  for (const candidate of candidates) {
+    const id = suggestedId(candidate, scope);
+    if (id) return { id, model: candidate };
+  }
+  return undefined;
+}
+
+function listProfilesCommand(scope: Scope): string {
+  return `aws bedrock list-inference-profiles --region ${scope.region.value}`;
+}
+
+/** "an inference-profile ID such as …" for fixes, naming only an ID that exists in the region. */
+function exampleProfile(scope: Scope): string {
+  const example = suggestionFor(requireModel(BUILT_IN_DEFAULTS.bedrock.tiers.sonnet), scope);
+  return example ? `an inference-profile ID such as ${example.id}` : `an inference-profile ID listed by ${listProfilesCommand(scope)}`;
 }
 
 function profileNotInGeoWarning(model: CatalogModel, geo: GeoPrefix, id: string): RouteWarning {
@@ -844,6 +909,27 @@ function assertAllowed(requested: string, origin: string, draft: Draft, scope: S
 // ---------------------------------------------------------------------------------------------
 // Finishing: [1m], lifecycle
 
+/**
+ * `[1m]` on a model without 1M: names the setting that asked for it and suggests only a model of
+ * the same family (the background role never needs 1M, so there the fix is to drop the suffix).
+ */
+function no1mError(requested: string, model: CatalogModel, draft: Draft, scope: Scope): CcBedrockError {
+  const from = draft.want1mFrom ?? 'the model selection';
+  const variable = /^([A-Z][A-Z0-9_]+)\b/.exec(from)?.[1];
+  const where = variable ?? from;
+  const with1m = modelsWith1m().map((m) => m.displayName).join(', ');
+  const sameFamily = modelsWith1m().find((m) => m.family === model.family && m.lifecycle.status === 'active' && (scope.mantleOnly ? m.mantle?.served : suggestedId(m, scope)));
+  const remediation =
+    scope.role !== 'smallFast' && sameFamily
+      ? `remove [1m] from ${where}, or pick ${sameFamily.displayName}, which has 1M: ${sameFamily.key}[1m]`
+      : `remove [1m] from ${where} (${scope.role === 'smallFast' ? 'background tasks do not need a 1M window' : `no ${model.family} model with 1M is known${scope.mantleOnly ? ' on Mantle' : ` in ${scope.region.value}`}`})`;
+  return new CcBedrockError(
+    'MODEL_NO_1M',
+    `${requested} from ${from} asks for a 1M context window, but ${model.displayName} has none; 1M is available on ${with1m}`,
+    { remediation, details: { requested, model: model.key, origin: from } },
+  );
+}
+
 function finish(requested: string, draft: Draft, scope: Scope): ResolvedModel {
   const betas: string[] = [];
   let rule = draft.rule;
@@ -857,11 +943,7 @@ function finish(requested: string, draft: Draft, scope: Scope): ResolvedModel {
         fix: 'unset CLAUDE_CODE_DISABLE_1M_CONTEXT to use the 1M context window',
       });
     } else if (model?.context1m === 'none') {
-      const with1m = modelsWith1m().map((m) => m.displayName).join(', ');
-      throw new CcBedrockError('MODEL_NO_1M', `${requested} asks for a 1M context window, but ${model.displayName} has none; 1M is available on ${with1m}`, {
-        remediation: `remove [1m], or pick a model with 1M such as ${requireModel(BUILT_IN_DEFAULTS.bedrock.tiers.opus).key}[1m]`,
-        details: { requested, model: model.key },
-      });
+      throw no1mError(requested, model, draft, scope);
     } else if (model?.context1m === 'native') {
       rule += `; [1m] is a no-op (${model.displayName} always has a 1M window)`;
     } else {
@@ -883,7 +965,7 @@ function finish(requested: string, draft: Draft, scope: Scope): ResolvedModel {
     scope.warnings.push({
       code: `MODEL_${model.lifecycle.status.toUpperCase()}`,
       message: `${draft.wireModelId} is ${model.displayName}, which is ${model.lifecycle.status}${since}; its replacement is ${replacement.displayName}`,
-      fix: `switch to ${replacement.key}${scope.mantleOnly || !replacement.bedrock ? '' : ` (Bedrock: ${suggestedId(replacement, scope)})`}`,
+      fix: `switch to ${replacement.key}${scope.mantleOnly ? '' : bedrockNote(replacement, scope)}`,
     });
   }
   return {
@@ -897,6 +979,11 @@ function finish(requested: string, draft: Draft, scope: Scope): ResolvedModel {
     region: scope.region,
     discoverable: draft.discoverable,
   };
+}
+
+function bedrockNote(model: CatalogModel, scope: Scope): string {
+  const id = suggestedId(model, scope);
+  return id ? ` (Bedrock: ${id})` : model.bedrock ? ` (no inference profile of it is known in ${scope.region.value})` : '';
 }
 
 function endpointLabel(endpoint: EndpointKind): string {

@@ -107,6 +107,15 @@ export interface RoutePlan {
   };
   readonly availableModels: Sourced<readonly string[]> | undefined;
   readonly modelOverrides: Readonly<Record<string, string>>;
+  /**
+   * The managed source's own `modelOverrides`, when a managed file has any: with a managed
+   * `availableModels`, first-party IDs given directly resolve through these only (spec §3.3).
+   */
+  readonly managedModelOverrides?: Readonly<Record<string, string>>;
+  /** `availableModels` came from managed settings. */
+  readonly availableModelsManaged?: boolean;
+  /** `enforceAvailableModels` is on: `default` resolves to the first usable allowlist entry. */
+  readonly enforceAvailableModels?: boolean;
   readonly warnings: readonly RouteWarning[];
 }
 

@@ -429,3 +429,15 @@ describe('origin helpers', () => {
     assert.equal(loaded.originOf('toString'), undefined);
   });
 });
+
+describe('loadSettings: one file is read once', () => {
+  test('run from $HOME, the project file is the user file: read once, its warnings once', () => {
+    const home = setup({ [USER]: { env: { ANTHROPIC_BEDROCK_ENDPOINT_URL: 'https://x.example' }, modelOveride: {} } });
+    const loaded = load(home, { cwd: home.home });
+    assert.equal(loaded.files.filter((file) => file.exists).length, 1);
+    assert.deepEqual(loaded.files.filter((file) => file.exists).map((file) => file.scope), ['user']);
+    const messages = loaded.warnings.map((warning) => warning.message);
+    assert.equal(new Set(messages).size, messages.length, messages.join('\n'));
+    assert.equal(messages.filter((message) => message.includes('ANTHROPIC_BEDROCK_ENDPOINT_URL')).length, 1);
+  });
+});

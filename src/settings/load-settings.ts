@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, resolve, sep, win32 } from 'node:path';
 import { CcBedrockError } from '../errors.js';
 import { readEnv } from '../internal/read-env.js';
@@ -178,7 +178,32 @@ function candidates(options: LoadSettingsOptions): Candidate[] {
     }
   }
   out.push(...managedCandidates(options));
-  return out;
+  return withoutSameFile(out);
+}
+
+function realPath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
+}
+
+/**
+ * One file read once: run from $HOME, `.claude/settings.json` of the project is the user file
+ * itself (and a symlink can make any two the same). Reading it twice would report each of its
+ * warnings twice; the first (lowest-precedence) candidate keeps it, as its merge result is the
+ * same either way.
+ */
+function withoutSameFile(candidates: Candidate[]): Candidate[] {
+  const seen = new Set<string>();
+  return candidates.filter((candidate) => {
+    if (candidate.inline !== undefined) return true;
+    const key = realPath(candidate.path);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 interface ReadOutcome {

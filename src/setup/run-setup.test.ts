@@ -317,6 +317,8 @@ describe('setup --yes (flags only)', () => {
     assert.equal(env.AWS_REGION, 'us-west-2');
     assert.equal(env.ANTHROPIC_BEDROCK_SERVICE_TIER, 'priority');
     assert.equal(env.ANTHROPIC_DEFAULT_SONNET_MODEL, undefined, 'no flag, no pin');
+    // What a session sends now, from the resolver status and doctor use.
+    assert.match(first.output, /Resolved: main \S+, small\/fast us\.anthropic\.claude-haiku-4-5-20251001-v1:0, in us-west-2\./);
     const bytes = readFileSync(w.settingsPath);
     const second = await w.run(flags, undefined);
     assert.match(second.output, /nothing was written/);

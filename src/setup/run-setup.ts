@@ -11,7 +11,8 @@
 import type { Writable } from 'node:stream';
 import { isRegionShaped } from '../aws/region-shape.js';
 import { resolveRegion } from '../aws/region.js';
-import { ExitCode, type CliIO } from '../cli/io.js';
+import { ExitCode, type CliIO, resolutionInputs } from '../cli/io.js';
+import { resolveConfiguration } from '../routing/resolve-configuration.js';
 import { CcBedrockError, isCcBedrockError } from '../errors.js';
 import { maskKeyId } from '../internal/redact.js';
 import { readEnv } from '../internal/read-env.js';
@@ -330,7 +331,9 @@ async function wizard(options: SetupOptions, io: CliIO, out: Output, prompter: P
     out.line('Nothing was written.');
     return ExitCode.ok;
   }
-  return write(out, target, document, prompter ? { reviewed: after } : { answers }, planned.secretsStored.length > 0);
+  const code = write(out, target, document, prompter ? { reviewed: after } : { answers }, planned.secretsStored.length > 0);
+  if (target.kind !== 'managed') await reportResolution(out, io, options.settings);
+  return code;
 }
 
 function envBlockOf(settings: Readonly<Record<string, unknown>>): Record<string, unknown> {
@@ -712,6 +715,20 @@ async function chooseAuthRefresh(
   });
   if (yes) return setTo(command);
   return typeof settings.awsAuthRefresh === 'string' && settings.awsAuthRefresh === command ? UNSET : KEEP;
+}
+
+/**
+ * What a session will send now, from the one resolver `status`, `doctor` and `-p` use (read back
+ * from the files just written), with every part that does not resolve.
+ */
+async function reportResolution(out: Output, io: CliIO, settingsFlag: string | undefined): Promise<void> {
+  const snapshot = await resolveConfiguration(resolutionInputs(io, { settings: settingsFlag }));
+  const plan = snapshot.plan;
+  if (plan && !snapshot.problems.some((problem) => problem.part === 'provider')) {
+    const { main, smallFast } = plan.models;
+    out.line(`Resolved: main ${main.wireModelId}, small/fast ${smallFast.wireModelId}, in ${plan.region.value}.`);
+  }
+  for (const problem of snapshot.problems) out.line(`  warning: ${problem.error.message}${problem.error.remediation ? ` (fix: ${problem.error.remediation})` : ''}`);
 }
 
 /** Variables this file sets that a file of higher precedence also sets: written, but not in effect there. */

@@ -122,10 +122,11 @@ describe('Bedrock passthrough', () => {
     const lookups = harness.emulator.state.received.filter((entry) => entry.operation === 'get-inference-profile').length - before;
     assert.equal(lookups, 1, 'GetInferenceProfile is cached');
     const sent = harness.emulator.state.received.at(-1)!;
-    assert.equal((sent.body as Record<string, unknown>)['anthropic_beta'], undefined, 'Sonnet 4.5 behind the ARN has no 1M window');
-    const line = JSON.parse(harness.logs.at(-1)!) as { backingModel: string; betasDropped: string[] };
+    // Sonnet 4.5 behind the ARN takes the context-1m beta on Bedrock, so it is kept.
+    assert.deepEqual((sent.body as Record<string, unknown>)['anthropic_beta'], ['context-1m-2025-08-07']);
+    const line = JSON.parse(harness.logs.at(-1)!) as { backingModel: string; betasDropped?: string[] };
     assert.equal(line.backingModel, 'anthropic.claude-sonnet-4-5-20250929-v1:0');
-    assert.match(line.betasDropped[0]!, /Claude Sonnet 4\.5 has no 1M context window/);
+    assert.deepEqual(line.betasDropped ?? [], []);
   });
 
   test('count_tokens for an application profile counts on the backing base model (Anthropic surface)', async () => {

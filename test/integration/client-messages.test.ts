@@ -57,6 +57,15 @@ describe('messages on the Invoke API', () => {
     assert.equal(request.auth?.['region'], 'us-east-1');
   });
 
+  test('ANTHROPIC_BETAS values go into the Invoke body anthropic_beta, after the model betas (as Claude Code sends them)', async () => {
+    harness.emulator.state.reset();
+    const env = { get: (name: string) => (name === 'ANTHROPIC_BETAS' ? { value: 'fine-grained-tool-streaming-2025-05-14, context-1m-2025-08-07,', source: 'shell env' } : undefined) };
+    const c = createClient({ plan: testPlan({ url: harness.url, betas: ['context-1m-2025-08-07'] }), auth: { bedrock: new ScriptedAuthProvider([EMULATOR_KEYS]), mantle: new ScriptedAuthProvider([EMULATOR_KEYS]) }, env });
+    await c.messages.create({ max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] });
+    const [request] = only(harness, 'invoke');
+    assert.deepEqual(body(request!)['anthropic_beta'], ['context-1m-2025-08-07', 'fine-grained-tool-streaming-2025-05-14']);
+  });
+
   test('stream delivers the events in order and the final message', async () => {
     harness.emulator.state.reset();
     const stream = client().messages.stream({ max_tokens: 64, messages: [{ role: 'user', content: 'stream this please' }] });

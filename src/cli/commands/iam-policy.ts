@@ -1,11 +1,12 @@
-import { inspectConfiguration } from '../../doctor/configuration.js';
+import { resolveConfiguration } from '../../routing/resolve-configuration.js';
 import { configuredPolicy, documentedPolicy } from '../../iam/policy.js';
 import { policyTargets } from '../../iam/targets.js';
-import { ExitCode, type CliIO } from '../io.js';
+import { ExitCode, type CliIO, resolutionInputs } from '../io.js';
 
 export interface IamPolicyOptions {
   readonly scope?: 'all' | 'configured';
   readonly mantle?: boolean;
+  readonly model?: string;
   readonly settings?: string;
 }
 
@@ -23,7 +24,7 @@ export async function run(options: IamPolicyOptions, io: CliIO): Promise<number>
     io.stderr.write(`note: the policy of the Claude Code docs (every model, every region). ${COUNT_TOKENS_NOTE}\n`);
     return ExitCode.ok;
   }
-  const snapshot = await inspectConfiguration({ env: io.env, homeDir: io.homeDir, cwd: io.cwd, platform: io.platform, settingsFlag: options.settings });
+  const snapshot = await resolveConfiguration(resolutionInputs(io, options));
   const { targets, notes } = policyTargets(snapshot.selections);
   const kindOf = (endpoint: 'bedrock' | 'mantle') => {
     const plan = snapshot.credentials[endpoint];

@@ -1,5 +1,5 @@
 import { isRegionShaped } from '../../aws/region-shape.js';
-import { inspectConfiguration } from '../../doctor/configuration.js';
+import { resolveConfiguration } from '../../routing/resolve-configuration.js';
 import { catalogMatrix, probeMatrix, renderMatrixText, type ModelMatrix } from '../../doctor/model-matrix.js';
 import { CcBedrockError } from '../../errors.js';
 import { loadNetworkFetch, resolveProxy } from '../../network/proxy.js';
@@ -30,11 +30,11 @@ function parseRegions(value: string): string[] {
  * and Mantle.
  */
 export async function run(options: ModelsOptions, io: CliIO): Promise<number> {
-  const snapshot = await inspectConfiguration(resolutionInputs(io, { settings: options.settings }));
+  const snapshot = await resolveConfiguration(resolutionInputs(io, { settings: options.settings }));
   const regions = options.region ? parseRegions(options.region) : [snapshot.region.region.value];
   let matrix: ModelMatrix = catalogMatrix(regions);
   if (!options.offline) {
-    const plan = snapshot.plan;
+    const plan = snapshot.credentials.bedrock.ok && snapshot.credentials.mantle.ok ? snapshot.plan : undefined;
     if (!plan) {
       const problem = [snapshot.settingsError, snapshot.credentials.bedrock.ok ? undefined : snapshot.credentials.bedrock.error, snapshot.models.ok ? undefined : snapshot.models.error].find(
         (error) => error !== undefined,
