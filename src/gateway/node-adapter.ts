@@ -117,6 +117,13 @@ export function listenGateway(gateway: Gateway, options: ListenGatewayOptions): 
   const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const keepAlive = options.keepAliveTimeoutMs ?? 65_000;
   const server = http.createServer({ keepAliveTimeout: keepAlive, headersTimeout: keepAlive + 1_000, requestTimeout: 300_000 });
+  // A client may half-close its socket once the request is written (`shutdown(SHUT_WR)`, net's
+  // `end()`): that ends its upload, not its interest in the answer. node:http's default treats the
+  // FIN as abandonment (aborts the request, ends the socket) and the client gets nothing; with
+  // half-open allowed the answer is written and the socket ended after it. Idle half-closed
+  // sockets still go by the keep-alive and request timeouts. (node has read this property since
+  // v0.x; its typings leave it out.)
+  (server as http.Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
 
   server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
     let exchange: NodeExchange | undefined;
