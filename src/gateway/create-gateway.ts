@@ -21,7 +21,8 @@ import { MANTLE_PASSTHROUGH_PREFIX, handleCountTokens, handleMessages } from './
 import { GatewayMetrics, type RouteName } from './metrics.js';
 import { ModelResolver } from './model-identity.js';
 import { ModelsCatalog, handleGetModel, handleListModels } from './models-list.js';
-import { handleBedrockModel, handleInferenceProfiles, type BedrockOperation } from './passthrough.js';
+import { matchPassthroughPath, type BedrockModelOperation } from './bedrock-paths.js';
+import { handleBedrockModel, handleInferenceProfiles } from './passthrough.js';
 import { checkBodySize } from './request-body.js';
 import { RequestScope, type ScopeHost } from './request-scope.js';
 import type { Gateway, GatewayOptions } from './types.js';
@@ -45,8 +46,7 @@ interface Route {
   readonly handle: (input: HandlerInput) => Promise<HandlerResult>;
 }
 
-const MODEL_PATH = /^\/model\/([^/]+)\/(invoke|invoke-with-response-stream|count-tokens)$/;
-const BEDROCK_ROUTE: Record<BedrockOperation, RouteName> = {
+const BEDROCK_ROUTE: Record<BedrockModelOperation, RouteName> = {
   invoke: 'invoke',
   'invoke-with-response-stream': 'invoke_stream',
   'count-tokens': 'bedrock_count_tokens',
@@ -146,15 +146,15 @@ export function createGateway(options: GatewayOptions): Gateway {
       }
       return { name: 'models', surface: 'anthropic', needsBody: false, handle: (input) => handleGetModel(input, catalog, id) };
     }
-    const model = MODEL_PATH.exec(path);
-    if (model && method === 'POST') {
-      const operation = model[2] as BedrockOperation;
-      return { name: BEDROCK_ROUTE[operation], surface: 'bedrock', needsBody: true, handle: (input) => handleBedrockModel(input, model[1]!, operation) };
+    // The Bedrock passthrough by shape only; the handlers decode and check the ID segment.
+    const bedrock = matchPassthroughPath(method, path);
+    if (!bedrock) return undefined;
+    if (bedrock.kind === 'list-inference-profiles' || bedrock.kind === 'get-inference-profile') {
+      const segment = bedrock.kind === 'get-inference-profile' ? bedrock.segment : undefined;
+      return { name: 'inference_profiles', surface: 'bedrock', needsBody: false, handle: (input) => handleInferenceProfiles(input, segment, query()) };
     }
-    if ((path === '/inference-profiles' || path.startsWith('/inference-profiles/')) && method === 'GET') {
-      return { name: 'inference_profiles', surface: 'bedrock', needsBody: false, handle: (input) => handleInferenceProfiles(input, path, query()) };
-    }
-    return undefined;
+    const operation = bedrock.kind;
+    return { name: BEDROCK_ROUTE[operation], surface: 'bedrock', needsBody: true, handle: (input) => handleBedrockModel(input, bedrock.segment, operation) };
   };
 
   const errorResponse = (surface: Surface, wire: WireError, scope: RequestScope): GatewayResponse =>
