@@ -34,6 +34,8 @@ export const DEFAULT_MAX_BODY_BYTES = 20 * 1024 * 1024;
 export const DEFAULT_GATEWAY_RETRIES = 2;
 export const DEFAULT_STREAM_IDLE_TIMEOUT_MS = 300_000;
 export const DEFAULT_DRAIN_TIMEOUT_MS = 30_000;
+/** After the drain deadline, how long cut streams get to write their closing error event. */
+const CUT_GRACE_MS = 2_000;
 const DEFAULT_MODELS_CACHE_MS = 10 * 60_000;
 const EMPTY_BODY = new Uint8Array(0);
 
@@ -263,7 +265,21 @@ export function createGateway(options: GatewayOptions): Gateway {
           });
         }
         const cut = open.size;
-        for (const scope of [...open]) scope.abort(new Error('gateway shut down'));
+        if (cut > 0) {
+          // Each cut stream ends with an error event (overloaded_error / serviceUnavailableException)
+          // instead of a dropped connection, so clients know to retry elsewhere.
+          const error = new CcBedrockError('UPSTREAM_UNAVAILABLE', `the gateway shut down: the request was still open after the ${drainTimeoutMs} ms drain timeout`, {
+            remediation: 'retry; another gateway instance (or this one after restart) will take it',
+            status: 503,
+          });
+          const ended = new Promise<void>((resolve) => {
+            drained = resolve;
+            const timer = setTimeout(resolve, CUT_GRACE_MS);
+            timer.unref?.();
+          });
+          for (const scope of [...open]) scope.cut(error);
+          if (open.size > 0) await ended;
+        }
         nodeTransport?.close();
         options.logger?.({ ts: new Date(clock()).toISOString(), level: 'info', event: 'closed', cut });
       })();

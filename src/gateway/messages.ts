@@ -198,11 +198,12 @@ function sseResponse(input: HandlerInput, source: FrameSource, first: StreamFram
           frames ??= await source.next();
         } catch (error) {
           const failure =
-            error instanceof StreamCutError
+            scope.cutBy ??
+            (error instanceof StreamCutError
               ? streamCutError(error, target, true)
               : new CcBedrockError('STREAM_INTERRUPTED', `reading the stream for model ${target.modelId} failed: ${(error as Error)?.message ?? String(error)}`, {
                   remediation: 'retry the turn (the partial reply is incomplete)',
-                });
+                }));
           endWith(controller, sseErrorEvent(toWireError(failure)), failure);
           return;
         }
@@ -317,7 +318,7 @@ async function mantlePassthrough(input: HandlerInput, call: UpstreamCall, stream
           usage.push(value);
           controller.enqueue(value);
         } catch (error) {
-          const failure = new CcBedrockError('STREAM_INTERRUPTED', `the Mantle stream for model ${call.target.modelId} broke: ${(error as Error)?.message ?? String(error)}`, {
+          const failure = scope.cutBy ?? new CcBedrockError('STREAM_INTERRUPTED', `the Mantle stream for model ${call.target.modelId} broke: ${(error as Error)?.message ?? String(error)}`, {
             remediation: 'retry the turn (the partial reply is incomplete)',
           });
           const wire = toWireError(failure);

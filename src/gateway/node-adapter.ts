@@ -4,9 +4,11 @@
  * client goes away), the answer is written back at once or, for streams, chunk by chunk with
  * backpressure.
  *
- * `close()` is the graceful shutdown: stop accepting connections, let the gateway drain its open
- * requests and streams, tell keep-alive clients to reconnect elsewhere (`Connection: close`),
- * then drop whatever is left.
+ * `close()` is the graceful shutdown (docs/gateway.md): while the gateway drains its open requests
+ * and streams, the listener still answers, new connections included (`/healthz` 503, anything
+ * else 529 with `Connection: close`), so load balancers see the instance leave instead of a
+ * refused connection; streams cut at the drain deadline get to write their error event; then the
+ * listener closes and whatever is left is dropped.
  */
 import http from 'node:http';
 import type net from 'node:net';
@@ -112,6 +114,8 @@ async function writeResponse(res: http.ServerResponse, response: GatewayResponse
 }
 
 const EMPTY = new Uint8Array(0);
+/** How long shutdown waits, after the gateway's drain, for answers still being written. */
+const WRITE_GRACE_MS = 2_000;
 
 export function listenGateway(gateway: Gateway, options: ListenGatewayOptions): Promise<ListeningGateway> {
   const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
@@ -125,6 +129,8 @@ export function listenGateway(gateway: Gateway, options: ListenGatewayOptions): 
   // v0.x; its typings leave it out.)
   (server as http.Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
 
+  // Answers being written (a stream can take minutes): shutdown lets them finish their last bytes.
+  const writing = new Set<Promise<void>>();
   server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
     let exchange: NodeExchange | undefined;
     res.on('close', () => {
@@ -133,7 +139,7 @@ export function listenGateway(gateway: Gateway, options: ListenGatewayOptions): 
     const declared = Number(req.headers['content-length'] ?? NaN);
     const answer = (body: Uint8Array): void => {
       exchange = new NodeExchange(req, body);
-      gateway
+      const written = gateway
         .handle(exchange)
         .then((response) => writeResponse(res, response, gateway.draining))
         .catch(() => {
@@ -142,7 +148,9 @@ export function listenGateway(gateway: Gateway, options: ListenGatewayOptions): 
             res.writeHead(500, { 'content-type': 'application/json' });
             res.end(errorBody({ type: 'api_error', message: 'Internal gateway error.' }));
           }
-        });
+        })
+        .finally(() => writing.delete(written));
+      writing.add(written);
     };
     if (req.method === 'GET' || req.method === 'HEAD') {
       req.resume();
@@ -191,11 +199,11 @@ export function listenGateway(gateway: Gateway, options: ListenGatewayOptions): 
         url: `http://${urlHost}:${address.port}`,
         close: () => {
           closing ??= (async () => {
-            const stopped = new Promise<void>((done) => server.close(() => done()));
-            server.closeIdleConnections();
+            // Still listening: during the drain new connections get 503/529 answers, not refusals.
             await gateway.close();
-            // Responses cut by the drain deadline end within a tick; then nothing may linger.
-            await new Promise((done) => setImmediate(done));
+            // The gateway has ended what it cut; their last bytes (the error event) go out, briefly bounded.
+            await Promise.race([Promise.allSettled([...writing]), new Promise((done) => setTimeout(done, WRITE_GRACE_MS).unref())]);
+            const stopped = new Promise<void>((done) => server.close(() => done()));
             server.closeAllConnections();
             await stopped;
           })();

@@ -236,8 +236,9 @@ function passthroughStream(input: HandlerInput, upstream: UpstreamResponse, targ
         try {
           frames = await source.next();
         } catch (error) {
-          const failure = error instanceof StreamCutError ? streamCutError(error, target, true) : new CcBedrockError('STREAM_INTERRUPTED', String(error));
-          finishWith(controller, encodeExceptionFrame(failure.code === 'TIMEOUT' ? 'modelTimeoutException' : 'internalServerException', failure.message), failure);
+          const failure = scope.cutBy ?? (error instanceof StreamCutError ? streamCutError(error, target, true) : new CcBedrockError('STREAM_INTERRUPTED', String(error)));
+          const exceptionType = failure.code === 'TIMEOUT' ? 'modelTimeoutException' : failure.code === 'UPSTREAM_UNAVAILABLE' ? 'serviceUnavailableException' : 'internalServerException';
+          finishWith(controller, encodeExceptionFrame(exceptionType, failure.message), failure);
           return;
         }
         if (frames === null) return finishWith(controller, undefined);
