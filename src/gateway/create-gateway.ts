@@ -23,7 +23,7 @@ import { ModelResolver } from './model-identity.js';
 import { ModelsCatalog, handleGetModel, handleListModels } from './models-list.js';
 import { matchPassthroughPath, type BedrockModelOperation } from './bedrock-paths.js';
 import { handleBedrockModel, handleInferenceProfiles } from './passthrough.js';
-import { checkBodySize } from './request-body.js';
+import { BodyBudget, budgetSpent, checkBodySize } from './request-body.js';
 import { RequestScope, type ScopeHost } from './request-scope.js';
 import type { Gateway, GatewayOptions } from './types.js';
 import { upstreamResponseOf, Upstream } from './upstream.js';
@@ -31,6 +31,7 @@ import { fetchTransport, nodeHttpTransport } from './upstream-transport.js';
 import { fromWebRequest, toWebResponse, type GatewayRequest, type GatewayResponse } from './exchange.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 20 * 1024 * 1024;
+export const DEFAULT_BODY_MEMORY_BYTES = 256 * 1024 * 1024;
 export const DEFAULT_GATEWAY_RETRIES = 2;
 export const DEFAULT_STREAM_IDLE_TIMEOUT_MS = 300_000;
 export const DEFAULT_DRAIN_TIMEOUT_MS = 30_000;
@@ -69,6 +70,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   const clock = options.clock ?? systemClock;
   const metrics = new GatewayMetrics();
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const bodyBudget = new BodyBudget(options.maxBodyBytesInFlight ?? DEFAULT_BODY_MEMORY_BYTES);
+  metrics.bodyBudget = bodyBudget;
   const maxRetries = Math.max(0, Math.floor(options.maxRetries ?? DEFAULT_GATEWAY_RETRIES));
   const drainTimeoutMs = options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS;
   const checkKey = createKeyCheck(options.apiKey);
@@ -221,7 +224,10 @@ export function createGateway(options: GatewayOptions): Gateway {
     if (!matched) return fail(surface, notFound(method, path), scope);
     scope.route = matched.name;
     try {
-      if (matched.needsBody) checkBodySize(request, maxBodyBytes);
+      if (matched.needsBody) {
+        checkBodySize(request, maxBodyBytes);
+        if (request.overBudget) throw budgetSpent(bodyBudget);
+      }
       const result = await matched.handle({ request, body: matched.needsBody ? request.body : EMPTY_BODY, scope, context });
       // Streams account for themselves when their body ends or the client leaves; any other
       // answer once the adapter has handed it to the socket.
@@ -245,8 +251,17 @@ export function createGateway(options: GatewayOptions): Gateway {
   return {
     handle: (request, handleOptions) => handle(request, handleOptions?.signal),
     async fetch(request, fetchOptions) {
-      const exchange = await fromWebRequest(request, maxBodyBytes);
-      const response = await handle(exchange, fetchOptions?.signal ?? request.signal);
+      const read = await fromWebRequest(request, maxBodyBytes);
+      // In-process callers hand over a body already read; it still counts while the gateway holds it.
+      const held = read.body.byteLength;
+      const overBudget = !bodyBudget.take(held);
+      const exchange = overBudget ? { ...read, body: EMPTY_BODY, overBudget } : read;
+      let response: GatewayResponse;
+      try {
+        response = await handle(exchange, fetchOptions?.signal ?? request.signal);
+      } finally {
+        if (!overBudget) bodyBudget.give(held);
+      }
       try {
         return toWebResponse(response);
       } finally {
@@ -289,6 +304,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     get inFlight() {
       return open.size;
     },
+    bodyBudget,
     get draining() {
       return draining;
     },

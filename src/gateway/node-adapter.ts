@@ -1,7 +1,7 @@
 /**
  * The one thin adapter between node:http and the gateway's `handle`: a request becomes a
- * GatewayRequest (body buffered up to one chunk past the size limit, `onAbandoned` told when the
- * client goes away), the answer is written back at once or, for streams, chunk by chunk with
+ * GatewayRequest (body buffered within the size limit and the gateway's body budget,
+ * `onAbandoned` told when the client goes away), the answer is written back at once or, for streams, chunk by chunk with
  * backpressure.
  *
  * `close()` is the graceful shutdown (docs/gateway.md): while the gateway drains its open requests
@@ -21,7 +21,7 @@ export interface ListenGatewayOptions {
   readonly host: string;
   /** 0 picks a free port. */
   readonly port: number;
-  /** Must match the gateway's maxBodyBytes: the adapter stops buffering one byte past it. */
+  /** Must match the gateway's maxBodyBytes: the adapter keeps no body past it (only counts the bytes). */
   readonly maxBodyBytes?: number;
   /** Keep-alive idle time; above common load-balancer idle timeouts (60 s) so the LB closes first. */
   readonly keepAliveTimeoutMs?: number;
@@ -41,11 +41,15 @@ class NodeExchange implements GatewayRequest {
   readonly method: string;
   readonly target: string;
   abandoned: ((reason: Error) => void) | undefined;
+  #body: Uint8Array;
 
   constructor(
     private readonly req: http.IncomingMessage,
-    readonly body: Uint8Array,
+    body: Uint8Array,
+    readonly overBudget: boolean,
+    readonly bodyLength: number,
   ) {
+    this.#body = body;
     this.method = (req.method ?? 'GET').toUpperCase();
     // Absolute-form and asterisk-form targets route nowhere, as any path the gateway does not serve.
     this.target = req.url && req.url.startsWith('/') ? req.url : '/';
@@ -59,6 +63,15 @@ class NodeExchange implements GatewayRequest {
 
   onAbandoned(listener: (reason: Error) => void): void {
     this.abandoned = listener;
+  }
+
+  get body(): Uint8Array {
+    return this.#body;
+  }
+
+  /** Drops the body once it has gone upstream: a long stream must not keep a 20 MB upload alive. */
+  releaseBody(): void {
+    this.#body = EMPTY;
   }
 }
 
@@ -137,11 +150,37 @@ export function listenGateway(gateway: Gateway, options: ListenGatewayOptions): 
       if (!res.writableFinished) exchange?.abandoned?.(new Error('client closed the connection'));
     });
     const declared = Number(req.headers['content-length'] ?? NaN);
-    const answer = (body: Uint8Array): void => {
-      exchange = new NodeExchange(req, body);
+    // The body's bytes are reserved against the gateway's budget while this adapter holds them:
+    // the declared length up front, or chunk by chunk for a chunked upload.
+    const budget = gateway.bodyBudget;
+    let reserved = 0;
+    let overBudget = false;
+    let answered = false;
+    const reserve = (total: number): boolean => {
+      if (total <= reserved) return true;
+      if (!budget.take(total - reserved)) return false;
+      reserved = total;
+      return true;
+    };
+    const giveBack = (): void => {
+      budget.give(reserved);
+      reserved = 0;
+    };
+    res.on('close', () => {
+      if (!answered) giveBack();
+    });
+    const answer = (body: Uint8Array, received = body.byteLength): void => {
+      answered = true;
+      const current = new NodeExchange(req, body, overBudget, received);
+      exchange = current;
       const written = gateway
-        .handle(exchange)
-        .then((response) => writeResponse(res, response, gateway.draining))
+        .handle(current)
+        .then((response) => {
+          // The upstream call has been made (or refused): the body is not needed any more.
+          giveBack();
+          current.releaseBody();
+          return writeResponse(res, response, gateway.draining);
+        })
         .catch(() => {
           if (res.headersSent) res.destroy();
           else {
@@ -149,7 +188,10 @@ export function listenGateway(gateway: Gateway, options: ListenGatewayOptions): 
             res.end(errorBody({ type: 'api_error', message: 'Internal gateway error.' }));
           }
         })
-        .finally(() => writing.delete(written));
+        .finally(() => {
+          giveBack();
+          writing.delete(written);
+        });
       writing.add(written);
     };
     if (req.method === 'GET' || req.method === 'HEAD') {
@@ -163,14 +205,25 @@ export function listenGateway(gateway: Gateway, options: ListenGatewayOptions): 
       answer(EMPTY);
       return;
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
+    if (Number.isFinite(declared) && !reserve(declared)) overBudget = true;
+    let chunks: Buffer[] = [];
+    let received = 0;
     req.on('data', (chunk: Buffer) => {
-      if (size > limit) return;
-      size += chunk.length;
-      chunks.push(chunk);
+      received += chunk.length;
+      if (!overBudget && received <= limit && reserve(received)) {
+        chunks.push(chunk);
+        return;
+      }
+      // Past the size limit (413) or the budget (429): what was kept goes, the rest is only counted.
+      if (received <= limit) overBudget = true;
+      chunks = [];
+      giveBack();
     });
-    req.on('end', () => answer(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
+    req.on('end', () => {
+      const kept = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+      chunks = [];
+      answer(kept, received);
+    });
     req.on('error', () => res.destroy());
   });
 
