@@ -22,8 +22,9 @@ import { MANTLE_PASSTHROUGH_PREFIX, handleCountTokens, handleMessages } from './
 import { GatewayMetrics, type RouteName } from './metrics.js';
 import { ModelResolver } from './model-identity.js';
 import { ModelsCatalog, handleGetModel, handleListModels } from './models-list.js';
-import { handleBedrockModel, handleInferenceProfiles, type BedrockOperation } from './passthrough.js';
-import { checkBodySize } from './request-body.js';
+import { matchPassthroughPath, type BedrockModelOperation } from './bedrock-paths.js';
+import { handleBedrockModel, handleInferenceProfiles } from './passthrough.js';
+import { BodyBudget, budgetSpent, checkBodySize } from './request-body.js';
 import { RequestScope, type ScopeHost } from './request-scope.js';
 import type { Gateway, GatewayOptions } from './types.js';
 import { upstreamResponseOf, Upstream } from './upstream.js';
@@ -31,9 +32,12 @@ import { fetchTransport, nodeHttpTransport } from './upstream-transport.js';
 import { fromWebRequest, toWebResponse, type GatewayRequest, type GatewayResponse } from './exchange.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 20 * 1024 * 1024;
+export const DEFAULT_BODY_MEMORY_BYTES = 256 * 1024 * 1024;
 export const DEFAULT_GATEWAY_RETRIES = 2;
 export const DEFAULT_STREAM_IDLE_TIMEOUT_MS = 300_000;
 export const DEFAULT_DRAIN_TIMEOUT_MS = 30_000;
+/** After the drain deadline, how long cut streams get to write their closing error event. */
+const CUT_GRACE_MS = 2_000;
 const DEFAULT_MODELS_CACHE_MS = 10 * 60_000;
 const EMPTY_BODY = new Uint8Array(0);
 
@@ -46,8 +50,7 @@ interface Route {
   readonly handle: (input: HandlerInput) => Promise<HandlerResult>;
 }
 
-const MODEL_PATH = /^\/model\/([^/]+)\/(invoke|invoke-with-response-stream|count-tokens)$/;
-const BEDROCK_ROUTE: Record<BedrockOperation, RouteName> = {
+const BEDROCK_ROUTE: Record<BedrockModelOperation, RouteName> = {
   invoke: 'invoke',
   'invoke-with-response-stream': 'invoke_stream',
   'count-tokens': 'bedrock_count_tokens',
@@ -68,6 +71,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   const clock = options.clock ?? systemClock;
   const metrics = new GatewayMetrics();
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const bodyBudget = new BodyBudget(options.maxBodyBytesInFlight ?? DEFAULT_BODY_MEMORY_BYTES);
+  metrics.bodyBudget = bodyBudget;
   const maxRetries = Math.max(0, Math.floor(options.maxRetries ?? DEFAULT_GATEWAY_RETRIES));
   const drainTimeoutMs = options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS;
   const checkKey = createKeyCheck(options.apiKey);
@@ -150,15 +155,15 @@ export function createGateway(options: GatewayOptions): Gateway {
       }
       return { name: 'models', surface: 'anthropic', needsBody: false, handle: (input) => handleGetModel(input, catalog, id) };
     }
-    const model = MODEL_PATH.exec(path);
-    if (model && method === 'POST') {
-      const operation = model[2] as BedrockOperation;
-      return { name: BEDROCK_ROUTE[operation], surface: 'bedrock', needsBody: true, handle: (input) => handleBedrockModel(input, model[1]!, operation) };
+    // The Bedrock passthrough by shape only; the handlers decode and check the ID segment.
+    const bedrock = matchPassthroughPath(method, path);
+    if (!bedrock) return undefined;
+    if (bedrock.kind === 'list-inference-profiles' || bedrock.kind === 'get-inference-profile') {
+      const segment = bedrock.kind === 'get-inference-profile' ? bedrock.segment : undefined;
+      return { name: 'inference_profiles', surface: 'bedrock', needsBody: false, handle: (input) => handleInferenceProfiles(input, segment, query()) };
     }
-    if ((path === '/inference-profiles' || path.startsWith('/inference-profiles/')) && method === 'GET') {
-      return { name: 'inference_profiles', surface: 'bedrock', needsBody: false, handle: (input) => handleInferenceProfiles(input, path, query()) };
-    }
-    return undefined;
+    const operation = bedrock.kind;
+    return { name: BEDROCK_ROUTE[operation], surface: 'bedrock', needsBody: true, handle: (input) => handleBedrockModel(input, bedrock.segment, operation) };
   };
 
   const errorResponse = (surface: Surface, wire: WireError, scope: RequestScope): GatewayResponse =>
@@ -240,7 +245,10 @@ export function createGateway(options: GatewayOptions): Gateway {
     if (!matched) return fail(surface, notFound(method, path), scope);
     scope.route = matched.name;
     try {
-      if (matched.needsBody) checkBodySize(request, maxBodyBytes);
+      if (matched.needsBody) {
+        checkBodySize(request, maxBodyBytes);
+        if (request.overBudget) throw budgetSpent(bodyBudget);
+      }
       const result = await matched.handle({ request, body: matched.needsBody ? request.body : EMPTY_BODY, scope, context });
       // Streams account for themselves when their body ends or the client leaves; any other
       // answer once the adapter has handed it to the socket.
@@ -268,8 +276,17 @@ export function createGateway(options: GatewayOptions): Gateway {
   return {
     handle: (request, handleOptions) => handle(request, handleOptions?.signal),
     async fetch(request, fetchOptions) {
-      const exchange = await fromWebRequest(request, maxBodyBytes);
-      const response = await handle(exchange, fetchOptions?.signal ?? request.signal);
+      const read = await fromWebRequest(request, maxBodyBytes);
+      // In-process callers hand over a body already read; it still counts while the gateway holds it.
+      const held = read.body.byteLength;
+      const overBudget = !bodyBudget.take(held);
+      const exchange = overBudget ? { ...read, body: EMPTY_BODY, overBudget } : read;
+      let response: GatewayResponse;
+      try {
+        response = await handle(exchange, fetchOptions?.signal ?? request.signal);
+      } finally {
+        if (!overBudget) bodyBudget.give(held);
+      }
       try {
         return toWebResponse(response);
       } finally {
@@ -288,7 +305,21 @@ export function createGateway(options: GatewayOptions): Gateway {
           });
         }
         const cut = open.size;
-        for (const scope of [...open]) scope.abort(new Error('gateway shut down'));
+        if (cut > 0) {
+          // Each cut stream ends with an error event (overloaded_error / serviceUnavailableException)
+          // instead of a dropped connection, so clients know to retry elsewhere.
+          const error = new CcBedrockError('UPSTREAM_UNAVAILABLE', `the gateway shut down: the request was still open after the ${drainTimeoutMs} ms drain timeout`, {
+            remediation: 'retry; another gateway instance (or this one after restart) will take it',
+            status: 503,
+          });
+          const ended = new Promise<void>((resolve) => {
+            drained = resolve;
+            const timer = setTimeout(resolve, CUT_GRACE_MS);
+            timer.unref?.();
+          });
+          for (const scope of [...open]) scope.cut(error);
+          if (open.size > 0) await ended;
+        }
         nodeTransport?.close();
         options.logger?.({ ts: new Date(clock()).toISOString(), level: 'info', event: 'closed', cut });
       })();
@@ -298,6 +329,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     get inFlight() {
       return open.size;
     },
+    bodyBudget,
     get draining() {
       return draining;
     },

@@ -18,10 +18,17 @@ export interface GatewayRequest {
   /** A header by lower-case name; repeated headers joined with `, `. */
   header(name: string): string | null;
   /**
-   * The body read so far. Adapters stop reading one chunk past the gateway's limit, so a body
-   * longer than the limit is refused without being held whole.
+   * The body as kept. Adapters keep none of a body past the gateway's limit (the WHATWG one at
+   * most one chunk past it), so a body longer than the limit is refused without being held whole.
    */
   readonly body: Uint8Array;
+  /**
+   * The adapter did not keep the body because the gateway's budget for request bodies in
+   * flight was spent (BodyBudget): the gateway answers 429.
+   */
+  readonly overBudget?: boolean;
+  /** Bytes the client sent, when the adapter kept fewer (past the size limit or the budget). Default: the body's length. */
+  readonly bodyLength?: number;
   /**
    * Registers the gateway's one listener for the client going away before its answer was
    * complete (optional). The node:http adapter offers it so no AbortSignal is made per request;

@@ -6,13 +6,13 @@
 import { APIError } from '@anthropic-ai/sdk';
 import { CcBedrockError } from '../errors.js';
 import type { ResolvedModel, RoutePlan } from '../routing/types.js';
-import { encodeModelLabel } from '../client/create-client.js';
 import { classifyFailure, describeUpstreamFailure, guardrailError, guardrailFacts } from '../client/errors.js';
 import { countTokensInvokeBody } from '../client/count-tokens-body.js';
 import { countTokensModelId } from '../client/model-ids.js';
 import { BEDROCK_ANTHROPIC_VERSION, MANTLE_ANTHROPIC_VERSION, requestHeaders } from '../client/transport.js';
 import type { CallTarget } from '../client/types.js';
 import { invalidRequest, sseErrorEvent, toWireError } from './anthropic-errors.js';
+import { bedrockPath, clip } from './bedrock-paths.js';
 import { MID_CONVERSATION_SYSTEM_BETA, applyBetaPolicy, foldSystemMessages, splitBetaHeader, stripBetaFields, type BetaDecision } from './beta-policy.js';
 import type { GatewayContext, HandlerInput, HandlerResult } from './context.js';
 import { usageOf, type StreamFrame } from './event-stream.js';
@@ -70,17 +70,6 @@ export function noteBetas(scope: RequestScope, context: GatewayContext, decision
   if (stripped.length) scope.fields['fieldsStripped'] = stripped;
   context.metrics.betas('dropped', decision.dropped.length);
   context.metrics.betas('renamed', decision.renamed.length);
-}
-
-/** Client-chosen strings are cut before they reach a log line. */
-const clip = (value: string): string => (value.length > 200 ? `${value.slice(0, 200)}…` : value);
-
-/** The Invoke path label for a model ID; IDs Bedrock's own pattern could never match are refused here. */
-export function modelLabel(modelId: string): string {
-  if (!/^[\x21-\x7e]{1,2048}$/.test(modelId)) {
-    throw invalidRequest(`model: ${JSON.stringify(clip(modelId))} is not a valid Amazon Bedrock model ID`, 'use an alias, a model name, an inference-profile ID or an ARN (printable ASCII, at most 2048 characters)');
-  }
-  return encodeModelLabel(modelId);
 }
 
 export function noteModel(scope: RequestScope, requested: string, resolved: ResolvedModel, identity: ModelIdentity): void {
@@ -209,11 +198,12 @@ function sseResponse(input: HandlerInput, source: FrameSource, first: StreamFram
           frames ??= await source.next();
         } catch (error) {
           const failure =
-            error instanceof StreamCutError
+            scope.cutBy ??
+            (error instanceof StreamCutError
               ? streamCutError(error, target, true)
               : new CcBedrockError('STREAM_INTERRUPTED', `reading the stream for model ${target.modelId} failed: ${(error as Error)?.message ?? String(error)}`, {
                   remediation: 'retry the turn (the partial reply is incomplete)',
-                });
+                }));
           endWith(controller, sseErrorEvent(toWireError(failure)), failure);
           return;
         }
@@ -328,7 +318,7 @@ async function mantlePassthrough(input: HandlerInput, call: UpstreamCall, stream
           usage.push(value);
           controller.enqueue(value);
         } catch (error) {
-          const failure = new CcBedrockError('STREAM_INTERRUPTED', `the Mantle stream for model ${call.target.modelId} broke: ${(error as Error)?.message ?? String(error)}`, {
+          const failure = scope.cutBy ?? new CcBedrockError('STREAM_INTERRUPTED', `the Mantle stream for model ${call.target.modelId} broke: ${(error as Error)?.message ?? String(error)}`, {
             remediation: 'retry the turn (the partial reply is incomplete)',
           });
           const wire = toWireError(failure);
@@ -424,12 +414,12 @@ async function prepareCall(input: HandlerInput, route: MessagesRoute, options: M
     headers['anthropic-version'] = MANTLE_ANTHROPIC_VERSION;
     path = route === 'messages' ? '/v1/messages' : '/v1/messages/count_tokens';
   } else if (route === 'messages') {
-    path = `/model/${modelLabel(resolved.wireModelId)}/${stream ? 'invoke-with-response-stream' : 'invoke'}`;
+    path = bedrockPath({ kind: stream ? 'invoke-with-response-stream' : 'invoke', modelId: resolved.wireModelId });
   } else {
     const baseId = countTokensModelId(resolved.wireModelId, identity.backingModelId);
     fields['countTokensModel'] = baseId;
     target = { ...target, modelId: baseId };
-    path = `/model/${modelLabel(baseId)}/count-tokens`;
+    path = bedrockPath({ kind: 'count-tokens', modelId: baseId });
   }
   return {
     resolved,

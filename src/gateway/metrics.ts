@@ -80,6 +80,9 @@ export class GatewayMetrics {
     return label;
   }
 
+  /** Request-body bytes held right now, when the gateway keeps a budget (BodyBudget). */
+  bodyBudget: { readonly used: number } | undefined;
+
   constructor(private readonly stats: ProcessStats = nodeProcessStats) {}
 
   requestStarted(): void {
@@ -132,6 +135,9 @@ export class GatewayMetrics {
       '# HELP cc_bedrock_gateway_in_flight_requests Requests (including open streams) being served.',
       '# TYPE cc_bedrock_gateway_in_flight_requests gauge',
       `cc_bedrock_gateway_in_flight_requests ${this.#inFlight}`,
+      '# HELP cc_bedrock_gateway_request_body_bytes Request-body bytes held in memory right now, against the body budget.',
+      '# TYPE cc_bedrock_gateway_request_body_bytes gauge',
+      `cc_bedrock_gateway_request_body_bytes ${this.bodyBudget?.used ?? 0}`,
       '# HELP process_cpu_seconds_total Total user and system CPU time spent in seconds.',
       '# TYPE process_cpu_seconds_total counter',
       `process_cpu_seconds_total ${this.stats.cpuSeconds()}`,

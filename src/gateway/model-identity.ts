@@ -14,6 +14,7 @@ import { resolveEndpoints } from '../routing/endpoints.js';
 import type { EnvLookup, ResolvedModel, RoutePlan } from '../routing/types.js';
 import { toInferenceProfile } from '../client/inference-profiles.js';
 import type { CallTarget } from '../client/types.js';
+import { bedrockPath } from './bedrock-paths.js';
 import { Cancellation } from './cancellation.js';
 import type { Upstream } from './upstream.js';
 
@@ -115,7 +116,9 @@ export class ModelResolver {
     const now = this.#options.clock();
     const cached = this.#profiles.get(resolved.wireModelId);
     if (cached && cached.expires > now) return cached.pending;
-    const pending = this.#lookup(resolved, arn.region || this.#options.plan.region.value);
+    // The plan's region for this model, never the ARN's: client text must not choose the host the
+    // gateway signs a call for (an ARN of another region is not invokable there anyway).
+    const pending = this.#lookup(resolved, resolved.region.value);
     const entry = { expires: now + PROFILE_TTL_MS, pending };
     remember(this.#profiles, resolved.wireModelId, entry);
     void pending.then((identity) => {
@@ -141,7 +144,7 @@ export class ModelResolver {
         service: 'bedrock',
         method: 'GET',
         baseURL,
-        path: `/inference-profiles/${encodeURIComponent(resolved.wireModelId)}`,
+        path: bedrockPath({ kind: 'get-inference-profile', profileId: resolved.wireModelId }),
         headers: { accept: 'application/json' },
         operation: 'control-plane',
         // Not the request's cancellation: the lookup is shared by every request naming this ARN.

@@ -1,12 +1,14 @@
 /**
  * The one thin adapter between node:http and the gateway's `handle`: a request becomes a
- * GatewayRequest (body buffered up to one chunk past the size limit, `onAbandoned` told when the
- * client goes away), the answer is written back at once or, for streams, chunk by chunk with
+ * GatewayRequest (body buffered within the size limit and the gateway's body budget,
+ * `onAbandoned` told when the client goes away), the answer is written back at once or, for streams, chunk by chunk with
  * backpressure.
  *
- * `close()` is the graceful shutdown: stop accepting connections, let the gateway drain its open
- * requests and streams, tell keep-alive clients to reconnect elsewhere (`Connection: close`),
- * then drop whatever is left.
+ * `close()` is the graceful shutdown (docs/gateway.md): while the gateway drains its open requests
+ * and streams, the listener still answers, new connections included (`/healthz` 503, anything
+ * else 529 with `Connection: close`), so load balancers see the instance leave instead of a
+ * refused connection; streams cut at the drain deadline get to write their error event; then the
+ * listener closes and whatever is left is dropped.
  */
 import http from 'node:http';
 import type net from 'node:net';
@@ -19,7 +21,7 @@ export interface ListenGatewayOptions {
   readonly host: string;
   /** 0 picks a free port. */
   readonly port: number;
-  /** Must match the gateway's maxBodyBytes: the adapter stops buffering one byte past it. */
+  /** Must match the gateway's maxBodyBytes: the adapter keeps no body past it (only counts the bytes). */
   readonly maxBodyBytes?: number;
   /** Keep-alive idle time; above common load-balancer idle timeouts (60 s) so the LB closes first. */
   readonly keepAliveTimeoutMs?: number;
@@ -39,11 +41,15 @@ class NodeExchange implements GatewayRequest {
   readonly method: string;
   readonly target: string;
   abandoned: ((reason: Error) => void) | undefined;
+  #body: Uint8Array;
 
   constructor(
     private readonly req: http.IncomingMessage,
-    readonly body: Uint8Array,
+    body: Uint8Array,
+    readonly overBudget: boolean,
+    readonly bodyLength: number,
   ) {
+    this.#body = body;
     this.method = (req.method ?? 'GET').toUpperCase();
     // Absolute-form and asterisk-form targets route nowhere, as any path the gateway does not serve.
     this.target = req.url && req.url.startsWith('/') ? req.url : '/';
@@ -57,6 +63,15 @@ class NodeExchange implements GatewayRequest {
 
   onAbandoned(listener: (reason: Error) => void): void {
     this.abandoned = listener;
+  }
+
+  get body(): Uint8Array {
+    return this.#body;
+  }
+
+  /** Drops the body once it has gone upstream: a long stream must not keep a 20 MB upload alive. */
+  releaseBody(): void {
+    this.#body = EMPTY;
   }
 }
 
@@ -112,30 +127,72 @@ async function writeResponse(res: http.ServerResponse, response: GatewayResponse
 }
 
 const EMPTY = new Uint8Array(0);
+/** How long shutdown waits, after the gateway's drain, for answers still being written. */
+const WRITE_GRACE_MS = 2_000;
 
 export function listenGateway(gateway: Gateway, options: ListenGatewayOptions): Promise<ListeningGateway> {
   const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const keepAlive = options.keepAliveTimeoutMs ?? 65_000;
   const server = http.createServer({ keepAliveTimeout: keepAlive, headersTimeout: keepAlive + 1_000, requestTimeout: 300_000 });
+  // A client may half-close its socket once the request is written (`shutdown(SHUT_WR)`, net's
+  // `end()`): that ends its upload, not its interest in the answer. node:http's default treats the
+  // FIN as abandonment (aborts the request, ends the socket) and the client gets nothing; with
+  // half-open allowed the answer is written and the socket ended after it. Idle half-closed
+  // sockets still go by the keep-alive and request timeouts. (node has read this property since
+  // v0.x; its typings leave it out.)
+  (server as http.Server & { httpAllowHalfOpen: boolean }).httpAllowHalfOpen = true;
 
+  // Answers being written (a stream can take minutes): shutdown lets them finish their last bytes.
+  const writing = new Set<Promise<void>>();
   server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
     let exchange: NodeExchange | undefined;
     res.on('close', () => {
       if (!res.writableFinished) exchange?.abandoned?.(new Error('client closed the connection'));
     });
     const declared = Number(req.headers['content-length'] ?? NaN);
-    const answer = (body: Uint8Array): void => {
-      exchange = new NodeExchange(req, body);
-      gateway
-        .handle(exchange)
-        .then((response) => writeResponse(res, response, gateway.draining))
+    // The body's bytes are reserved against the gateway's budget while this adapter holds them:
+    // the declared length up front, or chunk by chunk for a chunked upload.
+    const budget = gateway.bodyBudget;
+    let reserved = 0;
+    let overBudget = false;
+    let answered = false;
+    const reserve = (total: number): boolean => {
+      if (total <= reserved) return true;
+      if (!budget.take(total - reserved)) return false;
+      reserved = total;
+      return true;
+    };
+    const giveBack = (): void => {
+      budget.give(reserved);
+      reserved = 0;
+    };
+    res.on('close', () => {
+      if (!answered) giveBack();
+    });
+    const answer = (body: Uint8Array, received = body.byteLength): void => {
+      answered = true;
+      const current = new NodeExchange(req, body, overBudget, received);
+      exchange = current;
+      const written = gateway
+        .handle(current)
+        .then((response) => {
+          // The upstream call has been made (or refused): the body is not needed any more.
+          giveBack();
+          current.releaseBody();
+          return writeResponse(res, response, gateway.draining);
+        })
         .catch(() => {
           if (res.headersSent) res.destroy();
           else {
             res.writeHead(500, { 'content-type': 'application/json' });
             res.end(errorBody({ type: 'api_error', message: 'Internal gateway error.' }));
           }
+        })
+        .finally(() => {
+          giveBack();
+          writing.delete(written);
         });
+      writing.add(written);
     };
     if (req.method === 'GET' || req.method === 'HEAD') {
       req.resume();
@@ -148,14 +205,25 @@ export function listenGateway(gateway: Gateway, options: ListenGatewayOptions): 
       answer(EMPTY);
       return;
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
+    if (Number.isFinite(declared) && !reserve(declared)) overBudget = true;
+    let chunks: Buffer[] = [];
+    let received = 0;
     req.on('data', (chunk: Buffer) => {
-      if (size > limit) return;
-      size += chunk.length;
-      chunks.push(chunk);
+      received += chunk.length;
+      if (!overBudget && received <= limit && reserve(received)) {
+        chunks.push(chunk);
+        return;
+      }
+      // Past the size limit (413) or the budget (429): what was kept goes, the rest is only counted.
+      if (received <= limit) overBudget = true;
+      chunks = [];
+      giveBack();
     });
-    req.on('end', () => answer(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
+    req.on('end', () => {
+      const kept = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+      chunks = [];
+      answer(kept, received);
+    });
     req.on('error', () => res.destroy());
   });
 
@@ -184,11 +252,11 @@ export function listenGateway(gateway: Gateway, options: ListenGatewayOptions): 
         url: `http://${urlHost}:${address.port}`,
         close: () => {
           closing ??= (async () => {
-            const stopped = new Promise<void>((done) => server.close(() => done()));
-            server.closeIdleConnections();
+            // Still listening: during the drain new connections get 503/529 answers, not refusals.
             await gateway.close();
-            // Responses cut by the drain deadline end within a tick; then nothing may linger.
-            await new Promise((done) => setImmediate(done));
+            // The gateway has ended what it cut; their last bytes (the error event) go out, briefly bounded.
+            await Promise.race([Promise.allSettled([...writing]), new Promise((done) => setTimeout(done, WRITE_GRACE_MS).unref())]);
+            const stopped = new Promise<void>((done) => server.close(() => done()));
             server.closeAllConnections();
             await stopped;
           })();

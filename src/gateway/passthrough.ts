@@ -19,22 +19,23 @@ import { applyBetaPolicy, splitBetaHeader } from './beta-policy.js';
 import type { HandlerInput, HandlerResult } from './context.js';
 import { encodeExceptionFrame, usageOf } from './event-stream.js';
 import { blockedTextOf, hasGuardrail, newTagSuffix, reportsIntervention, tagLatestUserText } from './guardrails.js';
-import { applyBetaBody, modelLabel, noteBetas, noteModel, planAuthKind, streamCutError, targetFor } from './messages.js';
+import { bedrockPath, clientSegment, clip, type BedrockModelOperation } from './bedrock-paths.js';
+import { applyBetaBody, noteBetas, noteModel, planAuthKind, streamCutError, targetFor } from './messages.js';
 import { parseJsonObject } from './request-body.js';
 import { FrameSource, StreamCutError } from './stream-source.js';
 import type { UpstreamResponse } from './upstream-transport.js';
 import type { GatewayResponse } from './exchange.js';
 
-export type BedrockOperation = 'invoke' | 'invoke-with-response-stream' | 'count-tokens';
-
-/** Client headers a Bedrock call may carry upstream (they are re-signed). Everything else stays behind. */
+/**
+ * Client headers a Bedrock call may carry upstream (they are re-signed). Everything else stays
+ * behind; the service tier is the gateway's (checkServiceTier), sent from its plan.
+ */
 const FORWARDED_REQUEST_HEADERS = [
   'content-type',
   'accept',
   'x-amzn-bedrock-accept',
   'x-amzn-bedrock-trace',
   'x-amzn-bedrock-performanceconfig-latency',
-  'x-amzn-bedrock-service-tier',
   'x-amzn-bedrock-guardrailidentifier',
   'x-amzn-bedrock-guardrailversion',
 ];
@@ -59,11 +60,33 @@ function responseHeaders(upstream: UpstreamResponse, requestId: string): Record<
   return headers;
 }
 
-function decodeLabel(raw: string): string {
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    throw invalidRequest(`the model ID in the path is not valid percent-encoding: ${raw.slice(0, 200)}`, 'percent-encode the model ID (e.g. `/` as %2F)');
+const SERVICE_TIER_HEADER = 'x-amzn-bedrock-service-tier';
+/** Body fields that name a tier: Anthropic's `service_tier`, Converse's `serviceTier`. */
+const SERVICE_TIER_FIELDS = ['service_tier', 'serviceTier'];
+
+/**
+ * The service tier is the gateway operator's choice (ANTHROPIC_BEDROCK_SERVICE_TIER on the
+ * gateway host): it decides cost and capacity for every client. A client asking for the same
+ * tier is served; one asking for another, in the header or the body, is refused with a 400 rather
+ * than silently served on a tier it did not ask for (docs/gateway.md).
+ */
+function checkServiceTier(input: HandlerInput, body: Record<string, unknown>): void {
+  const planned = input.context.plan.serviceTier?.value;
+  const allowed = planned ?? 'default';
+  const source = planned ? `ANTHROPIC_BEDROCK_SERVICE_TIER=${planned} on the gateway` : 'ANTHROPIC_BEDROCK_SERVICE_TIER is not set on the gateway, so Bedrock\'s default tier';
+  const asked = input.request.header(SERVICE_TIER_HEADER)?.trim();
+  if (asked !== undefined && asked !== '' && asked.toLowerCase() !== allowed) {
+    throw invalidRequest(
+      `X-Amzn-Bedrock-Service-Tier: ${JSON.stringify(clip(asked))} is not this gateway's service tier (${source})`,
+      `leave the header out (unset ANTHROPIC_BEDROCK_SERVICE_TIER on the client) or send ${allowed}; the gateway's operator chooses the tier`,
+    );
+  }
+  for (const field of SERVICE_TIER_FIELDS) {
+    if (body[field] === undefined) continue;
+    throw invalidRequest(
+      `the body field ${field} chooses a service tier, which this gateway decides (${source})`,
+      `leave ${field} out of the body; the gateway's operator chooses the tier`,
+    );
   }
 }
 
@@ -101,10 +124,10 @@ function betasOfBody(body: Record<string, unknown>, key: string): string[] {
   return value as string[];
 }
 
-/** `POST /model/{id}/{operation}`. */
-export async function handleBedrockModel(input: HandlerInput, rawLabel: string, operation: BedrockOperation): Promise<HandlerResult> {
+/** `POST /model/{id}/{operation}`; `rawSegment` is the ID as it appeared in the path. */
+export async function handleBedrockModel(input: HandlerInput, rawSegment: string, operation: BedrockModelOperation): Promise<HandlerResult> {
   const { request, scope, context } = input;
-  const requested = decodeLabel(rawLabel);
+  const requested = clientSegment(rawSegment, 'the model ID in the path');
   const resolved = context.models.resolve(requested, 'bedrock');
   const identity = await context.models.identity(resolved);
   noteModel(scope, requested, resolved, identity);
@@ -120,6 +143,7 @@ export async function handleBedrockModel(input: HandlerInput, rawLabel: string, 
     }
     body = parseJsonObject(Buffer.from(wrapped.body, 'base64'));
   }
+  checkServiceTier(input, body);
 
   const headerBetas = splitBetaHeader(request.header('anthropic-beta'));
   const bodyBetas = betasOfBody(body, 'anthropic_beta');
@@ -144,9 +168,7 @@ export async function handleBedrockModel(input: HandlerInput, rawLabel: string, 
   } else if (changed) {
     payload = JSON.stringify(body);
   }
-  // The label is checked either way; an unchanged ID keeps the client's own percent-encoding.
-  const label = modelLabel(modelId);
-  const path = `/model/${modelId === requested ? rawLabel : label}/${operation}`;
+  const path = bedrockPath({ kind: operation, modelId });
   const target: CallTarget = { ...targetFor(resolved, requested, baseURL, decision.betas, identity), modelId };
   const call = {
     target,
@@ -214,8 +236,9 @@ function passthroughStream(input: HandlerInput, upstream: UpstreamResponse, targ
         try {
           frames = await source.next();
         } catch (error) {
-          const failure = error instanceof StreamCutError ? streamCutError(error, target, true) : new CcBedrockError('STREAM_INTERRUPTED', String(error));
-          finishWith(controller, encodeExceptionFrame(failure.code === 'TIMEOUT' ? 'modelTimeoutException' : 'internalServerException', failure.message), failure);
+          const failure = scope.cutBy ?? (error instanceof StreamCutError ? streamCutError(error, target, true) : new CcBedrockError('STREAM_INTERRUPTED', String(error)));
+          const exceptionType = failure.code === 'TIMEOUT' ? 'modelTimeoutException' : failure.code === 'UPSTREAM_UNAVAILABLE' ? 'serviceUnavailableException' : 'internalServerException';
+          finishWith(controller, encodeExceptionFrame(exceptionType, failure.message), failure);
           return;
         }
         if (frames === null) return finishWith(controller, undefined);
@@ -256,21 +279,41 @@ function passthroughStream(input: HandlerInput, upstream: UpstreamResponse, targ
   return { status: 200, headers, body };
 }
 
-/** `GET /inference-profiles[/{id}]`: the control-plane reads Claude Code makes at start-up, re-signed. */
-export async function handleInferenceProfiles(input: HandlerInput, rawPath: string, query: URLSearchParams): Promise<HandlerResult> {
+/** ListInferenceProfiles' query parameters; GetInferenceProfile has none. */
+const LIST_PROFILES_QUERY = new Set(['maxResults', 'nextToken', 'type']);
+
+function profilesQuery(query: URLSearchParams, allowed: ReadonlySet<string>, operation: string): Record<string, string> {
+  const record: Record<string, string> = {};
+  for (const [key, value] of query) {
+    if (!allowed.has(key)) {
+      throw invalidRequest(
+        `${operation} takes no query parameter ${JSON.stringify(clip(key))}`,
+        allowed.size ? `use only ${[...allowed].join(', ')}` : 'send the request without a query string',
+      );
+    }
+    record[key] = value;
+  }
+  return record;
+}
+
+/**
+ * `GET /inference-profiles[/{id}]`: the control-plane reads Claude Code makes at start-up,
+ * re-signed, always in the plan's region. `rawSegment` is the profile ID as it appeared in the path.
+ */
+export async function handleInferenceProfiles(input: HandlerInput, rawSegment: string | undefined, query: URLSearchParams): Promise<HandlerResult> {
   const { scope, context } = input;
   const region = context.plan.region.value;
   const baseURL = context.models.controlPlaneFor(region);
-  const queryRecord: Record<string, string> = {};
-  for (const [key, value] of query) queryRecord[key] = value;
-  const label = rawPath === '/inference-profiles' || rawPath === '/inference-profiles/' ? 'ListInferenceProfiles' : decodeLabel(rawPath.slice('/inference-profiles/'.length));
+  const profileId = rawSegment === undefined ? undefined : clientSegment(rawSegment, 'the inference profile ID in the path');
+  const queryRecord = profileId === undefined ? profilesQuery(query, LIST_PROFILES_QUERY, 'ListInferenceProfiles') : profilesQuery(query, new Set(), 'GetInferenceProfile');
+  const label = profileId ?? 'ListInferenceProfiles';
   const target: CallTarget = { modelId: label, requested: label, endpoint: 'bedrock', region, baseURL, betas: [], catalogKey: undefined };
   const sent = await context.upstream.send({
     target,
     service: 'bedrock',
     method: 'GET',
     baseURL,
-    path: rawPath,
+    path: bedrockPath(profileId === undefined ? { kind: 'list-inference-profiles' } : { kind: 'get-inference-profile', profileId }),
     query: queryRecord,
     headers: { accept: 'application/json' },
     operation: 'control-plane',

@@ -21,11 +21,47 @@ export function tooLarge(limit: number, size?: number): CcBedrockError {
   );
 }
 
-/** Refuses a body over `limit`, by its declared length or by what the adapter read (at most one chunk past it). */
+/**
+ * The request-body bytes the gateway holds across all requests, against one budget: each body
+ * is bounded by maxBodyBytes, and this bounds their sum, so many concurrent large uploads cannot
+ * take the process's memory (60 bodies of 19 MB once held 4.7 GB). Adapters reserve as bytes
+ * arrive (or the declared length up front) and give back once the body has gone upstream.
+ */
+export class BodyBudget {
+  #used = 0;
+  constructor(readonly limit: number) {}
+
+  /** Bytes reserved right now (`cc_bedrock_gateway_request_body_bytes`). */
+  get used(): number {
+    return this.#used;
+  }
+
+  /** Reserves `bytes`, or nothing and false when that would pass the budget. */
+  take(bytes: number): boolean {
+    if (this.#used + bytes > this.limit) return false;
+    this.#used += bytes;
+    return true;
+  }
+
+  give(bytes: number): void {
+    this.#used = Math.max(0, this.#used - bytes);
+  }
+}
+
+/** The answer to a body that found the budget spent: 429 with Retry-After, the client retries. */
+export function budgetSpent(budget: BodyBudget): CcBedrockError {
+  return new CcBedrockError('THROTTLED', `the gateway is already holding ${sizeLabel(budget.used)} of request bodies, its budget (${sizeLabel(budget.limit)})`, {
+    remediation: 'retry in a moment; a gateway operator can raise CC_BEDROCK_GATEWAY_BODY_MEMORY_BYTES or run more instances',
+    details: { retryAfterMs: 1000 },
+  });
+}
+
+/** Refuses a body over `limit`, by its declared length or by what the adapter received (`bodyLength`, or what it read). */
 export function checkBodySize(request: GatewayRequest, limit: number): void {
   const declared = Number(request.header('content-length') ?? NaN);
   if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit, declared);
-  if (request.body.byteLength > limit) throw tooLarge(limit, request.body.byteLength);
+  const received = request.bodyLength ?? request.body.byteLength;
+  if (received > limit) throw tooLarge(limit, received);
 }
 
 export function parseJsonObject(bytes: Uint8Array): Record<string, unknown> {

@@ -5,6 +5,7 @@
  * socket or the client left, and writes the metrics and the one log line.
  */
 import { randomBytes } from 'node:crypto';
+import type { CcBedrockError } from '../errors.js';
 import { Cancellation } from './cancellation.js';
 import type { AnthropicErrorType } from './anthropic-errors.js';
 import type { GatewayMetrics, RouteName } from './metrics.js';
@@ -40,6 +41,7 @@ export class RequestScope extends Cancellation {
    */
   readonly fields: Record<string, unknown>;
   #finished = false;
+  #cutBy: CcBedrockError | undefined;
 
   constructor(
     private readonly host: ScopeHost,
@@ -55,6 +57,18 @@ export class RequestScope extends Cancellation {
 
   get finished(): boolean {
     return this.#finished;
+  }
+
+  /** Why the gateway itself ended this request (shutdown), for the error event a stream ends with. */
+  get cutBy(): CcBedrockError | undefined {
+    return this.#cutBy;
+  }
+
+  /** Ends the request's upstream work for a reason of the gateway's own; its stream then ends with that error. */
+  cut(error: CcBedrockError): void {
+    if (this.aborted) return;
+    this.#cutBy = error;
+    this.abort(error);
   }
 
   addTokens(input: number | undefined, output: number | undefined): void {

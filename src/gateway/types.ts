@@ -6,6 +6,7 @@ import type { Clock } from '../internal/clock.js';
 import type { EnvLookup, RoutePlan } from '../routing/types.js';
 import type { BetaOverrides } from './beta-policy.js';
 import type { GatewayRequest, GatewayResponse } from './exchange.js';
+import type { BodyBudget } from './request-body.js';
 
 /** One structured line per request (and a few lifecycle lines). Never carries secrets or prompt text. */
 export type GatewayLogger = (line: Readonly<Record<string, unknown>>) => void;
@@ -44,6 +45,11 @@ export interface GatewayOptions {
   readonly logger?: GatewayLogger;
   /** Largest request body accepted. Default 20 MiB, Bedrock's own limit. */
   readonly maxBodyBytes?: number;
+  /**
+   * Request-body bytes held across all requests at once (env CC_BEDROCK_GATEWAY_BODY_MEMORY_BYTES
+   * for `serve`); a body that finds it spent gets 429 with Retry-After. Default 256 MiB.
+   */
+  readonly maxBodyBytesInFlight?: number;
   /** Time allowed until Bedrock's response headers (API_TIMEOUT_MS semantics). Default 600000. */
   readonly timeoutMs?: number;
   /** A stream that sends nothing for this long is ended with an error event. Default 300000 (Claude Code's). */
@@ -88,5 +94,7 @@ export interface Gateway {
   metricsText(): string;
   /** Requests (including streams) being served right now. */
   readonly inFlight: number;
+  /** The budget adapters reserve request bodies against while they hold them. */
+  readonly bodyBudget: BodyBudget;
   readonly draining: boolean;
 }

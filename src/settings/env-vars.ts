@@ -211,6 +211,7 @@ export const ENV_VARS: readonly EnvVarEntry[] = [
   env('CC_BEDROCK_CACHE_DIR', 'cc-bedrock', 'directory', 'Where the model discovery and availability cache is kept.'),
   env('CC_BEDROCK_GATEWAY_MAX_RETRIES', 'cc-bedrock', 'whole number; default 2', '`serve`: upstream retries of throttling, outages and dropped connections before the error goes to the client.'),
   env('CC_BEDROCK_GATEWAY_DRAIN_TIMEOUT_MS', 'cc-bedrock', 'milliseconds; default 30000', '`serve`: how long shutdown waits for open requests and streams before cutting them.'),
+  env('CC_BEDROCK_GATEWAY_BODY_MEMORY_BYTES', 'cc-bedrock', 'bytes; default 268435456 (256 MiB), at least 20971520', '`serve`: request-body bytes held across all requests at once; a body that finds the budget spent gets 429 with Retry-After.'),
   env('CC_BEDROCK_GATEWAY_ALLOW_BETAS', 'cc-bedrock', 'comma-separated beta names', '`serve`: anthropic-beta values forwarded whatever the gateway beta table says.'),
   env('CC_BEDROCK_GATEWAY_DROP_BETAS', 'cc-bedrock', 'comma-separated beta names', '`serve`: anthropic-beta values the gateway always drops.'),
   env('CC_BEDROCK_GUARDRAIL_TAGGING', 'cc-bedrock', SWITCH, '`serve`: wrap the latest user turn in guardContent tags for the Prompt-Attack filter (needs a guardrail header).'),

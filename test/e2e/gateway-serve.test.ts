@@ -7,6 +7,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Anthropic, { AuthenticationError, PermissionDeniedError } from '@anthropic-ai/sdk';
@@ -141,6 +142,67 @@ describe('cc-bedrock serve', () => {
       if (served.child.exitCode === null) served.child.kill('SIGKILL');
       assertNoSecrets(served.stdout(), 'serve stdout');
       assertNoSecrets(served.stderr(), 'serve stderr');
+    }
+  });
+
+  test('SIGTERM: new connections are answered during the drain (503 /healthz, 529 + Connection: close), and a stream cut at the deadline ends with an error event', async () => {
+    // A stream far longer than the drain timeout: about ten events, 700 ms apart.
+    const slow = await createEmulator({
+      scenario: scenarioWith({
+        credentials: [{ accessKeyId: PLANTED.accessKeyId, secretAccessKey: PLANTED.secretAccessKey, sessionToken: PLANTED.sessionToken }],
+        latency: { firstByteMs: 0, perChunkMs: 700 },
+      }),
+    }).listen({ host: '127.0.0.1', port: 0 });
+    const served = runServe(['--port', '0', '--api-key-env', 'CC_BEDROCK_TEST_GATEWAY_KEY'], { ...baseEnv, ANTHROPIC_BEDROCK_BASE_URL: slow.url, CC_BEDROCK_GATEWAY_DRAIN_TIMEOUT_MS: '1500' }, home.cwd);
+    try {
+      const url = await served.listening;
+      const prompt = 'a stream the drain deadline cuts';
+      const stream = await fetch(`${url}/v1/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': PLANTED.gatewayKey },
+        body: JSON.stringify({ model: 'sonnet', max_tokens: 4000, stream: true, messages: [{ role: 'user', content: prompt }] }),
+      });
+      assert.equal(stream.status, 200);
+      const reader = stream.body!.getReader();
+      let text = new TextDecoder().decode((await reader.read()).value);
+      served.child.kill('SIGTERM');
+      const draining = Date.now();
+      while (!/"event":"draining"/.test(served.stderr())) {
+        assert.ok(Date.now() - draining < 20_000, 'no draining line');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      // Each on a fresh connection: during the drain the listener must still accept and answer.
+      const fresh = (method: string, path: string, body?: string) =>
+        new Promise<{ status: number; connection: string | undefined; body: string }>((resolve, reject) => {
+          const { hostname, port } = new URL(url);
+          const request = http.request({ host: hostname, port, method, path, agent: false, headers: { 'x-api-key': PLANTED.gatewayKey, 'content-type': 'application/json' } }, (response) => {
+            let text = '';
+            response.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+            response.on('end', () => resolve({ status: response.statusCode ?? 0, connection: response.headers.connection, body: text }));
+          });
+          request.on('error', reject);
+          request.end(body);
+        });
+      const health = await fresh('GET', '/healthz');
+      assert.equal(health.status, 503);
+      assert.deepEqual(JSON.parse(health.body), { status: 'draining' });
+      const late = await fresh('POST', '/v1/messages', JSON.stringify({ model: 'sonnet', max_tokens: 5, messages: [{ role: 'user', content: 'late' }] }));
+      assert.equal(late.status, 529, late.body);
+      assert.equal(late.connection, 'close');
+      assert.equal((JSON.parse(late.body) as { error: { type: string } }).error.type, 'overloaded_error');
+
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        text += new TextDecoder().decode(value);
+      }
+      assert.doesNotMatch(text, /event: message_stop/, 'the stream was cut, not finished');
+      assert.match(text, /event: error\ndata: \{"type":"error","error":\{"type":"overloaded_error","message":"[^"]*shut down/, text.slice(-400));
+      assert.equal(await served.exited, 0);
+    } finally {
+      if (served.child.exitCode === null) served.child.kill('SIGKILL');
+      assertNoSecrets(served.stderr(), 'serve stderr');
+      await slow.close();
     }
   });
 

@@ -8,7 +8,7 @@
 import { CcBedrockError } from '../../errors.js';
 import { createAuthProvider } from '../../aws/credentials.js';
 import { clientOptionsFromEnv } from '../../client/options-from-env.js';
-import { betaOverridesFromEnv, createGateway, listenGateway, DEFAULT_DRAIN_TIMEOUT_MS, DEFAULT_GATEWAY_RETRIES } from '../../gateway/index.js';
+import { betaOverridesFromEnv, createGateway, listenGateway, DEFAULT_BODY_MEMORY_BYTES, DEFAULT_DRAIN_TIMEOUT_MS, DEFAULT_GATEWAY_RETRIES, DEFAULT_MAX_BODY_BYTES } from '../../gateway/index.js';
 import type { GatewayLogger } from '../../gateway/index.js';
 import { loadNetworkFetch, resolveProxy } from '../../network/proxy.js';
 import { resolveRoutePlan } from '../../routing/resolve-route-plan.js';
@@ -78,6 +78,18 @@ function gatewayKey(options: ServeOptions, env: EnvLookup, host: string): string
   return undefined;
 }
 
+/** CC_BEDROCK_GATEWAY_BODY_MEMORY_BYTES: below one maximal body, such a body could never be served. */
+function bodyMemory(env: EnvLookup): number {
+  const name = 'CC_BEDROCK_GATEWAY_BODY_MEMORY_BYTES';
+  const value = readCount(env, name, DEFAULT_BODY_MEMORY_BYTES);
+  if (value < DEFAULT_MAX_BODY_BYTES) {
+    throw new CcBedrockError('SETTINGS_TYPE_INVALID', `${name} (${env.get(name)?.source ?? 'environment'}) is ${value}, less than one request body may be (${DEFAULT_MAX_BODY_BYTES} bytes)`, {
+      remediation: `set ${name} to at least ${DEFAULT_MAX_BODY_BYTES} (default ${DEFAULT_BODY_MEMORY_BYTES}), or unset it`,
+    });
+  }
+  return value;
+}
+
 export async function run(options: ServeOptions, io: CliIO): Promise<number> {
   const port = parsePort(options.port);
   const host = options.host.trim() || '127.0.0.1';
@@ -123,6 +135,7 @@ export async function run(options: ServeOptions, io: CliIO): Promise<number> {
     timeoutMs,
     maxRetries: readCount(envLookup, 'CC_BEDROCK_GATEWAY_MAX_RETRIES', DEFAULT_GATEWAY_RETRIES),
     drainTimeoutMs: readCount(envLookup, 'CC_BEDROCK_GATEWAY_DRAIN_TIMEOUT_MS', DEFAULT_DRAIN_TIMEOUT_MS),
+    maxBodyBytesInFlight: bodyMemory(envLookup),
     betaOverrides: betaOverridesFromEnv((name) => envLookup.get(name)?.value),
     guardrailTagging: tagging === '1' || tagging === 'true',
   });
