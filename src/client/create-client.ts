@@ -22,7 +22,8 @@ import { BedrockMessageStream, accumulateEvent, messageToEvents } from './messag
 import { countTokensInvokeBody } from './count-tokens-body.js';
 import { countTokensModelId } from './model-ids.js';
 import { baseUrlFor } from './regional-endpoints.js';
-import { CallRunner, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS, defaultSleep } from './runner.js';
+import { CallRunner } from './runner.js';
+import { DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS, defaultSleep } from '../bedrock/retry-policy.js';
 import {
   BEDROCK_ANTHROPIC_VERSION,
   SdkClientPool,

@@ -6,6 +6,7 @@
  * error JSON themselves.
  */
 import { CcBedrockError, isCcBedrockError, type ErrorCode } from '../errors.js';
+import { SHOULD_RETRY_HEADER, isFinal } from '../bedrock/retry-policy.js';
 import type { GatewayResponse } from './exchange.js';
 
 export type AnthropicErrorType =
@@ -28,6 +29,8 @@ export interface WireError {
   readonly retryAfterSeconds: number | undefined;
   /** The CcBedrockError code, for logs and metrics (never sent to the client as a field). */
   readonly code: ErrorCode;
+  /** No hop may send the call again (the gateway spent the retry budget, or a deadline gave up on it). */
+  readonly final: boolean;
 }
 
 const STATUS_OF_TYPE: Readonly<Record<AnthropicErrorType, number>> = {
@@ -73,8 +76,11 @@ function typeOf(error: CcBedrockError): AnthropicErrorType {
     case 'TIMEOUT':
       return 'timeout_error';
     case 'UPSTREAM_UNAVAILABLE':
-      // Bedrock's 500 InternalServerException is an error; its 503 and friends mean "busy, retry".
-      return error.status === 500 ? 'api_error' : 'overloaded_error';
+      // Bedrock's InternalServerException (a 500, or an exception frame inside a stream) is an
+      // error; its 503 and friends mean "busy, retry".
+      return error.status === 500 || String(error.details['upstreamErrorType']).toLowerCase() === 'internalserverexception'
+        ? 'api_error'
+        : 'overloaded_error';
     default:
       return 'api_error';
   }
@@ -94,6 +100,7 @@ export function toWireError(error: unknown): WireError {
       message: 'Internal gateway error; the request was not completed. Retry; if it persists, check the gateway log for this request ID.',
       retryAfterSeconds: undefined,
       code: 'INTERNAL',
+      final: false,
     };
   }
   const explicit = error.details['anthropicErrorType'];
@@ -105,6 +112,7 @@ export function toWireError(error: unknown): WireError {
     message: error.remediation ? `${error.message}. Fix: ${error.remediation}` : error.message,
     retryAfterSeconds: typeof retryAfterMs === 'number' && retryAfterMs > 0 ? Math.ceil(retryAfterMs / 1000) : undefined,
     code: error.code,
+    final: isFinal(error),
   };
 }
 
@@ -121,7 +129,8 @@ export function anthropicErrorResponse(wire: WireError, requestId: string, extra
   };
   if (wire.retryAfterSeconds !== undefined) headers['retry-after'] = String(wire.retryAfterSeconds);
   // Tells the official SDKs whether retrying can help (they honour it over their status rules).
-  headers['x-should-retry'] = wire.status === 429 || wire.status >= 500 ? 'true' : 'false';
+  // Once the gateway has spent the call's budget, the SDK's own round would multiply it.
+  headers[SHOULD_RETRY_HEADER] = !wire.final && (wire.status === 429 || wire.status >= 500) ? 'true' : 'false';
   return { status: wire.status, headers, body: errorBody(wire) };
 }
 

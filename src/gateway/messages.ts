@@ -5,6 +5,8 @@
  */
 import { APIError } from '@anthropic-ai/sdk';
 import { CcBedrockError } from '../errors.js';
+import { markFinal } from '../bedrock/retry-policy.js';
+import { SilenceWatch, formatWait } from '../bedrock/deadlines.js';
 import type { ResolvedModel, RoutePlan } from '../routing/types.js';
 import { encodeModelLabel } from '../client/create-client.js';
 import { classifyFailure, describeUpstreamFailure, guardrailError, guardrailFacts } from '../client/errors.js';
@@ -108,9 +110,12 @@ export function streamFrameError(frame: Extract<StreamFrame, { kind: 'exception'
 export function streamCutError(cut: StreamCutError, target: CallTarget, committed: boolean): CcBedrockError {
   const where = `model ${target.modelId} in ${target.region}`;
   if (cut.reason === 'idle') {
-    return new CcBedrockError('TIMEOUT', `the stream for ${where} was abandoned: ${cut.message}`, {
-      remediation: 'retry; if it keeps happening, check the network path between the gateway and Bedrock',
-    });
+    // The deadline gave up on the call: a client resend would only wait as long again.
+    return markFinal(
+      new CcBedrockError('TIMEOUT', `the stream for ${where} was abandoned: ${cut.message}`, {
+        remediation: 'retry; if it keeps happening, check the network path between the gateway and Bedrock',
+      }),
+    );
   }
   return new CcBedrockError('STREAM_INTERRUPTED', `the stream for ${where} failed${committed ? ' after output was sent' : ''}: ${cut.message}`, {
     remediation: committed ? 'retry the turn (the partial reply is incomplete)' : 'retry the request',
@@ -166,7 +171,7 @@ async function invokeStream(input: HandlerInput, call: UpstreamCall, target: Cal
         context.metrics.retry(error.code);
         continue;
       }
-      throw error;
+      throw retryable && precommitRetries > 0 ? markFinal(error) : error;
     }
     if (first === null) {
       throw new CcBedrockError('STREAM_INTERRUPTED', `Bedrock ended the stream for model ${target.modelId} in ${target.region} without sending anything`, {
@@ -315,11 +320,15 @@ async function mantlePassthrough(input: HandlerInput, call: UpstreamCall, stream
   }
   const reader = sent.response.chunks()[Symbol.asyncIterator]();
   const usage = new SseUsageReader((input, output) => scope.addTokens(input, output));
+  // Mantle's SSE is relayed as is, under the same idle deadline as an Invoke event stream.
+  const watch = new SilenceWatch({ limitMs: context.streamIdleTimeoutMs, onExpire: () => scope.abort(new Error('idle')) });
   const body = new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
         try {
+          watch.arm();
           const { done, value } = await reader.next();
+          watch.stop();
           if (done) {
             controller.close();
             scope.finish(200);
@@ -328,9 +337,12 @@ async function mantlePassthrough(input: HandlerInput, call: UpstreamCall, stream
           usage.push(value);
           controller.enqueue(value);
         } catch (error) {
-          const failure = new CcBedrockError('STREAM_INTERRUPTED', `the Mantle stream for model ${call.target.modelId} broke: ${(error as Error)?.message ?? String(error)}`, {
-            remediation: 'retry the turn (the partial reply is incomplete)',
-          });
+          watch.stop();
+          const failure = watch.expired
+            ? streamCutError(new StreamCutError(`Mantle sent nothing for ${formatWait(watch.limitMs)}`, 'idle'), call.target, true)
+            : new CcBedrockError('STREAM_INTERRUPTED', `the Mantle stream for model ${call.target.modelId} broke: ${(error as Error)?.message ?? String(error)}`, {
+                remediation: 'retry the turn (the partial reply is incomplete)',
+              });
           const wire = toWireError(failure);
           controller.enqueue(encoder.encode(sseErrorEvent(wire)));
           controller.close();
@@ -338,6 +350,7 @@ async function mantlePassthrough(input: HandlerInput, call: UpstreamCall, stream
         }
       },
       cancel() {
+        watch.stop();
         sent.response.cancel();
         scope.abort(new Error('client closed the stream'));
         scope.finish(499);
@@ -478,7 +491,7 @@ async function prepareMessagesCall(input: HandlerInput, route: MessagesRoute, op
   return { body, stream, prepared };
 }
 
-function upstreamCall(prepared: PreparedCall, body: string, scope: RequestScope, operation: UpstreamCall['operation']): UpstreamCall {
+function upstreamCall(prepared: PreparedCall, body: string, scope: RequestScope, operation: UpstreamCall['operation'], firstByteTimeoutMs?: number): UpstreamCall {
   return {
     target: prepared.target,
     service: prepared.service,
@@ -491,6 +504,7 @@ function upstreamCall(prepared: PreparedCall, body: string, scope: RequestScope,
     operation,
     ...(operation === 'count-tokens' && prepared.service === 'bedrock' ? { countTokensModelId: prepared.target.modelId } : {}),
     cancel: scope,
+    ...(firstByteTimeoutMs !== undefined ? { firstByteTimeoutMs } : {}),
   };
 }
 
@@ -514,7 +528,7 @@ export async function handleMessages(input: HandlerInput, options: MessagesRoute
 
   if (resolved.endpoint === 'mantle') {
     body['model'] = resolved.wireModelId;
-    return mantlePassthrough(input, upstreamCall(prepared, JSON.stringify(body), scope, 'messages'), stream);
+    return mantlePassthrough(input, upstreamCall(prepared, JSON.stringify(body), scope, 'messages', stream ? context.firstByteTimeoutMs : undefined), stream);
   }
 
   delete body['model'];
@@ -525,7 +539,7 @@ export async function handleMessages(input: HandlerInput, options: MessagesRoute
   if (context.tagUserText) {
     scope.fields['guardrailTagged'] = tagLatestUserText(body, newTagSuffix());
   }
-  const call = upstreamCall(prepared, JSON.stringify(body), scope, 'messages');
+  const call = upstreamCall(prepared, JSON.stringify(body), scope, 'messages', stream ? context.firstByteTimeoutMs : undefined);
   return stream ? invokeStream(input, call, target) : completeReply(input, call, target);
 }
 
