@@ -27,9 +27,10 @@ export interface WaitingFacts {
 
 export type OnWaiting = (facts: WaitingFacts) => void;
 
-/** `90 s`, `250 ms`: how a limit reads in a message. */
+/** `90 s`, `1.2 s`, `250 ms`: how a wait or a limit reads in a message. */
 export function formatWait(ms: number): string {
-  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  return ms < 10_000 ? `${Math.round(ms / 100) / 10} s` : `${Math.round(ms / 1000)} s`;
 }
 
 export interface SilenceWatchOptions {
