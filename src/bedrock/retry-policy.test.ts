@@ -44,3 +44,12 @@ describe('RetryBudget', () => {
     assert.equal(budget.attempts, 2);
   });
 });
+
+test('take: one budget across several sends, final once spent', () => {
+  const budget = new RetryBudget(1, 0);
+  const error = new CcBedrockError('STREAM_INTERRUPTED', 'cut before output');
+  assert.equal(budget.take(error, false), true);
+  assert.equal(budget.take(error, false), false);
+  assert.ok(isFinal(error));
+  assert.equal(new RetryBudget(3, 0).take(error, true), false, 'a cancelled call takes nothing');
+});

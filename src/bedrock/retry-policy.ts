@@ -91,13 +91,22 @@ export class RetryBudget {
       markFinal(classified.error);
       return 'fail';
     }
+    return this.take(classified.error, false) ? 'retry' : 'fail';
+  }
+
+  /**
+   * Takes one resend of a failure known to be transient, if the budget has one left. When it
+   * has none, the error is marked final: the hop before us (the SDK behind a gateway) must not
+   * start a round of its own.
+   */
+  take(error: CcBedrockError | undefined, cancelled: boolean): boolean {
+    if (cancelled) return false;
     if (this.retries >= this.maxRetries) {
-      // Spent here: the hop before us (the SDK behind a gateway) must not start its own round.
-      if (this.retries > 0) markFinal(classified.error);
-      return 'fail';
+      if (this.retries > 0 && error) markFinal(error);
+      return false;
     }
     this.retries += 1;
-    return 'retry';
+    return true;
   }
 
   /** Delay before the resend `step` just allowed. */

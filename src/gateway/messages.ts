@@ -144,11 +144,13 @@ function mergeBlockedText(events: readonly Record<string, unknown>[]): { content
 async function invokeStream(input: HandlerInput, call: UpstreamCall, target: CallTarget): Promise<HandlerResult> {
   const { scope, context } = input;
   const authKind = planAuthKind(context.plan, 'bedrock');
-  let precommitRetries = 0;
+  // One budget for the HTTP retries and the re-sends of a stream that failed before output.
+  const budget = context.upstream.budget();
+  const budgeted: UpstreamCall = { ...call, budget };
   for (;;) {
-    const sent = await context.upstream.send(call);
+    const sent = await context.upstream.send(budgeted);
     context.metrics.upstreamLatency(sent.latencyMs);
-    scope.fields['attempts'] = sent.attempts + precommitRetries;
+    scope.fields['attempts'] = sent.attempts;
     scope.fields['upstreamMs'] = sent.latencyMs;
     const source = new FrameSource(sent.response, context.streamIdleTimeoutMs, () => scope.abort(new Error('idle')));
     let first: StreamFrame[] | null;
@@ -156,22 +158,19 @@ async function invokeStream(input: HandlerInput, call: UpstreamCall, target: Cal
       first = await source.next();
     } catch (error) {
       if (!(error instanceof StreamCutError)) throw error;
-      if (error.reason !== 'idle' && precommitRetries < context.maxRetries && !scope.aborted) {
-        precommitRetries += 1;
-        continue;
-      }
-      throw streamCutError(error, target, false);
+      const failure = streamCutError(error, target, false);
+      if (error.reason !== 'idle' && budget.take(failure, scope.aborted)) continue;
+      throw failure;
     }
     const exception = first?.find((frame) => frame.kind === 'exception');
     if (exception && exception.kind === 'exception' && first!.indexOf(exception) === 0) {
       source.cancel();
       const { error, retryable } = streamFrameError(exception, target, authKind, context.clock());
-      if (retryable && precommitRetries < context.maxRetries && !scope.aborted) {
-        precommitRetries += 1;
+      if (retryable && budget.take(error, scope.aborted)) {
         context.metrics.retry(error.code);
         continue;
       }
-      throw retryable && precommitRetries > 0 ? markFinal(error) : error;
+      throw error;
     }
     if (first === null) {
       throw new CcBedrockError('STREAM_INTERRUPTED', `Bedrock ended the stream for model ${target.modelId} in ${target.region} without sending anything`, {

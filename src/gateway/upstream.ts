@@ -52,6 +52,8 @@ export interface UpstreamCall {
    * streaming call's first-byte deadline (a non-streaming answer comes only once generated).
    */
   readonly firstByteTimeoutMs?: number;
+  /** The logical call's budget when it spans several sends (a stream re-sent before output); one per send otherwise. */
+  readonly budget?: RetryBudget;
 }
 
 export interface UpstreamSuccess {
@@ -134,6 +136,11 @@ export class Upstream {
     this.#deadlines = new DeadlineSweep(Math.min(options.timeoutMs, options.firstByteTimeoutMs ?? Infinity));
   }
 
+  /** A budget for one logical call that makes several sends. */
+  budget(): RetryBudget {
+    return new RetryBudget(this.#options.maxRetries, MAX_AUTH_RECOVERIES);
+  }
+
   providerFor(service: SigningService): AuthProvider {
     return service === 'bedrock-mantle' ? this.#options.auth.mantle : this.#options.auth.bedrock;
   }
@@ -146,7 +153,7 @@ export class Upstream {
   async send(call: UpstreamCall): Promise<UpstreamSuccess> {
     const { clock, random, maxRetries } = this.#options;
     const provider = this.providerFor(call.service);
-    const budget = new RetryBudget(maxRetries, MAX_AUTH_RECOVERIES);
+    const budget = call.budget ?? new RetryBudget(maxRetries, MAX_AUTH_RECOVERIES);
     for (;;) {
       const auth = provider.readyAuth?.() ?? (await provider.getAuth());
       const started = clock();
