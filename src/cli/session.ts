@@ -15,6 +15,8 @@ import { loadNetworkFetch, resolveProxy, type ProxyConfig } from '../network/pro
 import { resolveRoutePlan, type RouteResolution } from '../routing/resolve-route-plan.js';
 import type { ResolvedModel, RoutePlan, RouteWarning } from '../routing/types.js';
 import { ExitCode, type CliIO, resolutionInputs } from './io.js';
+import type { OnWaiting } from '../bedrock/deadlines.js';
+import { wireTimingFromEnv } from '../bedrock/timing.js';
 
 export interface OpenSessionOptions {
   readonly io: CliIO;
@@ -31,6 +33,8 @@ export interface OpenSessionOptions {
   readonly fetch?: typeof fetch;
   /** Where warnings go; by default `cc-bedrock: warning: …` lines on stderr. */
   readonly warn?: (warning: RouteWarning) => void;
+  /** Told while a stream waits without a byte (print and chat say so on stderr). */
+  readonly onWaiting?: OnWaiting;
 }
 
 export interface Session {
@@ -153,6 +157,7 @@ export async function openSession(options: OpenSessionOptions): Promise<Session>
 
   const { applyDiscovery, clientOptionsFromEnv, createClient, discoverAvailability } = await clientModule;
   const clientTuning = clientOptionsFromEnv(envLookup);
+  const wireTiming = wireTimingFromEnv(envLookup);
   const discover = (plan: RoutePlan) =>
     discoverAvailability({
       plan,
@@ -193,6 +198,8 @@ export async function openSession(options: OpenSessionOptions): Promise<Session>
     logger,
     maxRetries: clientTuning.maxRetries,
     timeoutMs: clientTuning.timeoutMs,
+    ...wireTiming,
+    ...(options.onWaiting ? { onWaiting: options.onWaiting } : {}),
     env: envLookup,
     ...(discoveredProfileIds ? { discoveredProfileIds } : {}),
     ...(sendFetch ? { fetch: sendFetch } : {}),

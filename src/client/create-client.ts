@@ -22,7 +22,10 @@ import { BedrockMessageStream, accumulateEvent, messageToEvents } from './messag
 import { countTokensInvokeBody } from './count-tokens-body.js';
 import { countTokensModelId } from './model-ids.js';
 import { baseUrlFor } from './regional-endpoints.js';
-import { CallRunner, DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS, defaultSleep } from './runner.js';
+import { CallRunner } from './runner.js';
+import { DEFAULT_FIRST_BYTE_TIMEOUT_MS, DEFAULT_STREAM_IDLE_TIMEOUT_MS, DEFAULT_WAIT_NOTICE_MS, SilenceWatch, formatWait, type OnWaiting } from '../bedrock/deadlines.js';
+import { markFinal } from '../bedrock/retry-policy.js';
+import { DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS, defaultSleep } from '../bedrock/retry-policy.js';
 import {
   BEDROCK_ANTHROPIC_VERSION,
   SdkClientPool,
@@ -65,15 +68,19 @@ export interface ClientExtras {
   readonly env?: EnvLookup;
   /** ListInferenceProfiles result from discovery, used when resolving model names. */
   readonly discoveredProfileIds?: readonly string[];
-  /** A stream that sends nothing for this long is abandoned (Claude Code's 5-minute idle timeout). */
+  /** A stream that sends nothing for this long is abandoned (default and variables: src/bedrock/timing.ts). */
   readonly streamIdleTimeoutMs?: number;
+  /** A streaming call whose response has not begun after this long is given up, not retried. */
+  readonly firstByteTimeoutMs?: number;
+  /** Told every `waitNoticeMs` while a stream waits without a byte (the CLI says so on stderr). */
+  readonly onWaiting?: OnWaiting;
+  readonly waitNoticeMs?: number;
   /** GetInferenceProfile answers already known (DiscoveryResult.inferenceProfiles), so they are not asked again. */
   readonly inferenceProfiles?: readonly InferenceProfile[];
 }
 
 /** Events that carry output: once one reached the caller, the request can never be sent again. */
 const OUTPUT_EVENTS = new Set<MessageStreamEvent['type']>(['content_block_delta', 'message_delta', 'message_stop']);
-const DEFAULT_STREAM_IDLE_TIMEOUT_MS = 300_000;
 
 const silentLogger: ClientLogger = { debug() {}, warn() {} };
 const emptyEnv: EnvLookup = { get: () => undefined };
@@ -122,6 +129,31 @@ function abortedError(target: CallTarget, authKind: 'none' | 'bearer' | 'sigv4')
   return classifyFailure(undefined, failure, { target, authKind, operation: 'messages' }).error;
 }
 
+function hostOf(baseURL: string): string {
+  try {
+    return new URL(baseURL).host;
+  } catch {
+    return baseURL;
+  }
+}
+
+/** A stream given up by a deadline of the wire layer: final, so no hop sends it again. */
+function deadlineError(target: CallTarget, phase: 'response' | 'stream', limitMs: number, outputDelivered: boolean, cause: unknown): CcBedrockError {
+  const where = `model ${target.modelId} in ${target.region} (${hostOf(target.baseURL)})`;
+  const variable = phase === 'response' ? 'CC_BEDROCK_FIRST_BYTE_TIMEOUT_MS' : 'CC_BEDROCK_STREAM_IDLE_TIMEOUT_MS';
+  const message =
+    phase === 'response'
+      ? `no response from ${where} within ${formatWait(limitMs)}; the request was given up`
+      : `the stream for ${where} sent nothing for ${formatWait(limitMs)} and was abandoned`;
+  return markFinal(
+    new CcBedrockError(phase === 'response' ? 'TIMEOUT' : 'STREAM_INTERRUPTED', message, {
+      cause,
+      remediation: `retry; if it keeps happening, check the network path and any proxy between you and the endpoint (the limit is ${variable})`,
+      details: { model: target.modelId, region: target.region, endpoint: target.endpoint, baseURL: target.baseURL, outputDelivered, timeoutMs: limitMs },
+    }),
+  );
+}
+
 function textOf(message: { content: readonly { type: string; text?: string }[] } | undefined): string {
   return (message?.content ?? [])
     .filter((block) => block.type === 'text' && typeof block.text === 'string')
@@ -137,6 +169,19 @@ export function createClient(options: CreateClientOptions & ClientExtras): Bedro
   const maxRetries = Math.max(0, Math.floor(options.maxRetries ?? DEFAULT_MAX_RETRIES));
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const idleTimeoutMs = options.streamIdleTimeoutMs ?? DEFAULT_STREAM_IDLE_TIMEOUT_MS;
+  const firstByteTimeoutMs = options.firstByteTimeoutMs ?? DEFAULT_FIRST_BYTE_TIMEOUT_MS;
+  const waitNoticeMs = options.waitNoticeMs ?? DEFAULT_WAIT_NOTICE_MS;
+  /** A silence watch for one wait of a stream, telling `onWaiting` as it goes. */
+  const watchFor = (target: CallTarget, phase: 'response' | 'stream', limitMs: number, onExpire: () => void): SilenceWatch => {
+    const host = hostOf(target.baseURL);
+    const onWaiting = options.onWaiting;
+    return new SilenceWatch({
+      limitMs,
+      onExpire,
+      noticeEveryMs: waitNoticeMs,
+      onWaiting: onWaiting && ((waitedMs) => onWaiting({ phase, host, modelId: target.modelId, waitedMs, limitMs })),
+    });
+  };
   const pool = new SdkClientPool({ fetch: options.fetch ?? globalThis.fetch, timeoutMs });
   const runner = new CallRunner({
     pool,
@@ -251,15 +296,26 @@ export function createClient(options: CreateClientOptions & ClientExtras): Bedro
         operation: 'messages',
         signal,
         send: async (sdk, auth) => {
-          const { data, response } = await sdk.beta.messages
-            .create({ ...body, stream: true } as never, {
-              headers: headersFor(target, auth.kind, request?.headers, true),
-              timeout: timeoutMs,
-              ...betaQuery(target),
-              ...(signal ? { signal } : {}),
-            })
-            .withResponse();
-          return { data: data as unknown as AsyncIterable<MessageStreamEvent> & { controller: AbortController }, response, auth };
+          // The first-byte deadline: a silent upstream is given up, not retried (a resend waits as long again).
+          const attempt = new AbortController();
+          const watch = watchFor(target, 'response', Math.min(firstByteTimeoutMs, timeoutMs), () => attempt.abort());
+          watch.arm();
+          try {
+            const { data, response } = await sdk.beta.messages
+              .create({ ...body, stream: true } as never, {
+                headers: headersFor(target, auth.kind, request?.headers, true),
+                timeout: timeoutMs,
+                ...betaQuery(target),
+                signal: signal ? AbortSignal.any([signal, attempt.signal]) : attempt.signal,
+              })
+              .withResponse();
+            return { data: data as unknown as AsyncIterable<MessageStreamEvent> & { controller: AbortController }, response, auth };
+          } catch (error) {
+            if (watch.expired && !signal?.aborted) throw deadlineError(target, 'response', watch.limitMs, false, error);
+            throw error;
+          } finally {
+            watch.stop();
+          }
         },
       });
     try {
@@ -273,24 +329,15 @@ export function createClient(options: CreateClientOptions & ClientExtras): Bedro
     const requestId = connected.response.headers.get('x-amzn-requestid') ?? undefined;
     stream._connected({ requestId, fallback: false });
 
-    let idleFired = false;
-    let idleTimer: ReturnType<typeof setTimeout> | undefined;
-    const armIdle = () => {
-      if (idleTimer) clearTimeout(idleTimer);
-      idleTimer = setTimeout(() => {
-        idleFired = true;
-        connected.data.controller.abort();
-      }, idleTimeoutMs);
-      idleTimer.unref?.();
-    };
+    const idle = watchFor(target, 'stream', idleTimeoutMs, () => connected.data.controller.abort());
 
     let local: Message | undefined;
     let intervention: Record<string, unknown> | undefined;
     let sawStop = false;
     try {
-      armIdle();
+      idle.arm();
       for await (const event of connected.data) {
-        armIdle();
+        idle.arm();
         local = accumulateEvent(local, event);
         const record = event as unknown as Record<string, unknown>;
         if (guardrailIntervened(record)) intervention ??= guardrailFacts(record[GUARDRAIL_TRACE_KEY], plan.customHeaders);
@@ -301,12 +348,7 @@ export function createClient(options: CreateClientOptions & ClientExtras): Bedro
     } catch (error) {
       if (isCcBedrockError(error)) throw error;
       const failure = describeUpstreamFailure(error, [], clock());
-      if (idleFired) {
-        throw new CcBedrockError('STREAM_INTERRUPTED', `the stream for model ${target.modelId} in ${target.region} sent nothing for ${Math.round(idleTimeoutMs / 1000)} s and was abandoned`, {
-          remediation: 'retry; if it keeps happening, check proxies between you and Bedrock that may hold the event stream',
-          details: { model: target.modelId, region: target.region, endpoint: target.endpoint, baseURL: target.baseURL, outputDelivered: committed },
-        });
-      }
+      if (idle.expired) throw deadlineError(target, 'stream', idleTimeoutMs, committed, error);
       if (failure.phase === 'abort' || signal?.aborted) throw abortedError(target, connected.auth.kind);
       if (!committed && !intervention) return fallBack(`${failure.errorType ? `${failure.errorType}: ` : ''}${failure.message}`);
       throw new CcBedrockError(
@@ -326,11 +368,12 @@ export function createClient(options: CreateClientOptions & ClientExtras): Bedro
         },
       );
     } finally {
-      if (idleTimer) clearTimeout(idleTimer);
+      idle.stop();
     }
     if (intervention) throw guardrailError(target, textOf(local), intervention);
     // The SDK ends an aborted stream quietly; that is the caller's cancellation, not a broken stream.
-    if (!sawStop && signal?.aborted && !idleFired) throw abortedError(target, connected.auth.kind);
+    if (!sawStop && idle.expired) throw deadlineError(target, 'stream', idleTimeoutMs, committed, undefined);
+    if (!sawStop && signal?.aborted) throw abortedError(target, connected.auth.kind);
     if (!sawStop) {
       if (!committed) return fallBack('the stream ended without message_stop');
       throw new CcBedrockError('STREAM_INTERRUPTED', `the stream for model ${target.modelId} in ${target.region} ended before message_stop after output was delivered`, {

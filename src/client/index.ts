@@ -17,7 +17,7 @@ export type { ProbeTarget, ProbeAvailabilityOptions, ProbeAvailabilityResult, Pr
 export { getInferenceProfile, listSystemInferenceProfiles } from './inference-profiles.js';
 export type { InferenceProfile } from './inference-profiles.js';
 export { clientOptionsFromEnv } from './options-from-env.js';
-export { DEFAULT_MAX_RETRIES, MAX_RETRIES_CAP, DEFAULT_TIMEOUT_MS, backoffDelay } from './runner.js';
+export { DEFAULT_MAX_RETRIES, MAX_RETRIES_CAP, DEFAULT_TIMEOUT_MS, backoffDelay } from '../bedrock/retry-policy.js';
 export { iamResourcesFor, profileSuggestions } from './errors.js';
 export type {
   CallTarget,

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { EnvLookup } from '../routing/types.js';
 import { clientOptionsFromEnv } from './options-from-env.js';
-import { backoffDelay } from './runner.js';
+import { backoffDelay } from '../bedrock/retry-policy.js';
 import { requestHeaders } from './transport.js';
 
 const env = (values: Record<string, string>): EnvLookup => ({ get: (name) => (values[name] !== undefined ? { value: values[name]!, source: 'shell env' } : undefined) });

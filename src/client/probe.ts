@@ -23,7 +23,8 @@ import {
   type ModelAvailability,
 } from './availability-cache.js';
 import { endpointsForRegion } from './regional-endpoints.js';
-import { CallRunner, DEFAULT_TIMEOUT_MS, defaultSleep } from './runner.js';
+import { CallRunner } from './runner.js';
+import { DEFAULT_TIMEOUT_MS, defaultSleep } from '../bedrock/retry-policy.js';
 import { BEDROCK_ANTHROPIC_VERSION, SdkClientPool, createBufferedFetch, requestHeaders, withAllowedHeaders } from './transport.js';
 import type { CallTarget, ClientLogger } from './types.js';
 

@@ -9,18 +9,11 @@ import { CcBedrockError } from '../errors.js';
 import type { AuthProvider, RequestAuth } from '../aws/auth-types.js';
 import type { Clock } from '../internal/clock.js';
 import type { EndpointKind } from '../routing/types.js';
+import { RetryBudget } from '../bedrock/retry-policy.js';
 import { classifyFailure, describeUpstreamFailure, secretsOf, type ClassifyContext } from './errors.js';
 import type { SdkClient, SdkClientPool } from './transport.js';
 import type { CallTarget, ClientLogger, Sleep } from './types.js';
 
-/** Claude Code's retry defaults (spec §1.6): 10 retries, at most 15; backoff 0.5 s doubling to 32 s, +25 % jitter. */
-export const DEFAULT_MAX_RETRIES = 10;
-export const MAX_RETRIES_CAP = 15;
-export const DEFAULT_TIMEOUT_MS = 600_000;
-const BASE_DELAY_MS = 500;
-const MAX_DELAY_MS = 32_000;
-/** A Retry-After longer than this is not waited out inside one call. */
-export const MAX_RETRY_AFTER_MS = 60_000;
 /** Each successful credential recovery buys one resend; the AuthProvider's loop guard stops earlier. */
 const MAX_AUTH_RECOVERIES = 2;
 
@@ -44,27 +37,6 @@ export interface CallSpec<T> {
   readonly send: (sdk: SdkClient, auth: RequestAuth) => Promise<T>;
 }
 
-export const defaultSleep: Sleep = (ms, signal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-
-/** Delay before retry number `retry` (1-based). */
-export function backoffDelay(retry: number, retryAfterMs: number | undefined, random: () => number): number {
-  if (retryAfterMs !== undefined) return Math.min(retryAfterMs, MAX_RETRY_AFTER_MS);
-  const base = Math.min(BASE_DELAY_MS * 2 ** (retry - 1), MAX_DELAY_MS);
-  return Math.round(base * (1 + 0.25 * random()));
-}
-
 export class CallRunner {
   readonly #options: RunnerOptions;
 
@@ -84,8 +56,7 @@ export class CallRunner {
     const { pool, clock, sleep, random, logger } = this.#options;
     const provider = this.#options.auth[spec.target.endpoint];
     const maxRetries = spec.maxRetries ?? this.#options.maxRetries;
-    let retries = 0;
-    let recoveries = 0;
+    const budget = new RetryBudget(maxRetries, MAX_AUTH_RECOVERIES);
     for (;;) {
       const auth = await provider.getAuth();
       const sdk = pool.get(spec.target.endpoint, spec.target.baseURL, spec.target.region, auth);
@@ -102,8 +73,8 @@ export class CallRunner {
           operation: spec.operation,
           ...(spec.countTokensModelId ? { countTokensModelId: spec.countTokensModelId } : {}),
         });
-        if (classified.action === 'recover-auth' && auth.kind !== 'none' && recoveries < MAX_AUTH_RECOVERIES) {
-          recoveries += 1;
+        const step = budget.step(classified, error, { canRecover: auth.kind !== 'none', cancelled: spec.signal?.aborted === true });
+        if (step === 'recover-auth') {
           logger.debug('credentials rejected; asking the credential provider to recover', {
             model: spec.target.modelId,
             endpoint: spec.target.endpoint,
@@ -113,10 +84,9 @@ export class CallRunner {
           if (await provider.recoverFromAuthFailure(classified.error)) continue;
           throw classified.error;
         }
-        if (classified.action === 'retry' && retries < maxRetries && !spec.signal?.aborted) {
-          retries += 1;
-          const delay = backoffDelay(retries, failure.retryAfterMs, random);
-          logger.warn(`${classified.error.message}; retry ${retries} of ${maxRetries} in ${delay} ms`, {
+        if (step === 'retry') {
+          const delay = budget.delay(failure.retryAfterMs, random);
+          logger.warn(`${classified.error.message}; retry ${budget.retries} of ${maxRetries} in ${delay} ms`, {
             code: classified.error.code,
             delayMs: delay,
           });
@@ -128,11 +98,7 @@ export class CallRunner {
           }
           continue;
         }
-        if (retries > 0) {
-          classified.error.details['attempts'] = retries + 1;
-          classified.error.message += ` (gave up after ${retries + 1} attempts)`;
-        }
-        throw classified.error;
+        throw budget.finish(classified.error);
       }
     }
   }

@@ -58,7 +58,8 @@ export interface ClientLogger {
   warn(message: string, fields?: Record<string, unknown>): void;
 }
 
-export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
+import type { Sleep } from '../bedrock/retry-policy.js';
+export type { Sleep };
 
 /** Resolves a model name the plan does not already hold (wired to src/models by default). */
 export type ModelNameResolver = (name: string, plan: RoutePlan) => ResolvedModel;

@@ -5,7 +5,8 @@
  */
 import { getCallerIdentity } from '../aws/caller-identity.js';
 import { listSystemInferenceProfiles } from '../client/inference-profiles.js';
-import { CallRunner, defaultSleep } from '../client/runner.js';
+import { CallRunner } from '../client/runner.js';
+import { defaultSleep } from '../bedrock/retry-policy.js';
 import { SdkClientPool } from '../client/transport.js';
 import type { Clock } from '../internal/clock.js';
 import { maskKeyId } from '../internal/redact.js';

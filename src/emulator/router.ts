@@ -290,7 +290,7 @@ export async function dispatch(request: EmulatorRequest, options: DispatchOption
     now,
     params,
     entry,
-    streamFault: route.streams && picked && (picked.fault.streamException || picked.fault.cutStream) ? picked.fault : undefined,
+    streamFault: route.streams && picked && (picked.fault.streamException || picked.fault.cutStream || picked.fault.stallStream) ? picked.fault : undefined,
   };
   try {
     return finish(withDelay(await route.handler(context), picked?.fault.delayMs));

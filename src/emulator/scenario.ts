@@ -152,6 +152,8 @@ const faultSchema = z.strictObject({
     .optional(),
   /** In a 200 stream: drop the connection after this many events. */
   cutStream: z.strictObject({ afterEvents: z.number().int().nonnegative() }).optional(),
+  /** In a 200 stream: send nothing for `ms` after this many events (a stall after the first byte), then go on. */
+  stallStream: z.strictObject({ afterEvents: z.number().int().nonnegative(), ms: z.number().int().nonnegative() }).optional(),
   /** Extra delay before the response of matching requests. */
   delayMs: z.number().int().nonnegative().optional(),
 });

@@ -4,6 +4,7 @@ import { CcBedrockError, type ErrorCode } from '../errors.js';
 import { anthropicErrorResponse, sseErrorEvent, toWireError } from './anthropic-errors.js';
 import { bedrockErrorResponse } from './bedrock-errors.js';
 import { bodyText } from './exchange.js';
+import { markFinal } from '../bedrock/retry-policy.js';
 
 const wire = (code: ErrorCode, status?: number, details?: Record<string, unknown>) =>
   toWireError(new CcBedrockError(code, `message for ${code}`, { remediation: 'do the fix', ...(status ? { status } : {}), ...(details ? { details } : {}) }));
@@ -31,6 +32,21 @@ describe('Anthropic error mapping', () => {
       assert.equal(mapped.status, status, code);
       assert.equal(mapped.type, type, code);
     }
+  });
+
+  test('an internalServerException inside a stream (no HTTP status) is an api_error, not an overload', () => {
+    const mapped = wire('UPSTREAM_UNAVAILABLE', undefined, { upstreamErrorType: 'internalServerException' });
+    assert.deepEqual([mapped.status, mapped.type], [500, 'api_error']);
+    const busy = wire('UPSTREAM_UNAVAILABLE', undefined, { upstreamErrorType: 'serviceUnavailableException' });
+    assert.deepEqual([busy.status, busy.type], [529, 'overloaded_error']);
+  });
+
+  test('a final error (budget spent here) tells the SDK not to retry, on both surfaces', () => {
+    const spent = markFinal(new CcBedrockError('UPSTREAM_UNAVAILABLE', 'boom', { status: 503 }));
+    assert.equal(anthropicErrorResponse(toWireError(spent), 'req_1').headers['x-should-retry'], 'false');
+    assert.equal(bedrockErrorResponse(toWireError(spent), 'req_1').headers['x-should-retry'], 'false');
+    const fresh = new CcBedrockError('UPSTREAM_UNAVAILABLE', 'boom', { status: 503 });
+    assert.equal(anthropicErrorResponse(toWireError(fresh), 'req_1').headers['x-should-retry'], 'true');
   });
 
   test('an explicit type in the details wins (gateway key failures are authentication errors)', () => {
@@ -76,7 +92,7 @@ describe('Anthropic error mapping', () => {
   });
 
   test('a message ending in a period gets one period before the fix, and a non-retryable error says so on both surfaces', () => {
-    const error = new CcBedrockError('CREDENTIALS_EXPIRED', 'the credentials are invalid.', { remediation: 'renew them', details: { retryable: false } });
+    const error = markFinal(new CcBedrockError('CREDENTIALS_EXPIRED', 'the credentials are invalid.', { remediation: 'renew them' }));
     const converted = toWireError(error);
     assert.equal(converted.message, 'the credentials are invalid. Fix: renew them');
     assert.equal(converted.status, 500);

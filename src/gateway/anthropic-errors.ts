@@ -6,6 +6,7 @@
  * error JSON themselves.
  */
 import { CcBedrockError, isCcBedrockError, withRemediation, type ErrorCode } from '../errors.js';
+import { SHOULD_RETRY_HEADER, isFinal } from '../bedrock/retry-policy.js';
 import type { GatewayResponse } from './exchange.js';
 
 export type AnthropicErrorType =
@@ -28,7 +29,7 @@ export interface WireError {
   readonly retryAfterSeconds: number | undefined;
   /** The CcBedrockError code, for logs and metrics (never sent to the client as a field). */
   readonly code: ErrorCode;
-  /** Whether a retry may help: by status (429, 5xx), unless the error says it cannot (`details.retryable: false`). */
+  /** Whether a retry may help: by status (429, 5xx), unless no hop may send the call again (`markFinal`: the budget is spent, a deadline gave up, or no retry can help). */
   readonly retryable: boolean;
 }
 
@@ -75,8 +76,11 @@ function typeOf(error: CcBedrockError): AnthropicErrorType {
     case 'TIMEOUT':
       return 'timeout_error';
     case 'UPSTREAM_UNAVAILABLE':
-      // Bedrock's 500 InternalServerException is an error; its 503 and friends mean "busy, retry".
-      return error.status === 500 ? 'api_error' : 'overloaded_error';
+      // Bedrock's InternalServerException (a 500, or an exception frame inside a stream) is an
+      // error; its 503 and friends mean "busy, retry".
+      return error.status === 500 || String(error.details['upstreamErrorType']).toLowerCase() === 'internalserverexception'
+        ? 'api_error'
+        : 'overloaded_error';
     default:
       return 'api_error';
   }
@@ -105,7 +109,7 @@ export function toWireError(error: unknown): WireError {
   const status = STATUS_OF_TYPE[type];
   return {
     status,
-    retryable: error.details['retryable'] !== false && (status === 429 || status >= 500),
+    retryable: !isFinal(error) && (status === 429 || status >= 500),
     type,
     message: withRemediation(error.message, error.remediation),
     retryAfterSeconds: typeof retryAfterMs === 'number' && retryAfterMs > 0 ? Math.ceil(retryAfterMs / 1000) : undefined,
@@ -126,7 +130,8 @@ export function anthropicErrorResponse(wire: WireError, requestId: string, extra
   };
   if (wire.retryAfterSeconds !== undefined) headers['retry-after'] = String(wire.retryAfterSeconds);
   // Tells the official SDKs whether retrying can help (they honour it over their status rules).
-  headers['x-should-retry'] = wire.retryable ? 'true' : 'false';
+  // Once the gateway has spent the call's budget, the SDK's own round would multiply it.
+  headers[SHOULD_RETRY_HEADER] = wire.retryable ? 'true' : 'false';
   return { status: wire.status, headers, body: errorBody(wire) };
 }
 

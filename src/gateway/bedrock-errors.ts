@@ -5,6 +5,7 @@
  * status, `x-amzn-ErrorType`, `{"message": …}` (wire formats §3.1). Upstream Bedrock errors are
  * passed through unchanged and never come here.
  */
+import { SHOULD_RETRY_HEADER } from '../bedrock/retry-policy.js';
 import type { WireError } from './anthropic-errors.js';
 import type { GatewayResponse } from './exchange.js';
 
@@ -57,7 +58,7 @@ export function bedrockErrorResponse(wire: WireError, requestId: string): Gatewa
     'x-amzn-requestid': requestId,
   };
   if (wire.retryAfterSeconds !== undefined) headers['retry-after'] = String(wire.retryAfterSeconds);
-  // The Anthropic Bedrock SDK (Claude Code) honours this over its status rules; AWS SDKs ignore it.
-  if (!wire.retryable) headers['x-should-retry'] = 'false';
+  // The Anthropic Bedrock SDK (Claude Code) obeys it: one budget for the call, not one per hop.
+  if (!wire.retryable) headers[SHOULD_RETRY_HEADER] = 'false';
   return { status: awsStatusOf(wire), headers, body: JSON.stringify({ message: wire.message }) };
 }

@@ -17,6 +17,8 @@ export interface GatewayContext {
   /** A guardrail header is configured and tagging is on. */
   readonly tagUserText: boolean;
   readonly streamIdleTimeoutMs: number;
+  /** First-byte deadline of streaming upstream calls (non-streaming answers come only once generated). */
+  readonly firstByteTimeoutMs: number;
   readonly maxRetries: number;
   readonly clock: () => number;
   readonly modelsCacheMs: number;

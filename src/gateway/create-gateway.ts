@@ -11,7 +11,8 @@
  */
 import { CcBedrockError, isCcBedrockError } from '../errors.js';
 import { systemClock } from '../internal/clock.js';
-import { DEFAULT_TIMEOUT_MS, defaultSleep } from '../client/runner.js';
+import { DEFAULT_TIMEOUT_MS, defaultSleep } from '../bedrock/retry-policy.js';
+import { DEFAULT_FIRST_BYTE_TIMEOUT_MS, DEFAULT_STREAM_IDLE_TIMEOUT_MS } from '../bedrock/deadlines.js';
 import { anthropicErrorResponse, toWireError, type WireError } from './anthropic-errors.js';
 import { bedrockErrorResponse } from './bedrock-errors.js';
 import type { GatewayContext, HandlerInput, HandlerResult } from './context.js';
@@ -34,7 +35,6 @@ import { fromWebRequest, toWebResponse, type GatewayRequest, type GatewayRespons
 export const DEFAULT_MAX_BODY_BYTES = 20 * 1024 * 1024;
 export const DEFAULT_BODY_MEMORY_BYTES = 256 * 1024 * 1024;
 export const DEFAULT_GATEWAY_RETRIES = 2;
-export const DEFAULT_STREAM_IDLE_TIMEOUT_MS = 300_000;
 export const DEFAULT_DRAIN_TIMEOUT_MS = 30_000;
 /** After the drain deadline, how long cut streams get to write their closing error event. */
 const CUT_GRACE_MS = 2_000;
@@ -75,6 +75,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   metrics.bodyBudget = bodyBudget;
   const maxRetries = Math.max(0, Math.floor(options.maxRetries ?? DEFAULT_GATEWAY_RETRIES));
   const drainTimeoutMs = options.drainTimeoutMs ?? DEFAULT_DRAIN_TIMEOUT_MS;
+  const firstByteTimeoutMs = options.firstByteTimeoutMs ?? DEFAULT_FIRST_BYTE_TIMEOUT_MS;
   const checkKey = createKeyCheck(options.apiKey);
   const keyRequired = options.apiKey !== undefined;
   const nodeTransport = options.fetch ? undefined : nodeHttpTransport(options.agentFor ? { agentFor: options.agentFor } : {});
@@ -87,6 +88,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     random: options.random ?? Math.random,
     maxRetries,
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    firstByteTimeoutMs,
     onRetry: (error) => metrics.retry(error.code),
   });
   const models = new ModelResolver({
@@ -106,6 +108,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     betaOverrides: options.betaOverrides ?? {},
     tagUserText: options.guardrailTagging === true && hasGuardrail(options.plan.customHeaders),
     streamIdleTimeoutMs: options.streamIdleTimeoutMs ?? DEFAULT_STREAM_IDLE_TIMEOUT_MS,
+    firstByteTimeoutMs,
     maxRetries,
     clock,
     modelsCacheMs: options.modelsCacheMs ?? DEFAULT_MODELS_CACHE_MS,

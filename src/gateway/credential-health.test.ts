@@ -4,6 +4,7 @@ import { EMULATOR_KEYS, ScriptedAuthProvider } from '../../test/helpers/test-pla
 import type { AuthProvider } from '../aws/auth-types.js';
 import { CcBedrockError } from '../errors.js';
 import { CredentialHealth, RECHECK_MS, clientCredentialError, isOwnCredentialFailure } from './credential-health.js';
+import { isFinal } from '../bedrock/retry-policy.js';
 
 const expired = new CcBedrockError('CREDENTIALS_EXPIRED', 'AWS rejected the credentials from profile "prod-gateway" (~/.aws/credentials) as expired', {
   remediation: 'run `aws sso login --profile prod-gateway`',
@@ -14,7 +15,7 @@ describe('the gateway host credentials as a health fact', () => {
     assert.equal(isOwnCredentialFailure(new CcBedrockError('CREDENTIALS_INVALID', 'missing or invalid gateway key', { details: { anthropicErrorType: 'authentication_error' } })), false);
     assert.equal(isOwnCredentialFailure(expired), true);
     const client = clientCredentialError(expired);
-    assert.equal(client.details['retryable'], false);
+    assert.equal(isFinal(client), true);
     assert.doesNotMatch(`${client.message} ${client.remediation}`, /prod-gateway|\.aws|profile/);
   });
 

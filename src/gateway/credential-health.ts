@@ -12,6 +12,7 @@
  */
 import { CcBedrockError, isCcBedrockError, type ErrorCode } from '../errors.js';
 import type { AuthProvider } from '../aws/auth-types.js';
+import { markFinal } from '../bedrock/retry-policy.js';
 
 const OWN_CREDENTIAL_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'CREDENTIALS_NOT_FOUND',
@@ -43,10 +44,12 @@ const STATE: Partial<Record<ErrorCode, string>> = {
 /** What the client sees: the state, not the source. */
 export function clientCredentialError(error: CcBedrockError): CcBedrockError {
   const state = STATE[error.code] ?? 'not usable';
-  return new CcBedrockError(error.code, `the gateway's own AWS credentials are ${state}, so the request was not sent to Amazon Bedrock`, {
-    remediation: 'the gateway operator must renew the AWS credentials of the gateway host (the gateway log says how); retrying now will not help',
-    details: { anthropicErrorType: 'api_error', retryable: false },
-  });
+  return markFinal(
+    new CcBedrockError(error.code, `the gateway's own AWS credentials are ${state}, so the request was not sent to Amazon Bedrock`, {
+      remediation: 'the gateway operator must renew the AWS credentials of the gateway host (the gateway log says how); retrying now will not help',
+      details: { anthropicErrorType: 'api_error' },
+    }),
+  );
 }
 
 export class CredentialHealth {

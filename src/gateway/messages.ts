@@ -5,6 +5,8 @@
  */
 import { APIError } from '@anthropic-ai/sdk';
 import { CcBedrockError } from '../errors.js';
+import { markFinal } from '../bedrock/retry-policy.js';
+import { SilenceWatch, formatWait } from '../bedrock/deadlines.js';
 import type { ResolvedModel, RoutePlan } from '../routing/types.js';
 import { classifyFailure, describeUpstreamFailure, guardrailError, guardrailFacts } from '../client/errors.js';
 import { countTokensInvokeBody } from '../client/count-tokens-body.js';
@@ -97,9 +99,12 @@ export function streamFrameError(frame: Extract<StreamFrame, { kind: 'exception'
 export function streamCutError(cut: StreamCutError, target: CallTarget, committed: boolean): CcBedrockError {
   const where = `model ${target.modelId} in ${target.region}`;
   if (cut.reason === 'idle') {
-    return new CcBedrockError('TIMEOUT', `the stream for ${where} was abandoned: ${cut.message}`, {
-      remediation: 'retry; if it keeps happening, check the network path between the gateway and Bedrock',
-    });
+    // The deadline gave up on the call: a client resend would only wait as long again.
+    return markFinal(
+      new CcBedrockError('TIMEOUT', `the stream for ${where} was abandoned: ${cut.message}`, {
+        remediation: 'retry; if it keeps happening, check the network path between the gateway and Bedrock',
+      }),
+    );
   }
   return new CcBedrockError('STREAM_INTERRUPTED', `the stream for ${where} failed${committed ? ' after output was sent' : ''}: ${cut.message}`, {
     remediation: committed ? 'retry the turn (the partial reply is incomplete)' : 'retry the request',
@@ -128,11 +133,13 @@ function mergeBlockedText(events: readonly Record<string, unknown>[]): { content
 async function invokeStream(input: HandlerInput, call: UpstreamCall, target: CallTarget): Promise<HandlerResult> {
   const { scope, context } = input;
   const authKind = planAuthKind(context.plan, 'bedrock');
-  let precommitRetries = 0;
+  // One budget for the HTTP retries and the re-sends of a stream that failed before output.
+  const budget = context.upstream.budget();
+  const budgeted: UpstreamCall = { ...call, budget };
   for (;;) {
-    const sent = await context.upstream.send(call);
+    const sent = await context.upstream.send(budgeted);
     context.metrics.upstreamLatency(sent.latencyMs);
-    scope.fields['attempts'] = sent.attempts + precommitRetries;
+    scope.fields['attempts'] = sent.attempts;
     scope.fields['upstreamMs'] = sent.latencyMs;
     const source = new FrameSource(sent.response, context.streamIdleTimeoutMs, () => scope.abort(new Error('idle')));
     let first: StreamFrame[] | null;
@@ -140,18 +147,15 @@ async function invokeStream(input: HandlerInput, call: UpstreamCall, target: Cal
       first = await source.next();
     } catch (error) {
       if (!(error instanceof StreamCutError)) throw error;
-      if (error.reason !== 'idle' && precommitRetries < context.maxRetries && !scope.aborted) {
-        precommitRetries += 1;
-        continue;
-      }
-      throw streamCutError(error, target, false);
+      const failure = streamCutError(error, target, false);
+      if (error.reason !== 'idle' && budget.take(failure, scope.aborted)) continue;
+      throw failure;
     }
     const exception = first?.find((frame) => frame.kind === 'exception');
     if (exception && exception.kind === 'exception' && first!.indexOf(exception) === 0) {
       source.cancel();
       const { error, retryable } = streamFrameError(exception, target, authKind, context.clock());
-      if (retryable && precommitRetries < context.maxRetries && !scope.aborted) {
-        precommitRetries += 1;
+      if (retryable && budget.take(error, scope.aborted)) {
         context.metrics.retry(error.code);
         continue;
       }
@@ -305,11 +309,15 @@ async function mantlePassthrough(input: HandlerInput, call: UpstreamCall, stream
   }
   const reader = sent.response.chunks()[Symbol.asyncIterator]();
   const usage = new SseUsageReader((input, output) => scope.addTokens(input, output));
+  // Mantle's SSE is relayed as is, under the same idle deadline as an Invoke event stream.
+  const watch = new SilenceWatch({ limitMs: context.streamIdleTimeoutMs, onExpire: () => scope.abort(new Error('idle')) });
   const body = new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
         try {
+          watch.arm();
           const { done, value } = await reader.next();
+          watch.stop();
           if (done) {
             controller.close();
             scope.finish(200);
@@ -318,9 +326,14 @@ async function mantlePassthrough(input: HandlerInput, call: UpstreamCall, stream
           usage.push(value);
           controller.enqueue(value);
         } catch (error) {
-          const failure = scope.cutBy ?? new CcBedrockError('STREAM_INTERRUPTED', `the Mantle stream for model ${call.target.modelId} broke: ${(error as Error)?.message ?? String(error)}`, {
-            remediation: 'retry the turn (the partial reply is incomplete)',
-          });
+          watch.stop();
+          const failure =
+            scope.cutBy ??
+            (watch.expired
+              ? streamCutError(new StreamCutError(`Mantle sent nothing for ${formatWait(watch.limitMs)}`, 'idle'), call.target, true)
+              : new CcBedrockError('STREAM_INTERRUPTED', `the Mantle stream for model ${call.target.modelId} broke: ${(error as Error)?.message ?? String(error)}`, {
+                  remediation: 'retry the turn (the partial reply is incomplete)',
+                }));
           const wire = toWireError(failure);
           controller.enqueue(encoder.encode(sseErrorEvent(wire)));
           controller.close();
@@ -328,6 +341,7 @@ async function mantlePassthrough(input: HandlerInput, call: UpstreamCall, stream
         }
       },
       cancel() {
+        watch.stop();
         sent.response.cancel();
         scope.abort(new Error('client closed the stream'));
         scope.finish(499);
@@ -468,7 +482,7 @@ async function prepareMessagesCall(input: HandlerInput, route: MessagesRoute, op
   return { body, stream, prepared };
 }
 
-function upstreamCall(prepared: PreparedCall, body: string, scope: RequestScope, operation: UpstreamCall['operation']): UpstreamCall {
+function upstreamCall(prepared: PreparedCall, body: string, scope: RequestScope, operation: UpstreamCall['operation'], firstByteTimeoutMs?: number): UpstreamCall {
   return {
     target: prepared.target,
     service: prepared.service,
@@ -481,6 +495,7 @@ function upstreamCall(prepared: PreparedCall, body: string, scope: RequestScope,
     operation,
     ...(operation === 'count-tokens' && prepared.service === 'bedrock' ? { countTokensModelId: prepared.target.modelId } : {}),
     cancel: scope,
+    ...(firstByteTimeoutMs !== undefined ? { firstByteTimeoutMs } : {}),
   };
 }
 
@@ -504,7 +519,7 @@ export async function handleMessages(input: HandlerInput, options: MessagesRoute
 
   if (resolved.endpoint === 'mantle') {
     body['model'] = resolved.wireModelId;
-    return mantlePassthrough(input, upstreamCall(prepared, JSON.stringify(body), scope, 'messages'), stream);
+    return mantlePassthrough(input, upstreamCall(prepared, JSON.stringify(body), scope, 'messages', stream ? context.firstByteTimeoutMs : undefined), stream);
   }
 
   delete body['model'];
@@ -515,7 +530,7 @@ export async function handleMessages(input: HandlerInput, options: MessagesRoute
   if (context.tagUserText) {
     scope.fields['guardrailTagged'] = tagLatestUserText(body, newTagSuffix());
   }
-  const call = upstreamCall(prepared, JSON.stringify(body), scope, 'messages');
+  const call = upstreamCall(prepared, JSON.stringify(body), scope, 'messages', stream ? context.firstByteTimeoutMs : undefined);
   return stream ? invokeStream(input, call, target) : completeReply(input, call, target);
 }
 

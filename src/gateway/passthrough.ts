@@ -180,6 +180,7 @@ export async function handleBedrockModel(input: HandlerInput, rawSegment: string
     body: payload,
     operation: operation === 'count-tokens' ? ('count-tokens' as const) : ('messages' as const),
     ...(operation === 'count-tokens' ? { countTokensModelId: modelId } : {}),
+    ...(operation === 'invoke-with-response-stream' ? { firstByteTimeoutMs: context.firstByteTimeoutMs } : {}),
     cancel: scope,
   };
   const sent = await context.upstream.send(call);

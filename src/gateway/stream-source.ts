@@ -1,8 +1,9 @@
 /**
- * Reads an upstream event stream frame batch by frame batch, with an idle watchdog: a stream
- * that sends nothing for the idle timeout is abandoned (Bedrock's event stream has no keep-alive
- * pings, so silence means trouble).
+ * Reads an upstream event stream frame batch by frame batch, supervised by the wire layer's
+ * idle deadline (src/bedrock/deadlines.ts): a stream that sends nothing for the idle timeout is
+ * abandoned (Bedrock's event stream has no keep-alive pings, so silence means trouble).
  */
+import { SilenceWatch, formatWait } from '../bedrock/deadlines.js';
 import { FrameSplitter, type StreamFrame } from './event-stream.js';
 import type { UpstreamResponse } from './upstream-transport.js';
 
@@ -20,17 +21,13 @@ export class FrameSource {
   readonly #reader: AsyncIterator<Uint8Array>;
   readonly #response: UpstreamResponse;
   readonly #splitter = new FrameSplitter();
-  readonly #idleMs: number;
-  readonly #abortUpstream: () => void;
-  #idle = false;
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  readonly #watch: SilenceWatch;
   #closed = false;
 
   constructor(response: UpstreamResponse, idleMs: number, abortUpstream: () => void) {
     this.#response = response;
     this.#reader = response.chunks()[Symbol.asyncIterator]();
-    this.#idleMs = idleMs;
-    this.#abortUpstream = abortUpstream;
+    this.#watch = new SilenceWatch({ limitMs: idleMs, onExpire: abortUpstream });
   }
 
   /** The frames completed by the next network chunk; null when the upstream ended cleanly. Throws StreamCutError. */
@@ -41,13 +38,13 @@ export class FrameSource {
       throw new StreamCutError(failure.message, 'corrupt');
     }
     for (;;) {
-      this.#arm();
+      this.#watch.arm();
       let result: IteratorResult<Uint8Array>;
       try {
         result = await this.#reader.next();
       } catch (error) {
         this.close();
-        if (this.#idle) throw new StreamCutError(`Bedrock sent nothing for ${this.#idleMs < 1000 ? `${this.#idleMs} ms` : `${Math.round(this.#idleMs / 1000)} s`}`, 'idle');
+        if (this.#watch.expired) throw new StreamCutError(`Bedrock sent nothing for ${formatWait(this.#watch.limitMs)}`, 'idle');
         throw new StreamCutError(`the connection to Bedrock broke mid-stream (${(error as Error)?.message ?? String(error)})`, 'cut');
       }
       if (result.done) {
@@ -68,21 +65,8 @@ export class FrameSource {
     }
   }
 
-  #arm(): void {
-    if (this.#timer) {
-      this.#timer.refresh();
-      return;
-    }
-    this.#timer = setTimeout(() => {
-      this.#idle = true;
-      this.#abortUpstream();
-    }, this.#idleMs);
-    this.#timer.unref?.();
-  }
-
   close(): void {
-    if (this.#timer) clearTimeout(this.#timer);
-    this.#timer = undefined;
+    this.#watch.stop();
     this.#closed = true;
   }
 

@@ -52,8 +52,10 @@ export interface GatewayOptions {
   readonly maxBodyBytesInFlight?: number;
   /** Time allowed until Bedrock's response headers (API_TIMEOUT_MS semantics). Default 600000. */
   readonly timeoutMs?: number;
-  /** A stream that sends nothing for this long is ended with an error event. Default 300000 (Claude Code's). */
+  /** A stream that sends nothing for this long is ended with an error event. Default 90000 (src/bedrock/deadlines.ts). */
   readonly streamIdleTimeoutMs?: number;
+  /** A streaming call whose response has not begun after this long is given up. Default 90000. */
+  readonly firstByteTimeoutMs?: number;
   /** Upstream retries of throttling, outages and dropped connections. Default 2: clients retry too. */
   readonly maxRetries?: number;
   readonly sleep?: Sleep;

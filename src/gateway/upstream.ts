@@ -19,7 +19,8 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { CcBedrockError } from '../errors.js';
 import type { AuthProvider, AwsCredentials, RequestAuth } from '../aws/auth-types.js';
 import type { Clock } from '../internal/clock.js';
-import { backoffDelay } from '../client/runner.js';
+import { DeadlineSweep } from '../bedrock/deadlines.js';
+import { RetryBudget, SHOULD_RETRY_HEADER, isFinal, markFinal } from '../bedrock/retry-policy.js';
 import { classifyFailure, describeUpstreamFailure, scrubSecrets, secretsOf, type ClassifyContext } from '../client/errors.js';
 import type { CallTarget, Sleep } from '../client/types.js';
 import type { Cancellation } from './cancellation.js';
@@ -46,6 +47,13 @@ export interface UpstreamCall {
    * The response timeout aborts it too, so it belongs to this call's request alone.
    */
   readonly cancel: Cancellation;
+  /**
+   * Time allowed to the response headers when shorter than the gateway's request timeout: a
+   * streaming call's first-byte deadline (a non-streaming answer comes only once generated).
+   */
+  readonly firstByteTimeoutMs?: number;
+  /** The logical call's budget when it spans several sends (a stream re-sent before output); one per send otherwise. */
+  readonly budget?: RetryBudget;
 }
 
 export interface UpstreamSuccess {
@@ -72,6 +80,8 @@ export interface UpstreamOptions {
   readonly maxRetries: number;
   /** Time allowed from sending a request to its response headers. */
   readonly timeoutMs: number;
+  /** The shortest `firstByteTimeoutMs` calls will carry (sets how often deadlines are checked). */
+  readonly firstByteTimeoutMs?: number;
   /** Called when an attempt failed and will be retried (for the request log and metrics). */
   readonly onRetry?: (error: CcBedrockError) => void;
 }
@@ -114,66 +124,21 @@ function encodeRfc3986(value: string): string {
   return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
-interface Deadline {
-  readonly at: number;
-  readonly cancel: Cancellation;
-}
-
-/**
- * Response deadlines of the attempts in flight, checked by one interval timer while there are
- * any, instead of a timer set and cleared per attempt. A deadline fires up to a tenth of the
- * timeout late (at most a second), which a timeout measured in minutes does not notice.
- */
-class ResponseDeadlines {
-  readonly #pending = new Set<Deadline>();
-  readonly #timeoutMs: number;
-  readonly #periodMs: number;
-  #timer: ReturnType<typeof setInterval> | undefined;
-
-  constructor(timeoutMs: number) {
-    this.#timeoutMs = timeoutMs;
-    this.#periodMs = Math.max(5, Math.min(1_000, Math.floor(timeoutMs / 10)));
-  }
-
-  add(cancel: Cancellation): Deadline {
-    const deadline = { at: performance.now() + this.#timeoutMs, cancel };
-    this.#pending.add(deadline);
-    if (!this.#timer) {
-      this.#timer = setInterval(() => this.#sweep(), this.#periodMs);
-      this.#timer.unref?.();
-    }
-    return deadline;
-  }
-
-  delete(deadline: Deadline): void {
-    this.#pending.delete(deadline);
-  }
-
-  #sweep(): void {
-    if (this.#pending.size === 0) {
-      clearInterval(this.#timer);
-      this.#timer = undefined;
-      return;
-    }
-    const now = performance.now();
-    for (const deadline of this.#pending) {
-      if (deadline.at > now) continue;
-      this.#pending.delete(deadline);
-      deadline.cancel.abort(TIMED_OUT);
-    }
-  }
-}
-
 export class Upstream {
   readonly #options: UpstreamOptions;
   readonly #signers = new Map<string, { credentials: AwsCredentials; signer: SignatureV4 }>();
   readonly #urls = new Map<string, URL>();
 
-  readonly #deadlines: ResponseDeadlines;
+  readonly #deadlines: DeadlineSweep;
 
   constructor(options: UpstreamOptions) {
     this.#options = options;
-    this.#deadlines = new ResponseDeadlines(options.timeoutMs);
+    this.#deadlines = new DeadlineSweep(Math.min(options.timeoutMs, options.firstByteTimeoutMs ?? Infinity));
+  }
+
+  /** A budget for one logical call that makes several sends. */
+  budget(): RetryBudget {
+    return new RetryBudget(this.#options.maxRetries, MAX_AUTH_RECOVERIES);
   }
 
   providerFor(service: SigningService): AuthProvider {
@@ -188,8 +153,7 @@ export class Upstream {
   async send(call: UpstreamCall): Promise<UpstreamSuccess> {
     const { clock, random, maxRetries } = this.#options;
     const provider = this.providerFor(call.service);
-    let retries = 0;
-    let recoveries = 0;
+    const budget = call.budget ?? new RetryBudget(maxRetries, MAX_AUTH_RECOVERIES);
     for (;;) {
       const auth = provider.readyAuth?.() ?? (await provider.getAuth());
       const started = clock();
@@ -199,18 +163,21 @@ export class Upstream {
       } catch (thrown) {
         const failure = describeUpstreamFailure(thrown, secretsOf(auth), clock());
         const classified = classifyFailure(thrown, failure, this.#context(call, auth));
-        if (classified.action === 'retry' && retries < maxRetries && !call.cancel.aborted) {
-          retries += 1;
+        // The call's own cancellation carries its deadline: a timed-out call is not sent again.
+        if (budget.step(classified, thrown, { canRecover: false, cancelled: call.cancel.aborted }) === 'retry') {
           this.#options.onRetry?.(classified.error);
-          await this.#wait(backoffDelay(retries, undefined, random), call);
+          await this.#wait(budget.delay(undefined, random), call);
           continue;
         }
-        if (call.cancel.reason === TIMED_OUT) classified.error.details['timeoutMs'] = this.#options.timeoutMs;
-        throw this.#finish(classified.error, retries);
+        if (call.cancel.reason === TIMED_OUT) {
+          classified.error.details['timeoutMs'] = call.firstByteTimeoutMs ?? this.#options.timeoutMs;
+          markFinal(classified.error);
+        }
+        throw budget.finish(classified.error);
       }
       if (response.ok) {
         provider.markWorking();
-        return { response, attempts: retries + recoveries + 1, latencyMs: clock() - started };
+        return { response, attempts: budget.attempts, latencyMs: clock() - started };
       }
 
       // A broken error body still leaves the status and headers to classify by.
@@ -218,23 +185,23 @@ export class Upstream {
       const apiError = APIError.generate(response.status, parseJson(bytes) as object | undefined, undefined, response.headers());
       const failure = describeUpstreamFailure(apiError, secretsOf(auth), clock());
       const classified = classifyFailure(apiError, failure, this.#context(call, auth));
-      if (classified.action === 'recover-auth' && auth.kind !== 'none' && recoveries < MAX_AUTH_RECOVERIES) {
-        recoveries += 1;
-        // Throws the provider's own error (refresh failed, loop guard) when recovery is impossible.
-        if (await provider.recoverFromAuthFailure(classified.error)) continue;
-      } else if (classified.action === 'retry' && retries < maxRetries && !call.cancel.aborted) {
-        retries += 1;
+      const step = budget.step(classified, apiError, { canRecover: auth.kind !== 'none', cancelled: call.cancel.aborted });
+      // Throws the provider's own error (refresh failed, loop guard) when recovery is impossible.
+      if (step === 'recover-auth' && (await provider.recoverFromAuthFailure(classified.error))) continue;
+      if (step === 'retry') {
         this.#options.onRetry?.(classified.error);
-        await this.#wait(backoffDelay(retries, failure.retryAfterMs, random), call);
+        await this.#wait(budget.delay(failure.retryAfterMs, random), call);
         continue;
       }
-      const error = this.#finish(classified.error, retries);
+      const error = budget.finish(classified.error);
       if (failure.retryAfterMs !== undefined) error.details['retryAfterMs'] = failure.retryAfterMs;
       const headers: Record<string, string> = {};
       for (const name of FORWARDED_ERROR_HEADERS) {
         const value = response.header(name);
         if (value !== null) headers[name] = value;
       }
+      // Bedrock clients behind the passthrough (the Anthropic Bedrock SDK) obey it too.
+      if (isFinal(error)) headers[SHOULD_RETRY_HEADER] = 'false';
       const scrubbed = Buffer.from(scrubSecrets(Buffer.from(bytes).toString('utf8'), secretsOf(auth)), 'utf8');
       upstreamResponses.set(error, { status: response.status, headers, body: scrubbed });
       throw error;
@@ -248,14 +215,6 @@ export class Upstream {
       operation: call.operation,
       ...(call.countTokensModelId ? { countTokensModelId: call.countTokensModelId } : {}),
     };
-  }
-
-  #finish(error: CcBedrockError, retries: number): CcBedrockError {
-    if (retries > 0) {
-      error.details['attempts'] = retries + 1;
-      error.message += ` (gave up after ${retries + 1} attempts)`;
-    }
-    return error;
   }
 
   async #wait(ms: number, call: UpstreamCall): Promise<void> {
@@ -289,7 +248,7 @@ export class Upstream {
     // The call's own cancellation carries the response timeout too: a timed-out request is not
     // retried here (the client's retry policy decides), which saves a controller per attempt.
     const { cancel } = call;
-    const deadline = this.#deadlines.add(cancel);
+    const deadline = this.#deadlines.add(cancel, call.firstByteTimeoutMs ?? this.#options.timeoutMs, TIMED_OUT);
     try {
       return await this.#options.transport({ url, method: call.method, headers, body: call.body, cancel });
     } catch (error) {

@@ -209,6 +209,9 @@ export const ENV_VARS: readonly EnvVarEntry[] = [
   // cc-bedrock
   env('CC_BEDROCK_MANAGED_SETTINGS_DIR', 'cc-bedrock', 'directory; default per OS (`/etc/claude-code` on Linux)', 'Where managed-settings.json and managed-settings.d/ are read; for tests and non-standard installs.'),
   env('CC_BEDROCK_CACHE_DIR', 'cc-bedrock', 'directory', 'Where the model discovery and availability cache is kept.'),
+  env('CC_BEDROCK_FIRST_BYTE_TIMEOUT_MS', 'cc-bedrock', 'milliseconds; default 90000 (API_TIMEOUT_MS when only that is set)', 'A streaming call (CLI, library, `serve`) whose response has not begun after this long ends with a TIMEOUT error, not retried.'),
+  env('CC_BEDROCK_STREAM_IDLE_TIMEOUT_MS', 'cc-bedrock', 'milliseconds; default 90000 (CLAUDE_STREAM_IDLE_TIMEOUT_MS / the byte watchdog when only those are set)', 'A stream that sends nothing for this long is abandoned; `serve` ends it with an SSE `error` event.'),
+  env('CC_BEDROCK_WAIT_NOTICE_MS', 'cc-bedrock', 'milliseconds; default 10000; `0` off', '`-p` and `chat`: how often a silent wait is reported on stderr (what is awaited, for how long, when it is given up).'),
   env('CC_BEDROCK_GATEWAY_MAX_RETRIES', 'cc-bedrock', 'whole number; default 2', '`serve`: upstream retries of throttling, outages and dropped connections before the error goes to the client.'),
   env('CC_BEDROCK_GATEWAY_DRAIN_TIMEOUT_MS', 'cc-bedrock', 'milliseconds; default 30000', '`serve`: how long shutdown waits for open requests and streams before cutting them.'),
   env('CC_BEDROCK_GATEWAY_BODY_MEMORY_BYTES', 'cc-bedrock', 'bytes; default 268435456 (256 MiB), at least 20971520', '`serve`: request-body bytes held across all requests at once; a body that finds the budget spent gets 429 with Retry-After.'),

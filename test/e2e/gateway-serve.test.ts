@@ -6,64 +6,16 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import Anthropic, { AuthenticationError, PermissionDeniedError } from '@anthropic-ai/sdk';
 import { createEmulator, scenarioWith, type RunningEmulator } from '../../src/emulator/index.js';
 import { PLANTED, assertNoSecrets } from '../helpers/secrets.js';
-import { repoRoot } from '../helpers/repo-root.js';
+import { runServe } from '../helpers/serve-process.js';
 import { createTempHome, type TempHome } from '../helpers/temp-home.js';
 
 const EXPIRED_PROFILE = 'gateway-host-expired';
 const EXPIRED_KEY_ID = 'ASIAEXPIREDKEY000002';
-
-interface Served {
-  readonly child: ChildProcess;
-  readonly url: string;
-  stdout(): string;
-  stderr(): string;
-  exited: Promise<number | null>;
-}
-
-/** The CLI from source under tsx when this test runs from source, else the compiled one. */
-function cliCommand(): string[] {
-  const root = repoRoot();
-  // tsx is resolved from the repository, not from the child's working directory (a temp dir).
-  const tsx = pathToFileURL(join(root, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
-  return import.meta.url.endsWith('.ts') ? ['--import', tsx, join(root, 'src', 'cli', 'main.ts')] : [join(root, 'dist', 'src', 'cli', 'main.js')];
-}
-
-function runServe(args: string[], env: Record<string, string>, cwd: string): Served & { listening: Promise<string> } {
-  const child = spawn(process.execPath, [...cliCommand(), 'serve', ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  let url = '';
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const listening = new Promise<string>((resolve, reject) => {
-    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-      const match = /^cc-bedrock gateway listening on (http:\/\/\S+)\n/.exec(stdout);
-      if (match && !url) {
-        url = match[1]!;
-        resolve(url);
-      }
-    });
-    void exited.then((code) => reject(new Error(`serve exited with ${code} before listening:\n${stdout}\n${stderr}`)));
-  });
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  return {
-    child,
-    get url() {
-      return url;
-    },
-    stdout: () => stdout,
-    stderr: () => stderr,
-    exited,
-    listening,
-  };
-}
 
 describe('cc-bedrock serve', () => {
   let emulator: RunningEmulator;

@@ -21,6 +21,7 @@ import { Conversation } from '../chat/conversation.js';
 import { LineEditor } from '../chat/line-editor.js';
 import { parseSlashCommand, runSlashCommand, type ChatState } from '../chat/slash-commands.js';
 import { explainWebSearchRejection, webSearchIntent, WEB_SEARCH_REMEDIATION, WEB_SEARCH_UNAVAILABLE } from '../chat/web-search.js';
+import { waitingNotices } from '../waiting-notice.js';
 import { defaultMaxTokens, describeFailure, exitCodeFor, openSession, parseMaxTokens, type Session } from '../session.js';
 
 export interface ChatOptions {
@@ -53,7 +54,7 @@ interface TurnResult {
 export async function run(options: ChatOptions, io: CliIO): Promise<number> {
   let maxTokensFlag: number | undefined;
   let session: Session;
-  const open = () => openSession({ io, model: options.model, settings: options.settings, refresh: options.refresh });
+  const open = () => openSession({ io, model: options.model, settings: options.settings, refresh: options.refresh, onWaiting: waitingNotices(io.stderr) });
   try {
     maxTokensFlag = parseMaxTokens(options.maxTokens);
     session = await open();

@@ -11,6 +11,7 @@ import { CcBedrockError, isCcBedrockError } from '../../errors.js';
 import { ExitCode, type CliIO } from '../io.js';
 import { explainWebSearchRejection, webSearchIntent, WEB_SEARCH_UNAVAILABLE } from '../chat/web-search.js';
 import type { Message, MessageStreamEvent } from '../../client/index.js';
+import { waitingNotices } from '../waiting-notice.js';
 import { defaultMaxTokens, describeFailure, exitCodeFor, openSession, parseMaxTokens } from '../session.js';
 
 export type OutputFormat = 'text' | 'json' | 'stream-json';
@@ -152,6 +153,7 @@ export async function run(options: PrintOptions, io: CliIO): Promise<number> {
       model: options.model,
       settings: options.settings,
       refresh: options.refresh,
+      onWaiting: waitingNotices(io.stderr),
     });
     const main = session.plan.models.main;
     const maxTokens = maxTokensFlag ?? defaultMaxTokens(session, main);

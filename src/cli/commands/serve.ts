@@ -8,6 +8,7 @@
 import { CcBedrockError } from '../../errors.js';
 import { createAuthProvider } from '../../aws/credentials.js';
 import { clientOptionsFromEnv } from '../../client/options-from-env.js';
+import { wireTimingFromEnv } from '../../bedrock/timing.js';
 import { betaOverridesFromEnv, createGateway, listenGateway, DEFAULT_BODY_MEMORY_BYTES, DEFAULT_DRAIN_TIMEOUT_MS, DEFAULT_GATEWAY_RETRIES, DEFAULT_MAX_BODY_BYTES } from '../../gateway/index.js';
 import type { GatewayLogger } from '../../gateway/index.js';
 import { loadNetworkFetch, resolveProxy } from '../../network/proxy.js';
@@ -102,6 +103,7 @@ export async function run(options: ServeOptions, io: CliIO): Promise<number> {
   const [networkFetch, agents] = await Promise.all([loadNetworkFetch(proxy), proxy ? import('../../network/proxy-agents.js') : undefined]);
   const agentFor = agents?.nodeAgentResolver(proxy);
   const { timeoutMs } = clientOptionsFromEnv(envLookup);
+  const { firstByteTimeoutMs, streamIdleTimeoutMs } = wireTimingFromEnv(envLookup);
   const log = batchedLines(io.stderr);
   const logger: GatewayLogger = (line) => log.write(line);
   const now = (): string => new Date().toISOString();
@@ -133,6 +135,8 @@ export async function run(options: ServeOptions, io: CliIO): Promise<number> {
     ...(agentFor ? { agentFor } : {}),
     logger,
     timeoutMs,
+    firstByteTimeoutMs,
+    streamIdleTimeoutMs,
     maxRetries: readCount(envLookup, 'CC_BEDROCK_GATEWAY_MAX_RETRIES', DEFAULT_GATEWAY_RETRIES),
     drainTimeoutMs: readCount(envLookup, 'CC_BEDROCK_GATEWAY_DRAIN_TIMEOUT_MS', DEFAULT_DRAIN_TIMEOUT_MS),
     maxBodyBytesInFlight: bodyMemory(envLookup),

@@ -1,7 +1,7 @@
 /**
  * The parts of a streamed reply with the scenario's in-stream faults applied at their event
  * index: an error in the wire's own shape (an exception frame on Invoke, an SSE `error` event on
- * Mantle) or a cut connection. Both streaming surfaces share it, so a fault means the same thing
+ * Mantle), a cut connection, or a stall. Both streaming surfaces share it, so a fault means the same thing
  * on either.
  */
 import type { StreamPart } from '../http-types.js';
@@ -33,7 +33,8 @@ export function* streamParts<Event>(events: readonly Event[], options: StreamPar
       yield { kind: 'cut', delayMs: perChunkMs };
       return;
     }
-    yield { kind: 'data', bytes: options.encode(event), delayMs: written === 0 ? 0 : perChunkMs };
+    const stall = fault?.stallStream && written === fault.stallStream.afterEvents ? fault.stallStream.ms : 0;
+    yield { kind: 'data', bytes: options.encode(event), delayMs: (written === 0 ? 0 : perChunkMs) + stall };
     written += 1;
     entry.streamEvents = written;
   }
