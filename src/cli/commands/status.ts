@@ -22,6 +22,7 @@ export async function run(options: StatusOptions, io: CliIO): Promise<number> {
         label: f.label,
         exists: f.exists,
         unknownKeys: f.unknownKeys,
+        ...(f.managedRole ? { managedRole: f.managedRole } : {}),
       })),
       proxy: inspectProxy(resolution.envLookup),
     };
