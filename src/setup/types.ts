@@ -51,6 +51,12 @@ export interface SetupAnswers {
   readonly mantle: Choice<true>;
   /** The `awsAuthRefresh` top-level setting (an SSO login command). */
   readonly awsAuthRefresh: Choice<string>;
+  /** The `awsCredentialExport` top-level setting (a command printing credentials JSON). */
+  readonly awsCredentialExport?: Choice<string> | undefined;
+  /** The `availableModels` allowlist. */
+  readonly availableModels?: Choice<readonly string[]> | undefined;
+  /** `modelOverrides`: Anthropic model ID → Bedrock ID or ARN. */
+  readonly modelOverrides?: Choice<Readonly<Record<string, string>>> | undefined;
 }
 
 export interface SelectChoice<T> {
