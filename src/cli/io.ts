@@ -17,8 +17,8 @@ export interface CliIO {
   readonly interactive: boolean;
 }
 
-/** Exit codes shared by every command: 0 ok, 1 API/upstream error, 2 usage or configuration error. */
-export const ExitCode = { ok: 0, apiError: 1, usage: 2 } as const;
+/** Exit codes shared by every command: 0 ok, 1 API/upstream error, 2 usage or configuration error, 130 interrupted (Ctrl-C). */
+export const ExitCode = { ok: 0, apiError: 1, usage: 2, interrupted: 130 } as const;
 
 /**
  * What configuration resolution reads from a command: the IO's environment, home, working

@@ -129,7 +129,12 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
     .option('--guardrail-version <version>', 'Bedrock guardrail version (number or DRAFT)')
     .option('--mantle', 'also enable the Mantle endpoint')
     .option('--target <scope-or-path>', 'settings file to write: user (default), project, local, or a path')
-    .option('--managed <path>', 'write a managed-settings.json for fleet rollout instead')
+    .option('--managed <path>', 'write a managed-settings.json (and its .mobileconfig and .reg forms) for fleet rollout instead')
+    .option('--aws-auth-refresh <command>', 'awsAuthRefresh: command run when credentials expire (none removes it)')
+    .option('--aws-credential-export <command>', 'awsCredentialExport: command printing AWS credentials JSON (none removes it)')
+    .option('--available-models <list>', 'availableModels: comma-separated allowlist (none removes it)')
+    .option('--model-override <id=bedrock-id>', 'modelOverrides entry, repeatable (none removes modelOverrides)', (value: string, previous: string[] = []) => [...previous, value])
+    .option('--json', 'print the result as JSON on stdout (the wizard lines go to stderr)')
     .addOption(settingsOption())
     .action(dispatch('setup'));
 

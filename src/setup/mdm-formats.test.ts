@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { parsePlistXml } from '../../test/helpers/plist.js';
 import { parseRegFile } from '../../test/helpers/reg-file.js';
 import { isCcBedrockError } from '../errors.js';
 import { parseRegQueryOutput } from '../settings/managed-sources.js';
@@ -22,23 +22,9 @@ const SETTINGS = {
   cleanupPeriodDays: 30,
 };
 
-/**
- * Python's plistlib (standard library) as the independent XML plist parser: no npm plist
- * parser is a dependency yet (asked for: `plist`).
- */
-function parsePlist(xml: string): Record<string, unknown> {
-  const result = spawnSync('python3', ['-c', 'import json, plistlib, sys; json.dump(plistlib.loads(sys.stdin.buffer.read()), sys.stdout)'], {
-    input: xml,
-    encoding: 'utf8',
-    timeout: 30_000,
-  });
-  assert.equal(result.status, 0, result.stderr);
-  return JSON.parse(result.stdout) as Record<string, unknown>;
-}
-
 describe('macOS configuration profile', () => {
   test('parsed back, the payload is the settings', () => {
-    const profile = parsePlist(toMobileconfig(SETTINGS));
+    const profile = parsePlistXml(toMobileconfig(SETTINGS));
     assert.equal(profile.PayloadType, 'Configuration');
     const content = profile.PayloadContent as Array<Record<string, unknown>>;
     assert.equal(content.length, 1);

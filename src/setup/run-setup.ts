@@ -8,10 +8,9 @@
  * interactive mode answer their question, which is then not asked. Decisions about what to
  * write are pure functions (decide-changes.ts, model-choices.ts); this file asks and prints.
  */
-import type { Writable } from 'node:stream';
 import { isRegionShaped } from '../aws/region-shape.js';
 import { resolveRegion } from '../aws/region.js';
-import { ExitCode, type CliIO } from '../cli/io.js';
+import type { CliIO } from '../cli/io.js';
 import { CcBedrockError, isCcBedrockError } from '../errors.js';
 import { maskKeyId } from '../internal/redact.js';
 import { readEnv } from '../internal/read-env.js';
@@ -24,6 +23,9 @@ import { SECRET_VARIABLES, guardrailFromHeaders, planSetupChanges, ssoRefreshCom
 import { diffSettings, renderDiff } from './env-diff.js';
 import { pinChoice, pinFromFlag, pinQuestion, probeCandidates, type ProbeCandidate, type ProbeResult } from './model-choices.js';
 import { prospectiveEnv } from './prospective-env.js';
+import { GUARDRAIL_ID, GUARDRAIL_VERSION, SERVICE_TIERS, availableModelsFromFlag, commandFromFlag, guardrailFromFlags, modelOverridesFromFlag, parseAuthFlag, parseServiceTierFlag, type ServiceTier } from './setup-flags.js';
+import { writeManagedForms } from './managed-output.js';
+import { Output } from './setup-output.js';
 import { assertSecretsAllowed, resolveSetupTarget, type SetupTarget } from './targets.js';
 import {
   AUTH_METHODS,
@@ -40,6 +42,7 @@ import {
   type PinFamily,
   type Prompter,
   type SetupAnswers,
+  type SetupResult,
 } from './types.js';
 import { isCredentialFailure, openVerifySession, type VerifySession } from './verify.js';
 
@@ -58,6 +61,15 @@ export interface SetupOptions {
   readonly target?: string;
   readonly managed?: string;
   readonly settings?: string;
+  /** `none` removes the setting. */
+  readonly awsAuthRefresh?: string;
+  readonly awsCredentialExport?: string;
+  /** Comma-separated; `none` removes availableModels. */
+  readonly availableModels?: string;
+  /** `<anthropic-id>=<bedrock-id-or-arn>`, repeatable; `none` removes modelOverrides. */
+  readonly modelOverride?: readonly string[];
+  /** Print the result as JSON on stdout; the wizard's lines go to stderr. */
+  readonly json?: boolean;
 }
 
 export interface SetupDeps {
@@ -74,102 +86,7 @@ const AUTH_LABEL: Readonly<Record<AuthMethod, string>> = {
   environment: 'Credentials already in the environment (AWS_* variables, awsCredentialExport, instance role)',
 };
 
-const SERVICE_TIERS = ['default', 'flex', 'priority'] as const;
-type ServiceTier = (typeof SERVICE_TIERS)[number];
-const GUARDRAIL_ID = /^(arn:aws[a-z-]*:bedrock:[a-z0-9-]+:\d{12}:guardrail\/)?[a-z0-9]+$/;
-const GUARDRAIL_VERSION = /^(DRAFT|[1-9][0-9]{0,7})$/;
 const ACCESS_KEY_ID = /^[A-Z0-9]{16,128}$/;
-
-/**
- * Every line goes through here: typed secrets (and any secret found in the environment) are
- * replaced before they can reach the terminal, whatever message carries them.
- */
-class Output {
-  private readonly secrets = new Set<string>();
-  private progressOpen = false;
-
-  constructor(
-    private readonly stream: Writable,
-    private readonly live: boolean,
-  ) {}
-
-  addSecret(value: string | undefined): void {
-    if (value && value.length >= 8) this.secrets.add(value);
-  }
-
-  scrub(text: string): string {
-    let out = text;
-    for (const secret of this.secrets) out = out.split(secret).join('<hidden>');
-    return out;
-  }
-
-  line(text = ''): void {
-    this.endProgress();
-    this.stream.write(`${this.scrub(text)}\n`);
-  }
-
-  lines(texts: readonly string[]): void {
-    for (const text of texts) this.line(text);
-  }
-
-  /** A status line rewritten in place on a terminal; only the final state elsewhere. */
-  progress(text: string, final: boolean): void {
-    if (this.live) {
-      this.stream.write(`\r\x1b[2K${this.scrub(text)}`);
-      this.progressOpen = !final;
-      if (final) this.stream.write('\n');
-    } else if (final) {
-      this.stream.write(`${this.scrub(text)}\n`);
-    }
-  }
-
-  private endProgress(): void {
-    if (this.progressOpen) {
-      this.stream.write('\n');
-      this.progressOpen = false;
-    }
-  }
-}
-
-function parseAuthFlag(value: string | undefined): AuthMethod | undefined {
-  if (value === undefined) return undefined;
-  if ((AUTH_METHODS as readonly string[]).includes(value)) return value as AuthMethod;
-  throw new CcBedrockError('USAGE', `--auth ${value} is not a method`, { remediation: `pass one of ${AUTH_METHODS.join(', ')}` });
-}
-
-function parseServiceTierFlag(value: string | undefined): Choice<ServiceTier> {
-  if (value === undefined) return KEEP;
-  if (value === 'none') return UNSET;
-  if ((SERVICE_TIERS as readonly string[]).includes(value)) return setTo(value as ServiceTier);
-  throw new CcBedrockError('SERVICE_TIER_INVALID', `--service-tier ${value} is not a Bedrock service tier`, {
-    remediation: 'pass default, flex or priority',
-  });
-}
-
-function guardrailFromFlags(id: string | undefined, version: string | undefined, current: GuardrailSetting | undefined): Choice<GuardrailSetting> {
-  if (id === undefined) {
-    if (version === undefined) return KEEP;
-    if (!current) {
-      throw new CcBedrockError('USAGE', '--guardrail-version was given without --guardrail-id, and no guardrail is configured', {
-        remediation: 'pass --guardrail-id <id> with --guardrail-version',
-      });
-    }
-    id = current.id;
-  }
-  if (id.trim().toLowerCase() === 'none') return UNSET;
-  if (!GUARDRAIL_ID.test(id.trim())) {
-    throw new CcBedrockError('USAGE', `--guardrail-id ${id} is not a guardrail identifier`, {
-      remediation: 'pass the guardrail ID (lowercase letters and digits) or its ARN, or none to remove the guardrail',
-    });
-  }
-  const chosenVersion = (version ?? current?.version ?? '1').trim();
-  if (!GUARDRAIL_VERSION.test(chosenVersion)) {
-    throw new CcBedrockError('USAGE', `--guardrail-version ${chosenVersion} is not a guardrail version`, {
-      remediation: 'pass a version number such as 1, or DRAFT',
-    });
-  }
-  return setTo({ id: id.trim(), version: chosenVersion });
-}
 
 /** On/off values as Claude Code reads them: `1` or `true`, case-insensitive. */
 function isSwitchOn(value: string | undefined): boolean {
@@ -198,7 +115,7 @@ function resultLine(result: ProbeResult): string {
 }
 
 /** The wizard. Returns the exit code; throws CcBedrockError for usage and configuration problems. */
-export async function runSetup(options: SetupOptions, io: CliIO, deps: SetupDeps = {}): Promise<number> {
+export async function runSetup(options: SetupOptions, io: CliIO, deps: SetupDeps = {}): Promise<SetupResult> {
   const nonInteractive = options.yes === true;
   const prompter = nonInteractive ? undefined : deps.prompter;
   if (!nonInteractive && (!io.interactive || !prompter)) {
@@ -207,7 +124,7 @@ export async function runSetup(options: SetupOptions, io: CliIO, deps: SetupDeps
         'run it in a terminal, or pass --yes with flags for every choice, e.g. cc-bedrock setup --yes --auth profile --profile dev --region us-east-1 --sonnet us.anthropic.claude-sonnet-4-6 (see cc-bedrock setup --help)',
     });
   }
-  const out = new Output(io.stdout, !nonInteractive && io.interactive);
+  const out = new Output(options.json ? io.stderr : io.stdout, !nonInteractive && io.interactive);
   for (const name of SECRET_VARIABLES) out.addSecret(readEnv(io.env, name));
   try {
     return await wizard(options, io, out, prompter, deps);
@@ -215,14 +132,14 @@ export async function runSetup(options: SetupOptions, io: CliIO, deps: SetupDeps
     if (error instanceof SetupCancelled) {
       out.line('');
       out.line('Setup cancelled; nothing was written.');
-      return 130;
+      return { outcome: 'cancelled', written: [], changed: [] };
     }
     if (isCcBedrockError(error)) error.message = out.scrub(error.message);
     throw error;
   }
 }
 
-async function wizard(options: SetupOptions, io: CliIO, out: Output, prompter: Prompter | undefined, deps: SetupDeps): Promise<number> {
+async function wizard(options: SetupOptions, io: CliIO, out: Output, prompter: Prompter | undefined, deps: SetupDeps): Promise<SetupResult> {
   const authFlag = parseAuthFlag(options.auth);
   const target = resolveSetupTarget({ target: options.target, managed: options.managed, homeDir: io.homeDir, cwd: io.cwd, env: io.env, platform: io.platform });
   if (authFlag) assertSecretsAllowed(target, authFlag);
@@ -278,7 +195,7 @@ async function wizard(options: SetupOptions, io: CliIO, out: Output, prompter: P
     if (pin) existingPins[family] = pin;
   }
   const verification = await verify({ out, io, deps, target, method, auth, region, mantle: mantleOn, existingPins, env: verifyEnv, awsAuthRefresh, awsCredentialExport, prompter });
-  if (typeof verification === 'number') return verification;
+  if (verification === 'failed') return { outcome: 'verification-failed', target: target.label, written: [], changed: [] };
   const { session, results } = verification;
 
   // 4. Pins.
@@ -287,7 +204,7 @@ async function wizard(options: SetupOptions, io: CliIO, out: Output, prompter: P
   for (const family of PIN_FAMILIES) {
     pins[family] = await choosePin(family, options[family], region, results, existingPins[family], rerun, out, prompter);
   }
-  if (unavailablePinsFail(options, results, pins, out)) return ExitCode.apiError;
+  if (unavailablePinsFail(options, results, pins, out)) return { outcome: 'pins-unavailable', target: target.label, written: [], changed: [] };
 
   // 5. Optional: service tier, guardrail, Mantle; awsAuthRefresh for an SSO profile.
   const currentGuardrail = guardrailFromHeaders(stringAt(currentEnv, 'ANTHROPIC_CUSTOM_HEADERS') ?? base.get('ANTHROPIC_CUSTOM_HEADERS')?.value);
@@ -306,18 +223,31 @@ async function wizard(options: SetupOptions, io: CliIO, out: Output, prompter: P
   }
   if (guardrail.kind === 'set') await reportGuardrail(out, session, results, pins, guardrail.value);
   if (mantle.kind === 'set' && !mantleOn) await reportMantle(out, session, region);
-  const refresh = await chooseAuthRefresh(auth, sources, awsAuthRefresh, prompter, document.value);
+  const refreshFlag = commandFromFlag('--aws-auth-refresh', options.awsAuthRefresh);
+  const refresh = refreshFlag.kind !== 'keep' ? refreshFlag : await chooseAuthRefresh(auth, sources, awsAuthRefresh, prompter, document.value, target);
 
   // 6. Review and write.
-  const answers: SetupAnswers = { auth, region, pins, serviceTier, guardrail, mantle, awsAuthRefresh: refresh };
+  const answers: SetupAnswers = {
+    auth,
+    region,
+    pins,
+    serviceTier,
+    guardrail,
+    mantle,
+    awsAuthRefresh: refresh,
+    awsCredentialExport: commandFromFlag('--aws-credential-export', options.awsCredentialExport),
+    availableModels: availableModelsFromFlag(options.availableModels),
+    modelOverrides: modelOverridesFromFlag(options.modelOverride),
+  };
   const planned = planSetupChanges(answers, currentEnv, document.value);
   const after = applySettingsChange(document.value, planned.change, target.label);
   const diff = diffSettings(document.value, after);
   out.line('');
   if (diff.entries.length === 0) {
     out.line(`${target.label} already has this configuration; nothing was written.`);
-    return ExitCode.ok;
+    return { outcome: 'unchanged', target: target.label, written: [], changed: [] };
   }
+  const changed = diff.entries.map((entry) => entry.path);
   out.line(`Changes to ${target.label}:`);
   out.lines(renderDiff(diff));
   warnOverrides(out, loaded, target, Object.keys(planned.change.env?.set ?? {}));
@@ -330,9 +260,9 @@ async function wizard(options: SetupOptions, io: CliIO, out: Output, prompter: P
   }
   if (prompter && !(await prompter.confirm({ message: `Write these changes to ${target.label}?`, default: true }))) {
     out.line('Nothing was written.');
-    return ExitCode.ok;
+    return { outcome: 'declined', target: target.label, written: [], changed };
   }
-  return write(out, target, document, after, planned.secretsStored.length > 0);
+  return { outcome: 'written', target: target.label, written: write(out, target, document, after, planned.secretsStored.length > 0, io.homeDir), changed };
 }
 
 /** Answers that change nothing but what the caller overrides. */
@@ -494,7 +424,7 @@ interface VerifyStep {
   readonly prompter: Prompter | undefined;
 }
 
-async function verify(step: VerifyStep): Promise<Verification | number> {
+async function verify(step: VerifyStep): Promise<Verification | 'failed'> {
   const { out, io, deps, target, method, auth, region, mantle, existingPins, env, awsAuthRefresh, awsCredentialExport, prompter } = step;
   out.line('');
   out.line(`Verifying credentials and models in ${region}...`);
@@ -541,12 +471,12 @@ async function verify(step: VerifyStep): Promise<Verification | number> {
     }
     if (!prompter) {
       out.line('Nothing was written.');
-      return ExitCode.apiError;
+      return 'failed';
     }
     const proceed = await prompter.confirm({ message: 'Continue without verified credentials (pins can still be kept or removed)?', default: false });
     if (!proceed) {
       out.line('Nothing was written.');
-      return ExitCode.apiError;
+      return 'failed';
     }
     return { session: undefined, results: [] };
   }
@@ -698,11 +628,14 @@ async function chooseAuthRefresh(
   current: Sourced<string> | undefined,
   prompter: Prompter | undefined,
   settings: Readonly<Record<string, unknown>>,
+  target: SetupTarget,
 ): Promise<Choice<string>> {
-  if (!prompter || auth.method !== 'profile') return KEEP;
+  if (auth.method !== 'profile') return KEEP;
   const profile = sources.profiles.find((p) => p.name === auth.profile);
   if (profile?.kind !== 'profile-sso') return KEEP;
   const command = ssoRefreshCommand(auth.profile);
+  // A fleet's SSO profile needs the refresh on every machine: --yes --managed writes what the docs recommend.
+  if (!prompter) return target.kind === 'managed' && typeof settings.awsAuthRefresh !== 'string' ? setTo(command) : KEEP;
   const yes = await prompter.confirm({
     message: `Run "${command}" when the SSO session has expired (awsAuthRefresh)? Say no if logins loop behind a TLS-inspecting proxy.`,
     default: current === undefined || current.value === command,
@@ -724,7 +657,7 @@ function warnOverrides(out: Output, loaded: LoadedSettings, target: SetupTarget,
   }
 }
 
-function write(out: Output, target: SetupTarget, document: SettingsDocument, after: Record<string, unknown>, secrets: boolean): number {
+function write(out: Output, target: SetupTarget, document: SettingsDocument, after: Record<string, unknown>, secrets: boolean, homeDir: string): string[] {
   const result = writeSettingsAtomic(document.path, after, {
     label: target.label,
     indent: document.indent,
@@ -735,10 +668,12 @@ function write(out: Output, target: SetupTarget, document: SettingsDocument, aft
   if (secrets && (result.mode & 0o077) !== 0) {
     out.line(`  warning: ${target.label} is readable by other users (mode ${result.mode.toString(8)}); run chmod 600 ${document.path}`);
   }
-  if (target.kind === 'managed') {
-    out.line(`Deploy it as /etc/claude-code/managed-settings.json (Linux), /Library/Application Support/ClaudeCode/managed-settings.json (macOS) or through MDM.`);
-  } else {
+  if (target.kind !== 'managed') {
     out.line('Next: run `cc-bedrock status` to see the resolved route, or start Claude Code. Run setup again any time to change credentials, region or pins.');
+    return [target.label];
   }
-  return ExitCode.ok;
+  const forms = writeManagedForms(document.path, after, homeDir);
+  out.line(`Wrote ${forms.written.join(' and ')} (the same settings for MDM).`);
+  out.lines(forms.hints);
+  return [target.label, ...forms.written];
 }

@@ -87,3 +87,16 @@ export interface Prompter {
 export class SetupCancelled extends Error {
   override readonly name = 'SetupCancelled';
 }
+
+/** How a setup run ended; the CLI turns it into an exit code and, with --json, prints it. */
+export type SetupOutcome = 'written' | 'unchanged' | 'declined' | 'cancelled' | 'verification-failed' | 'pins-unavailable';
+
+export interface SetupResult {
+  readonly outcome: SetupOutcome;
+  /** The settings file, as shown to users (`~/.claude/settings.json`); undefined before it was chosen. */
+  readonly target?: string | undefined;
+  /** Every file written, as shown: the settings file, and for --managed its .mobileconfig and .reg. */
+  readonly written: readonly string[];
+  /** Setting paths that change (`env.AWS_REGION`, `awsAuthRefresh`); no values, they can be secrets. */
+  readonly changed: readonly string[];
+}
