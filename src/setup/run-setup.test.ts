@@ -227,9 +227,11 @@ describe('setup wizard (scripted answers)', () => {
       { kind: 'select', match: /Which AWS profile/, answer: 'sso' },
       { kind: 'input', match: /region/, answer: 'us-east-1' },
       // No cached SSO token: verification fails on credentials, and the user goes on.
-      { kind: 'confirm', match: /Continue without verified credentials/, answer: true },
+      { kind: 'select', match: /could not be verified/, answer: (choices) => (assert.ok(!choices.some((c) => c.value === 'retry'), 'no secret was typed'), 'continue') },
       { kind: 'select', match: /Pin opus/, answer: '' },
-      { kind: 'select', match: /Pin sonnet/, answer: '' },
+      // Nothing verified: a model ID can still be typed, checked like the --sonnet flag.
+      { kind: 'select', match: /Pin sonnet/, answer: (choices) => choices.find((c) => /Enter a model ID/.test(c.name))?.value },
+      { kind: 'input', match: /sonnet model ID/, answer: 'claude-sonnet-4-6' },
       { kind: 'select', match: /Pin haiku/, answer: '' },
       { kind: 'confirm', match: /service tier/, answer: false },
       { kind: 'confirm', match: /aws sso login --profile sso/, answer: true },
@@ -238,8 +240,29 @@ describe('setup wizard (scripted answers)', () => {
     const { outcome, output } = await w.run({}, prompter);
     assert.equal(outcome, 'written', output);
     assert.match(output, /verification failed/);
-    const written = JSON.parse(readFileSync(w.settingsPath, 'utf8')) as Record<string, unknown>;
+    const written = JSON.parse(readFileSync(w.settingsPath, 'utf8')) as { awsAuthRefresh: string; env: Record<string, string> };
     assert.equal(written.awsAuthRefresh, 'aws sso login --profile sso');
+    assert.equal(written.env.ANTHROPIC_DEFAULT_SONNET_MODEL, 'us.anthropic.claude-sonnet-4-6');
+  });
+
+  test('a wrong API key is entered again instead of ending the run', async () => {
+    const w = world();
+    const prompter = scripted([
+      { kind: 'select', match: /authenticate/, answer: 'api-key' },
+      { kind: 'password', match: /API key/, answer: 'ABSKwrongKeyTypedByMistake-0000000000000' },
+      { kind: 'input', match: /region/, answer: 'us-east-1' },
+      { kind: 'select', match: /could not be verified/, answer: (_c, def) => (assert.equal(def, 'retry'), 'retry') },
+      { kind: 'password', match: /API key/, answer: API_KEY },
+      { kind: 'select', match: /Pin opus/, answer: (_c, def) => def },
+      { kind: 'select', match: /Pin sonnet/, answer: (_c, def) => def },
+      { kind: 'select', match: /Pin haiku/, answer: (_c, def) => def },
+      { kind: 'confirm', match: /service tier/, answer: false },
+      { kind: 'confirm', match: /Write these changes/, answer: true },
+    ]);
+    const { outcome, output } = await w.run({}, prompter);
+    assert.equal(outcome, 'written', output);
+    assert.ok(!output.includes('ABSKwrongKeyTypedByMistake'), 'the wrong key is not printed either');
+    assert.equal((JSON.parse(readFileSync(w.settingsPath, 'utf8')) as { env: Record<string, string> }).env.AWS_BEARER_TOKEN_BEDROCK, API_KEY);
   });
 
   test('API key typed by the user: stored because chosen, announced, never printed; a shell API key is noticed', async () => {

@@ -21,7 +21,7 @@ import { applySettingsChange, readSettingsDocument, writeSettingsAtomic, type Se
 import { describeProfile, describeSources, detectCredentialSources, suggestedAuthMethod, suggestedProfile, type CredentialSources } from './detect-credentials.js';
 import { SECRET_VARIABLES, guardrailFromHeaders, planSetupChanges, ssoRefreshCommand } from './decide-changes.js';
 import { diffSettings, renderDiff } from './env-diff.js';
-import { pinChoice, pinFromFlag, pinQuestion, probeCandidates, type ProbeCandidate, type ProbeResult } from './model-choices.js';
+import { TYPE_PIN, pinChoice, pinFromFlag, pinQuestion, probeCandidates, type ProbeCandidate, type ProbeResult } from './model-choices.js';
 import { prospectiveEnv } from './prospective-env.js';
 import { GUARDRAIL_ID, GUARDRAIL_VERSION, SERVICE_TIERS, availableModelsFromFlag, commandFromFlag, guardrailFromFlags, modelOverridesFromFlag, parseAuthFlag, parseServiceTierFlag, type ServiceTier } from './setup-flags.js';
 import { writeManagedForms } from './managed-output.js';
@@ -170,7 +170,7 @@ async function wizard(options: SetupOptions, io: CliIO, out: Output, prompter: P
   // 1. Authentication method.
   const method = authFlag ?? (prompter ? await askMethod(prompter, currentEnv, sources) : defaultMethodForYes(currentEnv));
   assertSecretsAllowed(target, method);
-  const auth = await chooseAuth(method, options, io, out, prompter, currentEnv, sources);
+  let auth = await chooseAuth(method, options, io, out, prompter, currentEnv, sources);
 
   // 2. Region: where the default comes from is shown (spec §5 order, with the chosen profile).
   const credentialChange = planSetupChanges(
@@ -186,15 +186,23 @@ async function wizard(options: SetupOptions, io: CliIO, out: Output, prompter: P
   // 3. Verify credentials and models, as Claude Code will see them after the write.
   const currentMantle = isSwitchOn(base.get('CLAUDE_CODE_USE_MANTLE')?.value);
   const mantleFlag: Choice<true> = options.mantle === true ? setTo(true) : KEEP;
-  const verifyChange = planSetupChanges({ ...keepAllAnswers(region), auth, mantle: mantleFlag }, currentEnv, document.value).change.env ?? {};
-  const verifyEnv = prospectiveEnv(base, io.env, verifyChange, target.label);
   const mantleOn = options.mantle === true || currentMantle;
   const existingPins: Partial<Record<PinFamily, string>> = {};
   for (const family of PIN_FAMILIES) {
     const pin = base.get(PIN_VARIABLE[family])?.value;
     if (pin) existingPins[family] = pin;
   }
-  const verification = await verify({ out, io, deps, target, method, auth, region, mantle: mantleOn, existingPins, env: verifyEnv, awsAuthRefresh, awsCredentialExport, prompter });
+  const verifyAs = (answer: AuthAnswer): Promise<Verification | 'failed' | 'retry'> => {
+    const verifyChange = planSetupChanges({ ...keepAllAnswers(region), auth: answer, mantle: mantleFlag }, currentEnv, document.value).change.env ?? {};
+    const env = prospectiveEnv(base, io.env, verifyChange, target.label);
+    return verify({ out, io, deps, target, method, auth: answer, region, mantle: mantleOn, existingPins, env, awsAuthRefresh, awsCredentialExport, prompter });
+  };
+  let verification = await verifyAs(auth);
+  // A mistyped key or secret is typed again, not the end of the run.
+  while (verification === 'retry') {
+    auth = await chooseAuth(method, options, io, out, prompter, currentEnv, sources);
+    verification = await verifyAs(auth);
+  }
   if (verification === 'failed') return { outcome: 'verification-failed', target: target.label, written: [], changed: [] };
   const { session, results } = verification;
 
@@ -424,7 +432,7 @@ interface VerifyStep {
   readonly prompter: Prompter | undefined;
 }
 
-async function verify(step: VerifyStep): Promise<Verification | 'failed'> {
+async function verify(step: VerifyStep): Promise<Verification | 'failed' | 'retry'> {
   const { out, io, deps, target, method, auth, region, mantle, existingPins, env, awsAuthRefresh, awsCredentialExport, prompter } = step;
   out.line('');
   out.line(`Verifying credentials and models in ${region}...`);
@@ -473,8 +481,18 @@ async function verify(step: VerifyStep): Promise<Verification | 'failed'> {
       out.line('Nothing was written.');
       return 'failed';
     }
-    const proceed = await prompter.confirm({ message: 'Continue without verified credentials (pins can still be kept or removed)?', default: false });
-    if (!proceed) {
+    const typedSecret = (auth.method === 'api-key' && auth.apiKey !== undefined) || (auth.method === 'access-keys' && auth.keys !== undefined);
+    const next = await prompter.select<'retry' | 'continue' | 'stop'>({
+      message: 'The credentials could not be verified. What now?',
+      choices: [
+        ...(typedSecret && isCredentialFailure(error) ? [{ value: 'retry' as const, name: `Enter the ${method === 'api-key' ? 'API key' : 'access keys'} again` }] : []),
+        { value: 'continue', name: 'Continue without verified credentials (pins can be typed, kept or removed)' },
+        { value: 'stop', name: 'Stop; write nothing' },
+      ],
+      default: typedSecret && isCredentialFailure(error) ? 'retry' : 'stop',
+    });
+    if (next === 'retry') return 'retry';
+    if (next === 'stop') {
       out.line('Nothing was written.');
       return 'failed';
     }
@@ -533,7 +551,21 @@ async function choosePin(
     choices: question.choices,
     default: question.default,
   });
-  return pinChoice(value);
+  if (value !== TYPE_PIN) return pinChoice(value);
+  // Checked as the --opus/--sonnet/--haiku flag is: a model of another family is refused.
+  const typed = await prompter.input({
+    message: `${family} model ID`,
+    validate: (text) => {
+      if (text.trim() === '') return 'enter a model ID such as us.anthropic.claude-sonnet-4-6, or an ARN';
+      try {
+        pinFromFlag(family, text, region);
+        return true;
+      } catch (error) {
+        return isCcBedrockError(error) ? error.message.replace(`--${family} `, '') : String(error);
+      }
+    },
+  });
+  return pinFromFlag(family, typed, region);
 }
 
 /**
