@@ -180,12 +180,25 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
     .option('--host <host>', 'interface to bind', '127.0.0.1')
     .option('--port <port>', 'port (0 picks a free one)', '0')
     .option('--scenario <file>', 'scenario JSON (default: the bundled scenarios/default.json)')
+    .option('--env-out <path>', 'once listening, write the export lines to this file (for scripts; removed on stop)')
     .action(dispatch('emulate'));
 
   program
     .command('demo')
     .description('the quick start: run a prompt through the whole stack against the embedded emulator')
     .action(dispatch('demo'));
+
+  program
+    .command('completion')
+    .description('print a shell completion script: eval "$(cc-bedrock completion bash)" (or zsh; fish: | source)')
+    .argument('<shell>', 'bash, zsh or fish')
+    .action(async (shell: string) => {
+      // The script is generated from this program definition, so it lists what the CLI accepts.
+      setExit(await (await loadCommand('completion')).run({ shell, program }, io));
+    });
+
+  // The program takes a prompt as arguments, which turns commander's implicit `help <command>` off.
+  program.helpCommand(true);
 
   return program;
 }
