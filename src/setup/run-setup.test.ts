@@ -136,6 +136,15 @@ function world(files: Record<string, string> = {}, scenario: Partial<ScenarioInp
   };
 }
 
+/** The end of a run that takes the suggested pins, no extras, and writes. */
+const DEFAULT_PINS_AND_WRITE: Step[] = [
+  { kind: 'select', match: /Pin opus/, answer: (_c, def) => def },
+  { kind: 'select', match: /Pin sonnet/, answer: (_c, def) => def },
+  { kind: 'select', match: /Pin haiku/, answer: (_c, def) => def },
+  { kind: 'confirm', match: /service tier/, answer: false },
+  { kind: 'confirm', match: /Write these changes/, answer: true },
+];
+
 const PROFILE_FILES = {
   'home/.aws/credentials': `[dev]\naws_access_key_id = ${KEY_ID}\naws_secret_access_key = ${SECRET}\n`,
   'home/.aws/config': '[profile dev]\nregion = eu-west-1\n[profile sso]\nsso_session = corp\nsso_account_id = 123456789012\nsso_role_name = Dev\n[sso-session corp]\nsso_region = us-east-1\nsso_start_url = https://corp.awsapps.com/start\n',
@@ -253,11 +262,7 @@ describe('setup wizard (scripted answers)', () => {
       { kind: 'input', match: /region/, answer: 'us-east-1' },
       { kind: 'select', match: /could not be verified/, answer: (_c, def) => (assert.equal(def, 'retry'), 'retry') },
       { kind: 'password', match: /API key/, answer: API_KEY },
-      { kind: 'select', match: /Pin opus/, answer: (_c, def) => def },
-      { kind: 'select', match: /Pin sonnet/, answer: (_c, def) => def },
-      { kind: 'select', match: /Pin haiku/, answer: (_c, def) => def },
-      { kind: 'confirm', match: /service tier/, answer: false },
-      { kind: 'confirm', match: /Write these changes/, answer: true },
+      ...DEFAULT_PINS_AND_WRITE,
     ]);
     const { outcome, output } = await w.run({}, prompter);
     assert.equal(outcome, 'written', output);
