@@ -19,10 +19,10 @@ export interface CliIO {
 
 /**
  * Exit codes shared by every command: 0 ok, 1 API/upstream error (or output that could not be
- * delivered), 2 usage or configuration error, 141 the reader of the output went away (128 +
- * SIGPIPE, what a shell reports for a tool killed by a closed pipe).
+ * delivered), 2 usage or configuration error, 130 interrupted (Ctrl-C), 141 the reader of the
+ * output went away (128 + SIGPIPE, what a shell reports for a tool killed by a closed pipe).
  */
-export const ExitCode = { ok: 0, apiError: 1, usage: 2, brokenPipe: 141 } as const;
+export const ExitCode = { ok: 0, apiError: 1, usage: 2, interrupted: 130, brokenPipe: 141 } as const;
 
 /**
  * What configuration resolution reads from a command: the IO's environment, home, working

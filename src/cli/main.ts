@@ -148,7 +148,12 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
     .option('--guardrail-version <version>', 'Bedrock guardrail version (number or DRAFT)')
     .option('--mantle', 'also enable the Mantle endpoint')
     .option('--target <scope-or-path>', 'settings file to write: user (default), project, local, or a path')
-    .option('--managed <path>', 'write a managed-settings.json for fleet rollout instead')
+    .option('--managed <path>', 'write a managed-settings.json (and its .mobileconfig and .reg forms) for fleet rollout instead')
+    .option('--aws-auth-refresh <command>', 'awsAuthRefresh: command run when credentials expire (none removes it)')
+    .option('--aws-credential-export <command>', 'awsCredentialExport: command printing AWS credentials JSON (none removes it)')
+    .option('--available-models <list>', 'availableModels: comma-separated allowlist (none removes it)')
+    .option('--model-override <id=bedrock-id>', 'modelOverrides entry, repeatable (none removes modelOverrides)', (value: string, previous: string[] = []) => [...previous, value])
+    .option('--json', 'print the result as JSON on stdout (the wizard lines go to stderr)')
     .addOption(settingsOption())
     .action(dispatch('setup'));
 
@@ -195,12 +200,25 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
     .option('--host <host>', 'interface to bind', '127.0.0.1')
     .option('--port <port>', 'port (0 picks a free one)', '0')
     .option('--scenario <file>', 'scenario JSON (default: the bundled scenarios/default.json)')
+    .option('--env-out <path>', 'once listening, write the export lines to this file (for scripts; removed on stop)')
     .action(dispatch('emulate'));
 
   program
     .command('demo')
     .description('the quick start: run a prompt through the whole stack against the embedded emulator')
     .action(dispatch('demo'));
+
+  program
+    .command('completion')
+    .description('print a shell completion script: eval "$(cc-bedrock completion bash)" (or zsh; fish: | source)')
+    .argument('<shell>', 'bash, zsh or fish')
+    .action(async (shell: string) => {
+      // The script is generated from this program definition, so it lists what the CLI accepts.
+      setExit(await (await loadCommand('completion')).run({ shell, program }, io));
+    });
+
+  // The program takes a prompt as arguments, which turns commander's implicit `help <command>` off.
+  program.helpCommand(true);
 
   return program;
 }

@@ -12,6 +12,8 @@ export interface SettingsFileSummary {
   readonly label: string;
   readonly exists: boolean;
   readonly unknownKeys: readonly string[];
+  /** Managed sources only: whether its keys apply (spec §3.2: the first managed source with keys wins). */
+  readonly managedRole?: string | undefined;
 }
 
 export interface StatusReport {
@@ -267,7 +269,8 @@ export function renderStatusText(report: StatusReport): string {
   lines.push('Settings files');
   for (const file of report.settingsFiles) {
     const unknown = file.unknownKeys.length ? `; keys cc-bedrock does not use: ${file.unknownKeys.join(', ')}` : '';
-    lines.push(`  ${pad(file.scope, 9)}${file.label}  ${file.exists ? 'loaded' : 'not found'}${unknown}`);
+    const role = file.exists && file.managedRole ? ` (${file.managedRole})` : '';
+    lines.push(`  ${pad(file.scope, 9)}${file.label}  ${file.exists ? 'loaded' : 'not found'}${role}${unknown}`);
   }
   lines.push(...warningLines(report));
   return `${lines.join('\n')}\n`;

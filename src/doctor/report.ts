@@ -2,6 +2,7 @@
  * The doctor report: `--json` prints `DoctorReport` as is (schema in docs/doctor.md), the
  * text rendering groups the same findings by category.
  */
+import { NO_PAINT, type Paint, type Style } from '../internal/color.js';
 import { CATEGORY_ORDER, CATEGORY_TITLES, type CheckCategory, type CheckStatus, type Finding } from './types.js';
 
 export const DOCTOR_SCHEMA = 'cc-bedrock.doctor/1';
@@ -41,16 +42,17 @@ export function doctorReport(findings: readonly Finding[], offline: boolean): Do
 }
 
 const MARK: Readonly<Record<CheckStatus, string>> = { ok: ' ok ', warn: 'WARN', fail: 'FAIL', skip: 'skip' };
+const MARK_STYLE: Readonly<Record<CheckStatus, Style>> = { ok: 'green', warn: 'yellow', fail: 'red', skip: 'dim' };
 
-/** Human rendering: one block per category, the fix under every finding that has one. */
-export function renderDoctorText(report: DoctorReport): string {
+/** Human rendering: one block per category, the fix under every finding that has one. `paint` colours the marks. */
+export function renderDoctorText(report: DoctorReport, paint: Paint = NO_PAINT): string {
   const lines: string[] = ['cc-bedrock doctor', ''];
   for (const category of CATEGORY_ORDER) {
     const entries = report.checks.filter((check) => check.category === category);
     if (entries.length === 0) continue;
     lines.push(CATEGORY_TITLES[category]);
     for (const entry of entries) {
-      lines.push(`  [${MARK[entry.status]}] ${entry.title}  (${entry.id})`);
+      lines.push(`  [${paint(MARK_STYLE[entry.status], MARK[entry.status])}] ${entry.title}  (${entry.id})`);
       lines.push(`         ${entry.detail}`);
       if (entry.fix && entry.status !== 'ok') lines.push(`         fix: ${entry.fix}`);
     }

@@ -65,3 +65,10 @@ test('renderEnvReference lists every entry under its category, and the wrong nam
     assert.ok(cells === 4 || cells === 3, line);
   }
 });
+
+test('every pin row reads "Pins what <alias> resolves to" (the Fable row was garbled)', () => {
+  for (const tier of ['opus', 'sonnet', 'haiku', 'fable']) {
+    const description = findEnvVar(`ANTHROPIC_DEFAULT_${tier.toUpperCase()}_MODEL`)?.description ?? '';
+    assert.match(description, new RegExp(`^Pins what \`${tier}\`( \\([^)]*\\)| and the background \\(small/fast\\) model)? resolves to;`), description);
+  }
+});

@@ -67,9 +67,10 @@ function tierEntries(): EnvVarEntry[] {
       OPUS: '`opus` (and `opusplan` in plan mode)',
       SONNET: '`sonnet` (and `opusplan` outside plan mode)',
       HAIKU: '`haiku` and the background (small/fast) model',
-      FABLE: '`fable`; also how Fable 5 is recognised for automatic fallback',
+      FABLE: '`fable`',
     };
-    out.push(env(base, 'models', 'alias target: model ID, inference profile or ARN', `Pins what ${roles[tier]} resolves to; a pinned ID is sent as-is and not probed.`));
+    const also: Record<string, string> = { FABLE: ' Also how Fable 5 is recognised for automatic fallback.' };
+    out.push(env(base, 'models', 'alias target: model ID, inference profile or ARN', `Pins what ${roles[tier]} resolves to; a pinned ID is sent as-is and not probed.${also[tier] ?? ''}`));
     out.push(env(`${base}_NAME`, 'models', 'text; default the model ID', `Picker display name for the pinned ${alias} model.`));
     out.push(env(`${base}_DESCRIPTION`, 'models', `text; default \`Custom ${alias[0]?.toUpperCase()}${alias.slice(1)} model\``, `Picker description for the pinned ${alias} model.`));
     out.push(env(`${base}_SUPPORTED_CAPABILITIES`, 'models', 'comma list of `effort`, `xhigh_effort`, `max_effort`, `thinking`, `adaptive_thinking`, `interleaved_thinking`', `Capabilities of the pinned ${alias} model; unset means detect from the model ID.`));
@@ -208,6 +209,8 @@ export const ENV_VARS: readonly EnvVarEntry[] = [
 
   // cc-bedrock
   env('CC_BEDROCK_MANAGED_SETTINGS_DIR', 'cc-bedrock', 'directory; default per OS (`/etc/claude-code` on Linux)', 'Where managed-settings.json and managed-settings.d/ are read; for tests and non-standard installs.'),
+  env('NO_COLOR', 'cc-bedrock', 'any non-empty value', 'No colour in cc-bedrock output (FAIL/WARN/ok marks), even on a terminal.'),
+  env('FORCE_COLOR', 'cc-bedrock', '`1`/`true` on, `0`/`false` off; default: colour only on a terminal', 'Colour cc-bedrock output even when it is not a terminal (or, `0`, never); wins over NO_COLOR.'),
   env('CC_BEDROCK_CACHE_DIR', 'cc-bedrock', 'directory', 'Where the model discovery and availability cache is kept.'),
   env('CC_BEDROCK_FIRST_BYTE_TIMEOUT_MS', 'cc-bedrock', 'milliseconds; default 90000 (API_TIMEOUT_MS when only that is set)', 'A streaming call (CLI, library, `serve`) whose response has not begun after this long ends with a TIMEOUT error, not retried.'),
   env('CC_BEDROCK_STREAM_IDLE_TIMEOUT_MS', 'cc-bedrock', 'milliseconds; default 90000 (CLAUDE_STREAM_IDLE_TIMEOUT_MS / the byte watchdog when only those are set)', 'A stream that sends nothing for this long is abandoned; `serve` ends it with an SSE `error` event.'),

@@ -6,6 +6,7 @@ import type { Env } from '../internal/read-env.js';
 import type { RouteWarning } from '../routing/types.js';
 import { findMisnamedVariable } from './env-vars.js';
 import { findJsonSyntaxProblem, positionFromParseError } from './json-position.js';
+import { hostManagedReaders, readPolicySources, selectManagedSource, type ManagedReaders, type ManagedRole, type ManagedSourceKind } from './managed-sources.js';
 import { KNOWN_SETTINGS_KEYS, validateSettingsObject } from './settings-schema.js';
 import type { Settings } from './settings-schema.js';
 
@@ -24,6 +25,8 @@ export interface LoadSettingsOptions {
   readonly settingsFlag?: string | undefined;
   /** Return problems in `files[].errors` instead of throwing the first one (doctor). */
   readonly collectErrors?: boolean | undefined;
+  /** Reads the macOS managed-preferences plist and the Windows policy keys; this machine's tools by default. */
+  readonly managedReaders?: ManagedReaders | undefined;
 }
 
 export interface SettingsFile {
@@ -37,6 +40,9 @@ export interface SettingsFile {
   readonly settings: Settings | undefined;
   readonly unknownKeys: readonly string[];
   readonly errors: readonly CcBedrockError[];
+  /** For managed sources: which kind, and what it contributes after the within-managed rule. */
+  readonly managedSource?: ManagedSourceKind | undefined;
+  readonly managedRole?: ManagedRole | undefined;
 }
 
 export interface LoadedSettings {
@@ -54,6 +60,8 @@ export interface LoadedSettings {
   readonly files: readonly SettingsFile[];
   /** True when a managed file delivered at least one key. */
   readonly managedActive: boolean;
+  /** The managed source whose keys apply (MDM profile / registry, files, HKCU), when any delivers keys. */
+  readonly managedWinner?: ManagedSourceKind | undefined;
   readonly warnings: readonly RouteWarning[];
   /** `origins[path]`: the label of the file a key path came from, e.g. `~/.claude/settings.json`. */
   originOf(path: string): string | undefined;
@@ -122,6 +130,7 @@ interface Candidate {
   readonly inline?: string;
   /** A file the user named explicitly: its absence is an error, not "not found". */
   readonly required?: boolean;
+  readonly managedSource?: ManagedSourceKind;
 }
 
 function managedCandidates(options: LoadSettingsOptions): Candidate[] {
@@ -130,8 +139,18 @@ function managedCandidates(options: LoadSettingsOptions): Candidate[] {
   const joinPath = override === undefined && options.platform === 'win32' ? win32.join : join;
   const main = joinPath(dir, MANAGED_FILE);
   const label = (path: string): string => displayPath(path, options.homeDir);
-  const out: Candidate[] = [{ scope: 'managed', path: main, label: label(main) }];
-  const dropInDir = joinPath(dir, MANAGED_DROP_IN_DIR);
+  // Lowest precedence first (spec §3.2): HKCU, the files, then the MDM profile / HKLM.
+  const policy = readPolicySources(options.platform, options.managedReaders ?? hostManagedReaders(options.platform));
+  // A plist or policy key this machine does not have is left out, unlike a missing file: there is no path to create.
+  const policyCandidate = (source: (typeof policy.mdm)[number]): Candidate[] =>
+    source.inline === undefined ? [] : [{ scope: 'managed', path: source.path, label: source.label, managedSource: source.kind, inline: source.inline }];
+  const out: Candidate[] = [...policy.hkcu.flatMap(policyCandidate), { scope: 'managed', path: main, label: label(main), managedSource: 'file' }];
+  const dropIns = managedDropIns(joinPath(dir, MANAGED_DROP_IN_DIR), joinPath, label);
+  return [...out, ...dropIns, ...policy.mdm.flatMap(policyCandidate)];
+}
+
+function managedDropIns(dropInDir: string, joinPath: (...parts: string[]) => string, label: (path: string) => string): Candidate[] {
+  const out: Candidate[] = [];
   let names: string[];
   try {
     names = readdirSync(dropInDir);
@@ -146,7 +165,7 @@ function managedCandidates(options: LoadSettingsOptions): Candidate[] {
     } catch {
       continue;
     }
-    out.push({ scope: 'managed', path, label: label(path) });
+    out.push({ scope: 'managed', path, label: label(path), managedSource: 'file' });
   }
   return out;
 }
@@ -214,7 +233,7 @@ interface ReadOutcome {
 }
 
 function describeFile(candidate: Candidate): string {
-  return candidate.inline === undefined ? candidate.label : '--settings inline JSON';
+  return candidate.inline === undefined || candidate.scope !== 'flag' ? candidate.label : '--settings inline JSON';
 }
 
 function parseJson(candidate: Candidate, rawText: string): { value?: unknown; error?: CcBedrockError } {
@@ -226,7 +245,7 @@ function parseJson(candidate: Candidate, rawText: string): { value?: unknown; er
     const problem = findJsonSyntaxProblem(text) ?? positionFromParseError(text, parseError);
     const where = describeFile(candidate);
     const remediation =
-      candidate.inline === undefined
+      candidate.inline === undefined || candidate.scope !== 'flag'
         ? `Fix the JSON at line ${problem.line}, column ${problem.column} of ${candidate.label} (a trailing comma, a missing quote or comma are the usual causes).`
         : 'Pass valid JSON to --settings (quote it for your shell), or a path to a settings file.';
     // The V8 message is not passed on as `cause`: it can quote file content.
@@ -366,8 +385,9 @@ export function loadSettings(options: LoadSettingsOptions): LoadedSettings {
   for (const candidate of candidates(options)) {
     const outcome = readCandidate(candidate);
     if (outcome.errors.length > 0 && !options.collectErrors) throw outcome.errors[0];
-    files.push({ scope: candidate.scope, path: candidate.path, label: candidate.label, ...outcome });
+    files.push({ scope: candidate.scope, path: candidate.path, label: candidate.label, ...outcome, ...(candidate.managedSource ? { managedSource: candidate.managedSource } : {}) });
   }
+  const managedWinner = applyManagedSelection(files);
 
   const warnings: RouteWarning[] = [];
   const managedActive = files.some(
@@ -456,10 +476,23 @@ export function loadSettings(options: LoadSettingsOptions): LoadedSettings {
     originScopes,
     files,
     managedActive,
+    managedWinner,
     warnings,
     originOf: (path) => (Object.prototype.hasOwnProperty.call(origins, path) ? origins[path] : undefined),
     originScopeOf: (path) => (Object.prototype.hasOwnProperty.call(originScopes, path) ? originScopes[path] : undefined),
   };
+}
+
+/** Replaces each managed file's settings by what it contributes under the within-managed rule. */
+function applyManagedSelection(files: SettingsFile[]): ManagedSourceKind | undefined {
+  const managed = files.flatMap((file, index) => (file.managedSource ? [{ file, index }] : []));
+  const { winner, contributions } = selectManagedSource(managed.map(({ file }) => ({ source: file.managedSource ?? 'file', label: file.label, settings: file.settings })));
+  managed.forEach(({ file, index }, i) => {
+    const contribution = contributions[i];
+    if (!contribution || !file.exists) return;
+    files[index] = { ...file, settings: contribution.settings, managedRole: contribution.role };
+  });
+  return winner;
 }
 
 /** The files that exist, highest precedence first: the order to show them in `status`. */

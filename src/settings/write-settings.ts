@@ -379,6 +379,16 @@ function writeLocked(target: string, label: string, content: Readonly<Record<str
   return { path: target, written: true, backupPath, mode, created: oldText === undefined };
 }
 
+/** Writes a file that is not settings JSON (an MDM profile, a .reg file) the same atomic way. */
+export function writeTextFileAtomic(path: string, text: string, label: string, mode = 0o644): void {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    replaceFileAtomically(path, text, mode);
+  } catch (error) {
+    throw writeFailed(label, path, error);
+  }
+}
+
 export interface UpdateSettingsResult extends WriteSettingsResult {
   readonly before: Record<string, unknown>;
   readonly after: Record<string, unknown>;

@@ -92,6 +92,36 @@ describe('planSetupChanges: what the wizard writes', () => {
     assert.deepEqual(removed.change.unset, ['awsAuthRefresh']);
   });
 
+  test("switching to keys or an API key removes the old method's awsAuthRefresh and awsCredentialExport", () => {
+    const settings = { awsAuthRefresh: 'aws sso login --profile dev', awsCredentialExport: 'get-creds' };
+    for (const auth of [{ method: 'api-key', apiKey: 'k' }, { method: 'access-keys', keys: undefined }] as const) {
+      const { change } = planSetupChanges(answers({ auth }), {}, settings);
+      assert.deepEqual(change.unset, ['awsAuthRefresh', 'awsCredentialExport'], auth.method);
+    }
+    // A profile keeps its SSO refresh command; awsCredentialExport would win over the profile, so it goes.
+    assert.deepEqual(planSetupChanges(answers(), {}, settings).change.unset, ['awsCredentialExport']);
+    // The environment method is where awsCredentialExport belongs.
+    assert.equal(planSetupChanges(answers({ auth: { method: 'environment' } }), {}, settings).change.unset, undefined);
+  });
+
+  test('availableModels, modelOverrides and awsCredentialExport are written as given', () => {
+    const { change } = planSetupChanges(
+      answers({
+        auth: { method: 'environment' },
+        awsCredentialExport: setTo('get-creds --json'),
+        availableModels: setTo(['sonnet', 'haiku']),
+        modelOverrides: setTo({ 'claude-opus-4-7': 'arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/x' }),
+      }),
+      {},
+      { availableModels: ['opus'] },
+    );
+    assert.deepEqual(change.set, {
+      awsCredentialExport: 'get-creds --json',
+      availableModels: ['sonnet', 'haiku'],
+      modelOverrides: { 'claude-opus-4-7': 'arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/x' },
+    });
+  });
+
   test('a guardrail merges into ANTHROPIC_CUSTOM_HEADERS, keeping the other headers', () => {
     const { change } = planSetupChanges(answers({ guardrail: setTo({ id: 'gr1', version: '2' }) }), {
       ANTHROPIC_CUSTOM_HEADERS: 'X-Team: blue\nX-Amzn-Bedrock-GuardrailIdentifier: old\nX-Amzn-Bedrock-GuardrailVersion: 1',

@@ -4,7 +4,7 @@
  * block of the chosen settings file; unrelated variables are never touched).
  */
 import type { SettingsChange } from '../settings/write-settings.js';
-import { PIN_FAMILIES, PIN_VARIABLE, type Choice, type GuardrailSetting, type SetupAnswers } from './types.js';
+import { KEEP, PIN_FAMILIES, PIN_VARIABLE, type Choice, type GuardrailSetting, type SetupAnswers } from './types.js';
 
 /** Variables that hold a credential this wizard manages; one method's variables replace the others'. */
 export const CREDENTIAL_VARIABLES = ['AWS_PROFILE', 'AWS_BEARER_TOKEN_BEDROCK', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'] as const;
@@ -132,8 +132,18 @@ export function planSetupChanges(
 
   const set: Record<string, unknown> = {};
   const unset: string[] = [];
-  if (answers.awsAuthRefresh.kind === 'set') set.awsAuthRefresh = answers.awsAuthRefresh.value;
-  else if (answers.awsAuthRefresh.kind === 'unset' && 'awsAuthRefresh' in currentSettings) unset.push('awsAuthRefresh');
+  const topLevel = (key: string, choice: Choice<unknown> = KEEP, removeIfKept: boolean): void => {
+    if (choice.kind === 'set') set[key] = choice.value;
+    else if ((choice.kind === 'unset' || removeIfKept) && key in currentSettings) unset.push(key);
+  };
+  // The old method's top-level settings go with its variables unless asked for: an SSO login
+  // command is meaningless with keys or an API key, and awsCredentialExport wins over every
+  // method but the environment's (spec §4.3), so a leftover would silently override the new one.
+  const keepsRefresh = auth.method === 'profile' || auth.method === 'environment';
+  topLevel('awsAuthRefresh', answers.awsAuthRefresh, !keepsRefresh);
+  topLevel('awsCredentialExport', answers.awsCredentialExport, auth.method !== 'environment');
+  topLevel('availableModels', answers.availableModels, false);
+  topLevel('modelOverrides', answers.modelOverrides, false);
 
   // A value equal to the file's is not a change: it must not move keys or trigger a write.
   for (const [name, value] of Object.entries(env.set)) {

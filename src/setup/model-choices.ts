@@ -159,6 +159,9 @@ export interface PinQuestion {
   readonly invokable: number;
 }
 
+/** The pin answer that asks for a typed model ID. */
+export const TYPE_PIN = '\u0000type';
+
 /**
  * The pin choices for one family: each invokable model, and its `[1m]` variant where the model
  * has an opt-in 1M window; the current pin when it is not among them; and "no pin". The
@@ -185,6 +188,8 @@ export function pinQuestion(
     choices.push({ value: existingPin, name: `Keep the current pin ${existingPin} (${statusLabel(result)})` });
   }
   choices.push({ value: NO_PIN, name: `No pin: Claude Code's default for ${family} (${builtInDefaultName(family)})` });
+  // Nothing verified (credentials failed, or no access yet): the admin may still know the ID to pin.
+  if (invokable.length === 0) choices.push({ value: TYPE_PIN, name: 'Enter a model ID (inference profile, ARN or Mantle ID)...' });
   const fallback = rerun ? NO_PIN : (invokable[0]?.candidate.id ?? NO_PIN);
   return { choices, default: existingPin ?? fallback, invokable: invokable.length };
 }

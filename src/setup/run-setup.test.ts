@@ -12,8 +12,11 @@ import { PassThrough } from 'node:stream';
 import type { CliIO } from '../cli/io.js';
 import { createEmulator, scenarioWith, type ScenarioInput } from '../emulator/index.js';
 import { isCcBedrockError } from '../errors.js';
+import { parsePlistXml } from '../../test/helpers/plist.js';
+import { parseRegFile } from '../../test/helpers/reg-file.js';
+import { PAYLOAD_KEYS } from './mdm-formats.js';
 import { runSetup, type SetupOptions } from './run-setup.js';
-import { SetupCancelled, type Prompter, type SelectChoice } from './types.js';
+import { SetupCancelled, type Prompter, type SelectChoice, type SetupOutcome, type SetupResult } from './types.js';
 
 const KEY_ID = 'AKIASETUPTEST0000001';
 const SECRET = 'setupTestSecret/NEVER-PRINTED/0123456789ab';
@@ -76,7 +79,7 @@ interface World {
   cwd: string;
   settingsPath: string;
   emulator: ReturnType<typeof createEmulator>;
-  run(options: SetupOptions, prompter: Prompter | undefined, env?: Record<string, string>): Promise<{ code: number; output: string }>;
+  run(options: SetupOptions, prompter: Prompter | undefined, env?: Record<string, string>): Promise<{ outcome: SetupOutcome; result: SetupResult; output: string }>;
 }
 
 const emulators: Array<ReturnType<typeof createEmulator>> = [];
@@ -126,12 +129,21 @@ function world(files: Record<string, string> = {}, scenario: Partial<ScenarioInp
         platform: 'linux',
         interactive: prompter !== undefined,
       };
-      const code = await runSetup(options, io, { prompter });
+      const result = await runSetup(options, io, { prompter });
       for (const secret of [SECRET, API_KEY]) assert.ok(!output.includes(secret), 'the wizard printed a secret');
-      return { code, output };
+      return { outcome: result.outcome, result, output };
     },
   };
 }
+
+/** The end of a run that takes the suggested pins, no extras, and writes. */
+const DEFAULT_PINS_AND_WRITE: Step[] = [
+  { kind: 'select', match: /Pin opus/, answer: (_c, def) => def },
+  { kind: 'select', match: /Pin sonnet/, answer: (_c, def) => def },
+  { kind: 'select', match: /Pin haiku/, answer: (_c, def) => def },
+  { kind: 'confirm', match: /service tier/, answer: false },
+  { kind: 'confirm', match: /Write these changes/, answer: true },
+];
 
 const PROFILE_FILES = {
   'home/.aws/credentials': `[dev]\naws_access_key_id = ${KEY_ID}\naws_secret_access_key = ${SECRET}\n`,
@@ -173,8 +185,8 @@ describe('setup wizard (scripted answers)', () => {
       { kind: 'confirm', match: /Mantle endpoint/, answer: false },
       { kind: 'confirm', match: /Write these changes to ~\/\.claude\/settings\.json/, answer: true },
     ]);
-    const { code, output } = await w.run({}, prompter);
-    assert.equal(code, 0, output);
+    const { outcome, output } = await w.run({}, prompter);
+    assert.equal(outcome, 'written', output);
     assert.equal(prompter.remaining(), 0);
     assert.match(output, /dev \(access keys, region eu-west-1\)/);
     assert.match(output, /sso \(IAM Identity Center \(SSO\), sso_region us-east-1\)/);
@@ -210,7 +222,7 @@ describe('setup wizard (scripted answers)', () => {
       { kind: 'confirm', match: /service tier/, answer: false },
     ]);
     const rerun = await w.run({}, again);
-    assert.equal(rerun.code, 0);
+    assert.equal(rerun.outcome, 'unchanged');
     assert.match(rerun.output, /already has this configuration; nothing was written/);
     assert.match(rerun.output, /Region: eu-west-1 \(from AWS_REGION \(~\/\.claude\/settings\.json env\)\)/);
     assert.deepEqual(readFileSync(w.settingsPath), before);
@@ -224,19 +236,38 @@ describe('setup wizard (scripted answers)', () => {
       { kind: 'select', match: /Which AWS profile/, answer: 'sso' },
       { kind: 'input', match: /region/, answer: 'us-east-1' },
       // No cached SSO token: verification fails on credentials, and the user goes on.
-      { kind: 'confirm', match: /Continue without verified credentials/, answer: true },
+      { kind: 'select', match: /could not be verified/, answer: (choices) => (assert.ok(!choices.some((c) => c.value === 'retry'), 'no secret was typed'), 'continue') },
       { kind: 'select', match: /Pin opus/, answer: '' },
-      { kind: 'select', match: /Pin sonnet/, answer: '' },
+      // Nothing verified: a model ID can still be typed, checked like the --sonnet flag.
+      { kind: 'select', match: /Pin sonnet/, answer: (choices) => choices.find((c) => /Enter a model ID/.test(c.name))?.value },
+      { kind: 'input', match: /sonnet model ID/, answer: 'claude-sonnet-4-6' },
       { kind: 'select', match: /Pin haiku/, answer: '' },
       { kind: 'confirm', match: /service tier/, answer: false },
       { kind: 'confirm', match: /aws sso login --profile sso/, answer: true },
       { kind: 'confirm', match: /Write these changes/, answer: true },
     ]);
-    const { code, output } = await w.run({}, prompter);
-    assert.equal(code, 0, output);
+    const { outcome, output } = await w.run({}, prompter);
+    assert.equal(outcome, 'written', output);
     assert.match(output, /verification failed/);
-    const written = JSON.parse(readFileSync(w.settingsPath, 'utf8')) as Record<string, unknown>;
+    const written = JSON.parse(readFileSync(w.settingsPath, 'utf8')) as { awsAuthRefresh: string; env: Record<string, string> };
     assert.equal(written.awsAuthRefresh, 'aws sso login --profile sso');
+    assert.equal(written.env.ANTHROPIC_DEFAULT_SONNET_MODEL, 'us.anthropic.claude-sonnet-4-6');
+  });
+
+  test('a wrong API key is entered again instead of ending the run', async () => {
+    const w = world();
+    const prompter = scripted([
+      { kind: 'select', match: /authenticate/, answer: 'api-key' },
+      { kind: 'password', match: /API key/, answer: 'ABSKwrongKeyTypedByMistake-0000000000000' },
+      { kind: 'input', match: /region/, answer: 'us-east-1' },
+      { kind: 'select', match: /could not be verified/, answer: (_c, def) => (assert.equal(def, 'retry'), 'retry') },
+      { kind: 'password', match: /API key/, answer: API_KEY },
+      ...DEFAULT_PINS_AND_WRITE,
+    ]);
+    const { outcome, output } = await w.run({}, prompter);
+    assert.equal(outcome, 'written', output);
+    assert.ok(!output.includes('ABSKwrongKeyTypedByMistake'), 'the wrong key is not printed either');
+    assert.equal((JSON.parse(readFileSync(w.settingsPath, 'utf8')) as { env: Record<string, string> }).env.AWS_BEARER_TOKEN_BEDROCK, API_KEY);
   });
 
   test('API key typed by the user: stored because chosen, announced, never printed; a shell API key is noticed', async () => {
@@ -251,8 +282,8 @@ describe('setup wizard (scripted answers)', () => {
       { kind: 'confirm', match: /service tier/, answer: false },
       { kind: 'confirm', match: /Write these changes/, answer: true },
     ]);
-    const { code, output } = await w.run({}, prompter);
-    assert.equal(code, 0, output);
+    const { outcome, output } = await w.run({}, prompter);
+    assert.equal(outcome, 'written', output);
     assert.match(output, /AWS_BEARER_TOKEN_BEDROCK = set \(\d+ characters, hidden\)/);
     assert.match(output, /stored in plain text in ~\/\.claude\/settings\.json because you chose the API key method/);
     const env = (JSON.parse(readFileSync(w.settingsPath, 'utf8')) as { env: Record<string, string> }).env;
@@ -272,8 +303,8 @@ describe('setup wizard (scripted answers)', () => {
       { kind: 'confirm', match: /service tier/, answer: false },
       { kind: 'confirm', match: /Write these changes/, answer: false },
     ]);
-    const { code, output } = await w.run({}, prompter, { AWS_BEARER_TOKEN_BEDROCK: API_KEY });
-    assert.equal(code, 0);
+    const { outcome, output } = await w.run({}, prompter, { AWS_BEARER_TOKEN_BEDROCK: API_KEY });
+    assert.equal(outcome, 'declined');
     assert.match(output, /warning: Claude Code would authenticate with AWS_BEARER_TOKEN_BEDROCK \(shell env\)/);
     assert.match(output, /Nothing was written/);
     assert.equal(readFileSync(w.settingsPath, 'utf8'), PROFILE_FILES['home/.claude/settings.json']);
@@ -286,8 +317,8 @@ describe('setup wizard (scripted answers)', () => {
       { kind: 'input', match: /access key ID/, answer: KEY_ID },
       { kind: 'cancel', match: /secret access key/ },
     ]);
-    const { code, output } = await w.run({}, prompter);
-    assert.equal(code, 130);
+    const { outcome, output } = await w.run({}, prompter);
+    assert.equal(outcome, 'cancelled');
     assert.match(output, /Setup cancelled; nothing was written/);
     assert.equal(existsSync(w.settingsPath), false);
   });
@@ -311,7 +342,7 @@ describe('setup --yes (flags only)', () => {
     const w = world(PROFILE_FILES);
     const flags: SetupOptions = { yes: true, auth: 'profile', profile: 'dev', region: 'us-west-2', opus: 'claude-opus-4-8', haiku: 'us.anthropic.claude-haiku-4-5-20251001-v1:0', serviceTier: 'priority', guardrailId: 'emulatorguard', guardrailVersion: 'DRAFT' };
     const first = await w.run(flags, undefined);
-    assert.equal(first.code, 0, first.output);
+    assert.equal(first.outcome, 'written', first.output);
     const env = (JSON.parse(readFileSync(w.settingsPath, 'utf8')) as { env: Record<string, string> }).env;
     assert.equal(env.ANTHROPIC_DEFAULT_OPUS_MODEL, 'us.anthropic.claude-opus-4-8');
     assert.equal(env.AWS_REGION, 'us-west-2');
@@ -327,8 +358,8 @@ describe('setup --yes (flags only)', () => {
 
   test('a pinned model the account cannot invoke fails with exit 1 and writes nothing', async () => {
     const w = world(PROFILE_FILES, { access: { granted: ['*'], denied: ['anthropic.claude-opus-4-8'], marketplaceDenied: [], mantleDenied: [], reservedTier: false } });
-    const { code, output } = await w.run({ yes: true, auth: 'profile', profile: 'dev', opus: 'claude-opus-4-8' }, undefined);
-    assert.equal(code, 1);
+    const { outcome, output } = await w.run({ yes: true, auth: 'profile', profile: 'dev', opus: 'claude-opus-4-8' }, undefined);
+    assert.equal(outcome, 'pins-unavailable');
     assert.match(output, /--opus eu\.anthropic\.claude-opus-4-8 is not invokable/);
     assert.equal(readFileSync(w.settingsPath, 'utf8'), PROFILE_FILES['home/.claude/settings.json']);
   });
@@ -336,8 +367,8 @@ describe('setup --yes (flags only)', () => {
   test('--auth api-key takes the key from AWS_BEARER_TOKEN_BEDROCK, never from a flag', async () => {
     const w = world();
     await assert.rejects(w.run({ yes: true, auth: 'api-key' }, undefined), (e: unknown) => isCcBedrockError(e) && /AWS_BEARER_TOKEN_BEDROCK/.test(e.message));
-    const { code } = await w.run({ yes: true, auth: 'api-key' }, undefined, { AWS_BEARER_TOKEN_BEDROCK: API_KEY });
-    assert.equal(code, 0);
+    const { outcome } = await w.run({ yes: true, auth: 'api-key' }, undefined, { AWS_BEARER_TOKEN_BEDROCK: API_KEY });
+    assert.equal(outcome, 'written');
     assert.equal((JSON.parse(readFileSync(w.settingsPath, 'utf8')) as { env: Record<string, string> }).env.AWS_BEARER_TOKEN_BEDROCK, API_KEY);
   });
 
@@ -346,12 +377,51 @@ describe('setup --yes (flags only)', () => {
     const managed = join(w.cwd, 'rollout');
     mkdirSync(managed);
     await assert.rejects(w.run({ yes: true, auth: 'access-keys', managed }, undefined), /deployed to every machine/);
-    const { code, output } = await w.run({ yes: true, auth: 'profile', profile: 'dev', region: 'us-east-1', managed, sonnet: 'claude-sonnet-4-6' }, undefined);
-    assert.equal(code, 0, output);
+    const { outcome, output } = await w.run({ yes: true, auth: 'profile', profile: 'dev', region: 'us-east-1', managed, sonnet: 'claude-sonnet-4-6' }, undefined);
+    assert.equal(outcome, 'written', output);
     const path = join(managed, 'managed-settings.json');
     assert.deepEqual(JSON.parse(readFileSync(path, 'utf8')), {
       env: { CLAUDE_CODE_USE_BEDROCK: '1', AWS_REGION: 'us-east-1', AWS_PROFILE: 'dev', ANTHROPIC_DEFAULT_SONNET_MODEL: 'us.anthropic.claude-sonnet-4-6' },
     });
     assert.match(output, /MDM/);
+  });
+
+  test('--managed with an SSO profile writes the recommended awsAuthRefresh, and the .mobileconfig and .reg carry the same settings', async () => {
+    const w = world(PROFILE_FILES);
+    const managed = join(w.cwd, 'fleet');
+    mkdirSync(managed);
+    const { result, output } = await w.run(
+      { yes: true, auth: 'profile', profile: 'sso', region: 'us-east-1', managed, availableModels: 'sonnet,haiku', modelOverride: ['claude-opus-4-7=us.anthropic.claude-opus-4-7'] },
+      undefined,
+    );
+    assert.equal(result.outcome, 'written', output);
+    const settings = JSON.parse(readFileSync(join(managed, 'managed-settings.json'), 'utf8')) as Record<string, unknown>;
+    assert.equal(settings.awsAuthRefresh, 'aws sso login --profile sso');
+    assert.deepEqual(settings.availableModels, ['sonnet', 'haiku']);
+    assert.deepEqual(settings.modelOverrides, { 'claude-opus-4-7': 'us.anthropic.claude-opus-4-7' });
+    assert.deepEqual(result.written.map((label) => label.split('/').pop()), ['managed-settings.json', 'managed-settings.mobileconfig', 'managed-settings.reg']);
+    const profile = parsePlistXml(readFileSync(join(managed, 'managed-settings.mobileconfig'), 'utf8'));
+    const payload = { ...(profile.PayloadContent as Array<Record<string, unknown>>)[0] };
+    for (const key of PAYLOAD_KEYS) delete payload[key];
+    assert.deepEqual(payload, settings);
+    const reg = parseRegFile(readFileSync(join(managed, 'managed-settings.reg'), 'utf8'));
+    assert.deepEqual(JSON.parse(reg.keys.get('HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\ClaudeCode')?.get('Settings') ?? 'null'), settings);
+    for (const path of ['/etc/claude-code/managed-settings.json', '/Library/Application Support/ClaudeCode/managed-settings.json', 'C:\\Program Files\\ClaudeCode\\managed-settings.json', '/Library/Managed Preferences/com.anthropic.claudecode.plist', 'HKLM\\SOFTWARE\\Policies\\ClaudeCode']) {
+      assert.ok(output.includes(path), `the hints name ${path}`);
+    }
+    assert.match(output, /Linux and WSL/);
+  });
+
+  test('--yes takes awsCredentialExport, and switching to it from an SSO profile removes the old awsAuthRefresh', async () => {
+    const w = world(PROFILE_FILES);
+    writeFileSync(w.settingsPath, JSON.stringify({ awsAuthRefresh: 'aws sso login --profile sso', env: { AWS_PROFILE: 'sso' } }));
+    const { result, output } = await w.run({ yes: true, auth: 'access-keys', region: 'us-east-1' }, undefined, { AWS_ACCESS_KEY_ID: KEY_ID, AWS_SECRET_ACCESS_KEY: SECRET });
+    assert.equal(result.outcome, 'written', output);
+    const after = JSON.parse(readFileSync(w.settingsPath, 'utf8')) as Record<string, unknown>;
+    assert.equal(after.awsAuthRefresh, undefined, 'the SSO login command of the old method is gone');
+    assert.ok(result.changed.includes('awsAuthRefresh'));
+    const second = await w.run({ yes: true, auth: 'environment', region: 'us-east-1', awsCredentialExport: 'print-creds --json' }, undefined, { AWS_ACCESS_KEY_ID: KEY_ID, AWS_SECRET_ACCESS_KEY: SECRET });
+    assert.notEqual(second.outcome, 'pins-unavailable', second.output);
+    assert.equal((JSON.parse(readFileSync(w.settingsPath, 'utf8')) as Record<string, unknown>).awsCredentialExport, 'print-creds --json');
   });
 });

@@ -8,10 +8,9 @@
  * interactive mode answer their question, which is then not asked. Decisions about what to
  * write are pure functions (decide-changes.ts, model-choices.ts); this file asks and prints.
  */
-import type { Writable } from 'node:stream';
 import { isRegionShaped } from '../aws/region-shape.js';
 import { resolveRegion } from '../aws/region.js';
-import { ExitCode, type CliIO, resolutionInputs } from '../cli/io.js';
+import { type CliIO, resolutionInputs } from '../cli/io.js';
 import { resolveConfiguration } from '../routing/resolve-configuration.js';
 import { CcBedrockError, isCcBedrockError } from '../errors.js';
 import { maskKeyId } from '../internal/redact.js';
@@ -23,8 +22,11 @@ import { applySettingsChange, readSettingsDocument, updateSettingsFile, writeSet
 import { describeProfile, describeSources, detectCredentialSources, suggestedAuthMethod, suggestedProfile, type CredentialSources } from './detect-credentials.js';
 import { SECRET_VARIABLES, guardrailFromHeaders, planSetupChanges, ssoRefreshCommand } from './decide-changes.js';
 import { diffSettings, renderDiff } from './env-diff.js';
-import { pinChoice, pinFromFlag, pinQuestion, probeCandidates, type ProbeCandidate, type ProbeResult } from './model-choices.js';
+import { TYPE_PIN, pinChoice, pinFromFlag, pinQuestion, probeCandidates, type ProbeCandidate, type ProbeResult } from './model-choices.js';
 import { prospectiveEnv } from './prospective-env.js';
+import { GUARDRAIL_ID, GUARDRAIL_VERSION, SERVICE_TIERS, availableModelsFromFlag, commandFromFlag, guardrailFromFlags, modelOverridesFromFlag, parseAuthFlag, parseServiceTierFlag, type ServiceTier } from './setup-flags.js';
+import { writeManagedForms } from './managed-output.js';
+import { Output } from './setup-output.js';
 import { assertSecretsAllowed, resolveSetupTarget, type SetupTarget } from './targets.js';
 import {
   AUTH_METHODS,
@@ -41,6 +43,7 @@ import {
   type PinFamily,
   type Prompter,
   type SetupAnswers,
+  type SetupResult,
 } from './types.js';
 import { isCredentialFailure, openVerifySession, type VerifySession } from './verify.js';
 
@@ -59,6 +62,15 @@ export interface SetupOptions {
   readonly target?: string;
   readonly managed?: string;
   readonly settings?: string;
+  /** `none` removes the setting. */
+  readonly awsAuthRefresh?: string;
+  readonly awsCredentialExport?: string;
+  /** Comma-separated; `none` removes availableModels. */
+  readonly availableModels?: string;
+  /** `<anthropic-id>=<bedrock-id-or-arn>`, repeatable; `none` removes modelOverrides. */
+  readonly modelOverride?: readonly string[];
+  /** Print the result as JSON on stdout; the wizard's lines go to stderr. */
+  readonly json?: boolean;
 }
 
 export interface SetupDeps {
@@ -75,102 +87,7 @@ const AUTH_LABEL: Readonly<Record<AuthMethod, string>> = {
   environment: 'Credentials already in the environment (AWS_* variables, awsCredentialExport, instance role)',
 };
 
-const SERVICE_TIERS = ['default', 'flex', 'priority'] as const;
-type ServiceTier = (typeof SERVICE_TIERS)[number];
-const GUARDRAIL_ID = /^(arn:aws[a-z-]*:bedrock:[a-z0-9-]+:\d{12}:guardrail\/)?[a-z0-9]+$/;
-const GUARDRAIL_VERSION = /^(DRAFT|[1-9][0-9]{0,7})$/;
 const ACCESS_KEY_ID = /^[A-Z0-9]{16,128}$/;
-
-/**
- * Every line goes through here: typed secrets (and any secret found in the environment) are
- * replaced before they can reach the terminal, whatever message carries them.
- */
-class Output {
-  private readonly secrets = new Set<string>();
-  private progressOpen = false;
-
-  constructor(
-    private readonly stream: Writable,
-    private readonly live: boolean,
-  ) {}
-
-  addSecret(value: string | undefined): void {
-    if (value && value.length >= 8) this.secrets.add(value);
-  }
-
-  scrub(text: string): string {
-    let out = text;
-    for (const secret of this.secrets) out = out.split(secret).join('<hidden>');
-    return out;
-  }
-
-  line(text = ''): void {
-    this.endProgress();
-    this.stream.write(`${this.scrub(text)}\n`);
-  }
-
-  lines(texts: readonly string[]): void {
-    for (const text of texts) this.line(text);
-  }
-
-  /** A status line rewritten in place on a terminal; only the final state elsewhere. */
-  progress(text: string, final: boolean): void {
-    if (this.live) {
-      this.stream.write(`\r\x1b[2K${this.scrub(text)}`);
-      this.progressOpen = !final;
-      if (final) this.stream.write('\n');
-    } else if (final) {
-      this.stream.write(`${this.scrub(text)}\n`);
-    }
-  }
-
-  private endProgress(): void {
-    if (this.progressOpen) {
-      this.stream.write('\n');
-      this.progressOpen = false;
-    }
-  }
-}
-
-function parseAuthFlag(value: string | undefined): AuthMethod | undefined {
-  if (value === undefined) return undefined;
-  if ((AUTH_METHODS as readonly string[]).includes(value)) return value as AuthMethod;
-  throw new CcBedrockError('USAGE', `--auth ${value} is not a method`, { remediation: `pass one of ${AUTH_METHODS.join(', ')}` });
-}
-
-function parseServiceTierFlag(value: string | undefined): Choice<ServiceTier> {
-  if (value === undefined) return KEEP;
-  if (value === 'none') return UNSET;
-  if ((SERVICE_TIERS as readonly string[]).includes(value)) return setTo(value as ServiceTier);
-  throw new CcBedrockError('SERVICE_TIER_INVALID', `--service-tier ${value} is not a Bedrock service tier`, {
-    remediation: 'pass default, flex or priority',
-  });
-}
-
-function guardrailFromFlags(id: string | undefined, version: string | undefined, current: GuardrailSetting | undefined): Choice<GuardrailSetting> {
-  if (id === undefined) {
-    if (version === undefined) return KEEP;
-    if (!current) {
-      throw new CcBedrockError('USAGE', '--guardrail-version was given without --guardrail-id, and no guardrail is configured', {
-        remediation: 'pass --guardrail-id <id> with --guardrail-version',
-      });
-    }
-    id = current.id;
-  }
-  if (id.trim().toLowerCase() === 'none') return UNSET;
-  if (!GUARDRAIL_ID.test(id.trim())) {
-    throw new CcBedrockError('USAGE', `--guardrail-id ${id} is not a guardrail identifier`, {
-      remediation: 'pass the guardrail ID (lowercase letters and digits) or its ARN, or none to remove the guardrail',
-    });
-  }
-  const chosenVersion = (version ?? current?.version ?? '1').trim();
-  if (!GUARDRAIL_VERSION.test(chosenVersion)) {
-    throw new CcBedrockError('USAGE', `--guardrail-version ${chosenVersion} is not a guardrail version`, {
-      remediation: 'pass a version number such as 1, or DRAFT',
-    });
-  }
-  return setTo({ id: id.trim(), version: chosenVersion });
-}
 
 /** On/off values as Claude Code reads them: `1` or `true`, case-insensitive. */
 function isSwitchOn(value: string | undefined): boolean {
@@ -199,7 +116,7 @@ function resultLine(result: ProbeResult): string {
 }
 
 /** The wizard. Returns the exit code; throws CcBedrockError for usage and configuration problems. */
-export async function runSetup(options: SetupOptions, io: CliIO, deps: SetupDeps = {}): Promise<number> {
+export async function runSetup(options: SetupOptions, io: CliIO, deps: SetupDeps = {}): Promise<SetupResult> {
   const nonInteractive = options.yes === true;
   const prompter = nonInteractive ? undefined : deps.prompter;
   if (!nonInteractive && (!io.interactive || !prompter)) {
@@ -208,7 +125,7 @@ export async function runSetup(options: SetupOptions, io: CliIO, deps: SetupDeps
         'run it in a terminal, or pass --yes with flags for every choice, e.g. cc-bedrock setup --yes --auth profile --profile dev --region us-east-1 --sonnet us.anthropic.claude-sonnet-4-6 (see cc-bedrock setup --help)',
     });
   }
-  const out = new Output(io.stdout, !nonInteractive && io.interactive);
+  const out = new Output(options.json ? io.stderr : io.stdout, !nonInteractive && io.interactive);
   for (const name of SECRET_VARIABLES) out.addSecret(readEnv(io.env, name));
   try {
     return await wizard(options, io, out, prompter, deps);
@@ -216,14 +133,14 @@ export async function runSetup(options: SetupOptions, io: CliIO, deps: SetupDeps
     if (error instanceof SetupCancelled) {
       out.line('');
       out.line('Setup cancelled; nothing was written.');
-      return 130;
+      return { outcome: 'cancelled', written: [], changed: [] };
     }
     if (isCcBedrockError(error)) error.message = out.scrub(error.message);
     throw error;
   }
 }
 
-async function wizard(options: SetupOptions, io: CliIO, out: Output, prompter: Prompter | undefined, deps: SetupDeps): Promise<number> {
+async function wizard(options: SetupOptions, io: CliIO, out: Output, prompter: Prompter | undefined, deps: SetupDeps): Promise<SetupResult> {
   const authFlag = parseAuthFlag(options.auth);
   const target = resolveSetupTarget({ target: options.target, managed: options.managed, homeDir: io.homeDir, cwd: io.cwd, env: io.env, platform: io.platform });
   if (authFlag) assertSecretsAllowed(target, authFlag);
@@ -252,7 +169,7 @@ async function wizard(options: SetupOptions, io: CliIO, out: Output, prompter: P
   // 1. Authentication method.
   const method = authFlag ?? (prompter ? await askMethod(prompter, currentEnv, sources) : defaultMethodForYes(currentEnv));
   assertSecretsAllowed(target, method);
-  const auth = await chooseAuth(method, options, io, out, prompter, currentEnv, sources);
+  let auth = await chooseAuth(method, options, io, out, prompter, currentEnv, sources);
 
   // 2. Region: where the default comes from is shown (spec §5 order, with the chosen profile).
   const credentialChange = planSetupChanges(
@@ -268,16 +185,24 @@ async function wizard(options: SetupOptions, io: CliIO, out: Output, prompter: P
   // 3. Verify credentials and models, as Claude Code will see them after the write.
   const currentMantle = isSwitchOn(base.get('CLAUDE_CODE_USE_MANTLE')?.value);
   const mantleFlag: Choice<true> = options.mantle === true ? setTo(true) : KEEP;
-  const verifyChange = planSetupChanges({ ...keepAllAnswers(region), auth, mantle: mantleFlag }, currentEnv, document.value).change.env ?? {};
-  const verifyEnv = prospectiveEnv(base, io.env, verifyChange, target.label);
   const mantleOn = options.mantle === true || currentMantle;
   const existingPins: Partial<Record<PinFamily, string>> = {};
   for (const family of PIN_FAMILIES) {
     const pin = base.get(PIN_VARIABLE[family])?.value;
     if (pin) existingPins[family] = pin;
   }
-  const verification = await verify({ out, io, deps, target, method, auth, region, mantle: mantleOn, existingPins, env: verifyEnv, awsAuthRefresh, awsCredentialExport, prompter });
-  if (typeof verification === 'number') return verification;
+  const verifyAs = (answer: AuthAnswer): Promise<Verification | 'failed' | 'retry'> => {
+    const verifyChange = planSetupChanges({ ...keepAllAnswers(region), auth: answer, mantle: mantleFlag }, currentEnv, document.value).change.env ?? {};
+    const env = prospectiveEnv(base, io.env, verifyChange, target.label);
+    return verify({ out, io, deps, target, method, auth: answer, region, mantle: mantleOn, existingPins, env, awsAuthRefresh, awsCredentialExport, prompter });
+  };
+  let verification = await verifyAs(auth);
+  // A mistyped key or secret is typed again, not the end of the run.
+  while (verification === 'retry') {
+    auth = await chooseAuth(method, options, io, out, prompter, currentEnv, sources);
+    verification = await verifyAs(auth);
+  }
+  if (verification === 'failed') return { outcome: 'verification-failed', target: target.label, written: [], changed: [] };
   const { session, results } = verification;
 
   // 4. Pins.
@@ -286,7 +211,7 @@ async function wizard(options: SetupOptions, io: CliIO, out: Output, prompter: P
   for (const family of PIN_FAMILIES) {
     pins[family] = await choosePin(family, options[family], region, results, existingPins[family], rerun, out, prompter);
   }
-  if (unavailablePinsFail(options, results, pins, out)) return ExitCode.apiError;
+  if (unavailablePinsFail(options, results, pins, out)) return { outcome: 'pins-unavailable', target: target.label, written: [], changed: [] };
 
   // 5. Optional: service tier, guardrail, Mantle; awsAuthRefresh for an SSO profile.
   const currentGuardrail = guardrailFromHeaders(stringAt(currentEnv, 'ANTHROPIC_CUSTOM_HEADERS') ?? base.get('ANTHROPIC_CUSTOM_HEADERS')?.value);
@@ -305,18 +230,31 @@ async function wizard(options: SetupOptions, io: CliIO, out: Output, prompter: P
   }
   if (guardrail.kind === 'set') await reportGuardrail(out, session, results, pins, guardrail.value);
   if (mantle.kind === 'set' && !mantleOn) await reportMantle(out, session, region);
-  const refresh = await chooseAuthRefresh(auth, sources, awsAuthRefresh, prompter, document.value);
+  const refreshFlag = commandFromFlag('--aws-auth-refresh', options.awsAuthRefresh);
+  const refresh = refreshFlag.kind !== 'keep' ? refreshFlag : await chooseAuthRefresh(auth, sources, awsAuthRefresh, prompter, document.value, target);
 
   // 6. Review and write.
-  const answers: SetupAnswers = { auth, region, pins, serviceTier, guardrail, mantle, awsAuthRefresh: refresh };
+  const answers: SetupAnswers = {
+    auth,
+    region,
+    pins,
+    serviceTier,
+    guardrail,
+    mantle,
+    awsAuthRefresh: refresh,
+    awsCredentialExport: commandFromFlag('--aws-credential-export', options.awsCredentialExport),
+    availableModels: availableModelsFromFlag(options.availableModels),
+    modelOverrides: modelOverridesFromFlag(options.modelOverride),
+  };
   const planned = planSetupChanges(answers, currentEnv, document.value);
   const after = applySettingsChange(document.value, planned.change, target.label);
   const diff = diffSettings(document.value, after);
   out.line('');
   if (diff.entries.length === 0) {
     out.line(`${target.label} already has this configuration; nothing was written.`);
-    return ExitCode.ok;
+    return { outcome: 'unchanged', target: target.label, written: [], changed: [] };
   }
+  const changed = diff.entries.map((entry) => entry.path);
   out.line(`Changes to ${target.label}:`);
   out.lines(renderDiff(diff));
   warnOverrides(out, loaded, target, Object.keys(planned.change.env?.set ?? {}));
@@ -329,11 +267,11 @@ async function wizard(options: SetupOptions, io: CliIO, out: Output, prompter: P
   }
   if (prompter && !(await prompter.confirm({ message: `Write these changes to ${target.label}?`, default: true }))) {
     out.line('Nothing was written.');
-    return ExitCode.ok;
+    return { outcome: 'declined', target: target.label, written: [], changed };
   }
-  const code = write(out, target, document, prompter ? { reviewed: after } : { answers }, planned.secretsStored.length > 0);
-  if (target.kind !== 'managed') await reportResolution(out, io, options.settings);
-  return code;
+  const written = write(out, target, document, prompter ? { reviewed: after } : { answers }, planned.secretsStored.length > 0, io.homeDir);
+  if (written.length > 0 && target.kind !== 'managed') await reportResolution(out, io, options.settings);
+  return written.length > 0 ? { outcome: 'written', target: target.label, written, changed } : { outcome: 'unchanged', target: target.label, written: [], changed: [] };
 }
 
 function envBlockOf(settings: Readonly<Record<string, unknown>>): Record<string, unknown> {
@@ -500,7 +438,7 @@ interface VerifyStep {
   readonly prompter: Prompter | undefined;
 }
 
-async function verify(step: VerifyStep): Promise<Verification | number> {
+async function verify(step: VerifyStep): Promise<Verification | 'failed' | 'retry'> {
   const { out, io, deps, target, method, auth, region, mantle, existingPins, env, awsAuthRefresh, awsCredentialExport, prompter } = step;
   out.line('');
   out.line(`Verifying credentials and models in ${region}...`);
@@ -547,12 +485,22 @@ async function verify(step: VerifyStep): Promise<Verification | number> {
     }
     if (!prompter) {
       out.line('Nothing was written.');
-      return ExitCode.apiError;
+      return 'failed';
     }
-    const proceed = await prompter.confirm({ message: 'Continue without verified credentials (pins can still be kept or removed)?', default: false });
-    if (!proceed) {
+    const typedSecret = (auth.method === 'api-key' && auth.apiKey !== undefined) || (auth.method === 'access-keys' && auth.keys !== undefined);
+    const next = await prompter.select<'retry' | 'continue' | 'stop'>({
+      message: 'The credentials could not be verified. What now?',
+      choices: [
+        ...(typedSecret && isCredentialFailure(error) ? [{ value: 'retry' as const, name: `Enter the ${method === 'api-key' ? 'API key' : 'access keys'} again` }] : []),
+        { value: 'continue', name: 'Continue without verified credentials (pins can be typed, kept or removed)' },
+        { value: 'stop', name: 'Stop; write nothing' },
+      ],
+      default: typedSecret && isCredentialFailure(error) ? 'retry' : 'stop',
+    });
+    if (next === 'retry') return 'retry';
+    if (next === 'stop') {
       out.line('Nothing was written.');
-      return ExitCode.apiError;
+      return 'failed';
     }
     return { session: undefined, results: [] };
   }
@@ -609,7 +557,21 @@ async function choosePin(
     choices: question.choices,
     default: question.default,
   });
-  return pinChoice(value);
+  if (value !== TYPE_PIN) return pinChoice(value);
+  // Checked as the --opus/--sonnet/--haiku flag is: a model of another family is refused.
+  const typed = await prompter.input({
+    message: `${family} model ID`,
+    validate: (text) => {
+      if (text.trim() === '') return 'enter a model ID such as us.anthropic.claude-sonnet-4-6, or an ARN';
+      try {
+        pinFromFlag(family, text, region);
+        return true;
+      } catch (error) {
+        return isCcBedrockError(error) ? error.message.replace(`--${family} `, '') : String(error);
+      }
+    },
+  });
+  return pinFromFlag(family, typed, region);
 }
 
 /**
@@ -704,11 +666,14 @@ async function chooseAuthRefresh(
   current: Sourced<string> | undefined,
   prompter: Prompter | undefined,
   settings: Readonly<Record<string, unknown>>,
+  target: SetupTarget,
 ): Promise<Choice<string>> {
-  if (!prompter || auth.method !== 'profile') return KEEP;
+  if (auth.method !== 'profile') return KEEP;
   const profile = sources.profiles.find((p) => p.name === auth.profile);
   if (profile?.kind !== 'profile-sso') return KEEP;
   const command = ssoRefreshCommand(auth.profile);
+  // A fleet's SSO profile needs the refresh on every machine: --yes --managed writes what the docs recommend.
+  if (!prompter) return target.kind === 'managed' && typeof settings.awsAuthRefresh !== 'string' ? setTo(command) : KEEP;
   const yes = await prompter.confirm({
     message: `Run "${command}" when the SSO session has expired (awsAuthRefresh)? Say no if logins loop behind a TLS-inspecting proxy.`,
     default: current === undefined || current.value === command,
@@ -748,7 +713,8 @@ function warnOverrides(out: Output, loaded: LoadedSettings, target: SetupTarget,
  * Writes the reviewed content (interactive: `after`, refused if the file changed since it was
  * read, because the diff the user approved no longer holds), or, with --yes, the answers planned
  * again against the file as it is under its lock, so a setup running at the same time (another
- * CI job, a second terminal) keeps its change too.
+ * CI job, a second terminal) keeps its change too. Returns what was written (nothing when the
+ * file already had this content).
  */
 function write(
   out: Output,
@@ -756,30 +722,37 @@ function write(
   document: SettingsDocument,
   content: { readonly reviewed: Record<string, unknown> } | { readonly answers: SetupAnswers },
   secrets: boolean,
-): number {
+  homeDir: string,
+): string[] {
   const common = { label: target.label, indent: document.indent, newFileMode: target.newFileMode, lock: { onWait: (message: string) => out.line(`  ${message}`) } };
   let result;
+  let after: Record<string, unknown>;
   if ('answers' in content) {
     const { answers } = content;
-    result = updateSettingsFile(document.path, (current) => planSetupChanges(answers, envBlockOf(current), current).change, common);
-    if (JSON.stringify(result.before) !== JSON.stringify(document.value)) {
+    const updated = updateSettingsFile(document.path, (current) => planSetupChanges(answers, envBlockOf(current), current).change, common);
+    if (JSON.stringify(updated.before) !== JSON.stringify(document.value)) {
       out.line(`  note: ${target.label} was changed by someone else while setup was running (another setup?); these answers were applied to its current content.`);
     }
+    result = updated;
+    after = updated.after;
   } else {
     result = writeSettingsAtomic(document.path, content.reviewed, { ...common, expectedText: document.text ?? null });
+    after = content.reviewed;
   }
   if (!result.written) {
     out.line(`${target.label} already has this configuration; nothing was written.`);
-    return ExitCode.ok;
+    return [];
   }
   out.line(`Wrote ${target.label}${result.backupPath ? ` (the previous version is kept as ${target.label}.bak)` : ''}.`);
   if (secrets && (result.mode & 0o077) !== 0) {
     out.line(`  warning: ${target.label} is readable by other users (mode ${result.mode.toString(8)}); run chmod 600 ${document.path}`);
   }
-  if (target.kind === 'managed') {
-    out.line(`Deploy it as /etc/claude-code/managed-settings.json (Linux), /Library/Application Support/ClaudeCode/managed-settings.json (macOS) or through MDM.`);
-  } else {
+  if (target.kind !== 'managed') {
     out.line('Next: run `cc-bedrock status` to see the resolved route, or start Claude Code. Run setup again any time to change credentials, region or pins.');
+    return [target.label];
   }
-  return ExitCode.ok;
+  const forms = writeManagedForms(document.path, after, homeDir);
+  out.line(`Wrote ${forms.written.join(' and ')} (the same settings for MDM).`);
+  out.lines(forms.hints);
+  return [target.label, ...forms.written];
 }

@@ -51,6 +51,12 @@ export interface SetupAnswers {
   readonly mantle: Choice<true>;
   /** The `awsAuthRefresh` top-level setting (an SSO login command). */
   readonly awsAuthRefresh: Choice<string>;
+  /** The `awsCredentialExport` top-level setting (a command printing credentials JSON). */
+  readonly awsCredentialExport?: Choice<string> | undefined;
+  /** The `availableModels` allowlist. */
+  readonly availableModels?: Choice<readonly string[]> | undefined;
+  /** `modelOverrides`: Anthropic model ID → Bedrock ID or ARN. */
+  readonly modelOverrides?: Choice<Readonly<Record<string, string>>> | undefined;
 }
 
 export interface SelectChoice<T> {
@@ -80,4 +86,17 @@ export interface Prompter {
 /** Thrown by a Prompter when the user interrupts (Ctrl-C): nothing has been written. */
 export class SetupCancelled extends Error {
   override readonly name = 'SetupCancelled';
+}
+
+/** How a setup run ended; the CLI turns it into an exit code and, with --json, prints it. */
+export type SetupOutcome = 'written' | 'unchanged' | 'declined' | 'cancelled' | 'verification-failed' | 'pins-unavailable';
+
+export interface SetupResult {
+  readonly outcome: SetupOutcome;
+  /** The settings file, as shown to users (`~/.claude/settings.json`); undefined before it was chosen. */
+  readonly target?: string | undefined;
+  /** Every file written, as shown: the settings file, and for --managed its .mobileconfig and .reg. */
+  readonly written: readonly string[];
+  /** Setting paths that change (`env.AWS_REGION`, `awsAuthRefresh`); no values, they can be secrets. */
+  readonly changed: readonly string[];
 }

@@ -22,6 +22,7 @@ import { LineEditor } from '../chat/line-editor.js';
 import { parseSlashCommand, runSlashCommand, type ChatState } from '../chat/slash-commands.js';
 import { explainWebSearchRejection, webSearchIntent, WEB_SEARCH_REMEDIATION, WEB_SEARCH_UNAVAILABLE } from '../chat/web-search.js';
 import { waitingNotices } from '../waiting-notice.js';
+import { startWaitIndicator } from '../chat/wait-indicator.js';
 import { defaultMaxTokens, describeFailure, exitCodeFor, openSession, parseMaxTokens, type Session } from '../session.js';
 
 export interface ChatOptions {
@@ -119,6 +120,7 @@ export async function run(options: ChatOptions, io: CliIO): Promise<number> {
     activeTurn = controller;
     let wrote = false;
     let lastText = '';
+    const waiting = startWaitIndicator(io.stdout, { live: io.interactive });
     try {
       const stream = state.session.client.messages.stream(
         {
@@ -131,11 +133,13 @@ export async function run(options: ChatOptions, io: CliIO): Promise<number> {
       );
       stream.on('text', (delta) => {
         if (!delta) return;
+        waiting.stop();
         io.stdout.write(delta);
         wrote = true;
         lastText = delta;
       });
       const message = await stream.finalMessage();
+      waiting.stop();
       if (wrote && !lastText.endsWith('\n')) io.stdout.write('\n');
       if (!state.conversation.commit(text, message)) {
         io.stdout.write(`(the reply was empty${message.stop_reason ? `, stop reason ${message.stop_reason}` : ''}; nothing was added to the conversation)\n`);
@@ -144,6 +148,7 @@ export async function run(options: ChatOptions, io: CliIO): Promise<number> {
       }
       return { ok: true, cancelled: false };
     } catch (raw) {
+      waiting.stop();
       if (wrote && !lastText.endsWith('\n')) io.stdout.write('\n');
       if (controller.signal.aborted) {
         io.stdout.write('(reply cancelled; this exchange is not kept in the conversation)\n');
@@ -158,6 +163,7 @@ export async function run(options: ChatOptions, io: CliIO): Promise<number> {
       }
       return { ok: false, cancelled: false };
     } finally {
+      waiting.stop();
       activeTurn = undefined;
     }
   };

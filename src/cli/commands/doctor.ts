@@ -1,5 +1,6 @@
 import { gatherFacts } from '../../doctor/facts.js';
 import { doctorReport, renderDoctorText } from '../../doctor/report.js';
+import { painter } from '../../internal/color.js';
 import { runChecks } from '../../doctor/run-checks.js';
 import { ExitCode, type CliIO, resolutionInputs } from '../io.js';
 
@@ -22,6 +23,6 @@ export async function run(options: DoctorOptions, io: CliIO): Promise<number> {
     stderr: io.stderr,
   });
   const report = doctorReport(runChecks(facts), offline);
-  io.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : renderDoctorText(report));
+  io.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : renderDoctorText(report, painter(io.env, io.stdout)));
   return report.ok ? ExitCode.ok : ExitCode.apiError;
 }

@@ -3,9 +3,11 @@
  * with the URL, then `export NAME=VALUE` lines that point cc-bedrock and Claude Code at it
  * (the emulator's own fake credentials, safe to show). Each request is logged to stderr.
  */
+import { rmSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { CcBedrockError } from '../../errors.js';
 import { createEmulator, emulatorEnvironment, type ReceivedRequest } from '../../emulator/index.js';
+import { writeTextFileAtomic } from '../../settings/write-settings.js';
 import { ExitCode, type CliIO } from '../io.js';
 import { untilStopped } from '../until-stopped.js';
 
@@ -13,6 +15,8 @@ export interface EmulateOptions {
   readonly host: string;
   readonly port: string;
   readonly scenario?: string;
+  /** Once listening, write the `export` lines here (for scripts); removed again when the emulator stops. */
+  readonly envOut?: string;
   /** Stops the emulator like a signal would (tests); SIGINT and SIGTERM always do. */
   readonly signal?: AbortSignal;
 }
@@ -61,11 +65,18 @@ export async function run(options: EmulateOptions, io: CliIO): Promise<number> {
     io.stderr.write(`emulator: warning: listening on ${host}, not loopback; anyone who can reach it can use the emulated account\n`);
   }
   io.stdout.write(`Bedrock emulator listening on ${server.url}\n`);
-  for (const [name, value] of Object.entries(emulatorEnvironment(server.url, emulator.state.scenario))) {
-    io.stdout.write(`export ${name}=${shellValue(value)}\n`);
-  }
+  const scenario = emulator.state.scenario;
+  const exports = Object.entries(emulatorEnvironment(server.url, scenario)).map(([name, value]) => `export ${name}=${shellValue(value)}\n`);
+  // A comment, so the lines stay safe to eval; the key is the scenario's own fake one.
+  const apiKey = scenario.apiKeys[0]?.token;
+  const lines = [...exports, ...(apiKey ? [`# Bedrock API key this emulator accepts (AWS_BEARER_TOKEN_BEDROCK): ${apiKey}\n`] : [])];
+  io.stdout.write(lines.join(''));
+  const envFile = options.envOut === undefined ? undefined : resolve(io.cwd, options.envOut);
+  // Written whole (temporary file and rename) only once the port answers: a script that waits for the file can source it.
+  if (envFile) writeTextFileAtomic(envFile, lines.join(''), envFile, 0o600);
 
   await untilStopped(options.signal);
+  if (envFile) rmSync(envFile, { force: true });
   await emulator.close();
   io.stderr.write('emulator: stopped\n');
   return ExitCode.ok;

@@ -7,7 +7,8 @@ import { loadNetworkFetch, resolveProxy } from '../../network/proxy.js';
 import { createEnvLookup } from '../../settings/effective-env.js';
 import { loadSettings } from '../../settings/load-settings.js';
 import { runSetup, type SetupOptions } from '../../setup/run-setup.js';
-import type { CliIO } from '../io.js';
+import type { SetupOutcome } from '../../setup/types.js';
+import { ExitCode, type CliIO } from '../io.js';
 import { createTerminalPrompter } from '../prompts.js';
 
 export async function run(options: SetupOptions, io: CliIO): Promise<number> {
@@ -16,8 +17,19 @@ export async function run(options: SetupOptions, io: CliIO): Promise<number> {
   // Malformed settings files are the wizard's to report, so they are collected, not thrown here.
   const loaded = loadSettings({ homeDir: io.homeDir, cwd: io.cwd, platform: io.platform, env: io.env, settingsFlag: options.settings, collectErrors: true });
   const networkFetch = await loadNetworkFetch(resolveProxy(createEnvLookup(io.env, loaded)));
-  return runSetup(options, io, {
+  const result = await runSetup(options, io, {
     prompter: options.yes || !io.interactive ? undefined : createTerminalPrompter(io),
     ...(networkFetch ? { fetch: networkFetch } : {}),
   });
+  if (options.json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  return EXIT_CODE[result.outcome];
 }
+
+const EXIT_CODE: Readonly<Record<SetupOutcome, number>> = {
+  written: ExitCode.ok,
+  unchanged: ExitCode.ok,
+  declined: ExitCode.ok,
+  cancelled: ExitCode.interrupted,
+  'verification-failed': ExitCode.apiError,
+  'pins-unavailable': ExitCode.apiError,
+};

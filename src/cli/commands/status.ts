@@ -33,7 +33,13 @@ export async function run(options: StatusOptions, io: CliIO): Promise<number> {
   }
   const report: StatusReport = {
     plan,
-    settingsFiles: settings.files.map((f) => ({ scope: f.scope, label: f.label, exists: f.exists, unknownKeys: f.unknownKeys })),
+    settingsFiles: settings.files.map((f) => ({
+      scope: f.scope,
+      label: f.label,
+      exists: f.exists,
+      unknownKeys: f.unknownKeys,
+      ...(f.managedRole ? { managedRole: f.managedRole } : {}),
+    })),
     proxy: inspectProxy(snapshot.envLookup),
     problems: problems.map((problem) => ({ part: problem.part, error: problem.error })),
     findings,
