@@ -17,6 +17,7 @@ import { proxyFailureOf } from '../network/proxy.js';
 import type { RequestAuth } from '../aws/auth-types.js';
 import type { CallTarget } from './types.js';
 import { profileIdsForRegion, stripProfilePrefix } from './model-ids.js';
+import { pinSettingsFor } from '../models/resolve-model.js';
 
 /** What went wrong upstream, extracted from whatever the SDK threw. */
 export interface UpstreamFailure {
@@ -160,6 +161,17 @@ export function endpointLabel(target: Pick<CallTarget, 'endpoint' | 'baseURL'>):
 
 function where(target: CallTarget): string {
   return `model ${target.modelId} in ${target.region} (${endpointLabel(target)})`;
+}
+
+/**
+ * For a first-party name or alias the account cannot use: which pin or `modelOverrides` entry
+ * sends it to a model the account does serve (empty for provider IDs, which are pins already).
+ */
+function pinHint(target: CallTarget): string {
+  const pins = pinSettingsFor(target.requested);
+  if (!pins) return '';
+  const override = pins.overrideKey ? ` or map it with a modelOverrides entry in the settings ("modelOverrides": {"${pins.overrideKey}": "<model ID>"})` : '';
+  return `; or, to use another model for "${target.requested}", set ${pins.variable} to a model ID this account serves (in Claude Code's environment when it talks to a gateway)${override}`;
 }
 
 function upstreamText(failure: UpstreamFailure): string {
@@ -333,7 +345,7 @@ export function classifyFailure(cause: unknown, failure: UpstreamFailure, contex
       makeError(
         'MANTLE_NOT_GRANTED',
         `Bedrock Mantle refused ${where(target)}: ${text}`,
-        `the account is not granted ${target.modelId} on Mantle in ${target.region}; contact your AWS account team, or use the Invoke API (CLAUDE_CODE_USE_BEDROCK=1) with an inference-profile ID`,
+        `the account is not granted ${target.modelId} on Mantle in ${target.region}; contact your AWS account team, or use the Invoke API (CLAUDE_CODE_USE_BEDROCK=1) with an inference-profile ID${pinHint(target)}`,
         target,
         failure,
         cause,
@@ -345,7 +357,7 @@ export function classifyFailure(cause: unknown, failure: UpstreamFailure, contex
       makeError(
         'MANTLE_MODEL_NOT_SERVED',
         `Bedrock Mantle does not serve ${where(target)}: ${text}`,
-        `${target.modelId} is not in the Mantle lineup${status === 404 ? ` of ${target.region}` : ''}; use a Mantle-format ID (anthropic.claude-<name>, e.g. anthropic.claude-opus-4-7) or enable both endpoints (CLAUDE_CODE_USE_BEDROCK=1 and CLAUDE_CODE_USE_MANTLE=1) so other IDs go to the Invoke API`,
+        `${target.modelId} is not in the Mantle lineup${status === 404 ? ` of ${target.region}` : ''}; use a Mantle-format ID (anthropic.claude-<name>, e.g. anthropic.claude-opus-4-7) or enable both endpoints (CLAUDE_CODE_USE_BEDROCK=1 and CLAUDE_CODE_USE_MANTLE=1) so other IDs go to the Invoke API${pinHint(target)}`,
         target,
         failure,
         cause,
@@ -399,7 +411,7 @@ export function classifyFailure(cause: unknown, failure: UpstreamFailure, contex
       makeError(
         'MODEL_NOT_GRANTED',
         `Amazon Bedrock denied access to ${where(target)}: ${text}`,
-        `grant access to ${target.modelId} in ${target.region} (Bedrock console > Model access${marketplace ? '; the role also needs aws-marketplace:ViewSubscriptions and aws-marketplace:Subscribe' : '; Anthropic models also need the use-case form'}) and allow bedrock:InvokeModel and bedrock:InvokeModelWithResponseStream on ${resources.join(' and ')}`,
+        `grant access to ${target.modelId} in ${target.region} (Bedrock console > Model access${marketplace ? '; the role also needs aws-marketplace:ViewSubscriptions and aws-marketplace:Subscribe' : '; Anthropic models also need the use-case form'}) and allow bedrock:InvokeModel and bedrock:InvokeModelWithResponseStream on ${resources.join(' and ')}${pinHint(target)}`,
         target,
         failure,
         cause,
@@ -445,7 +457,7 @@ export function classifyFailure(cause: unknown, failure: UpstreamFailure, contex
       makeError(
         'MODEL_NOT_IN_REGION',
         `${target.modelId} is not available in ${target.region} (${endpointLabel(target)}): ${text}`,
-        `run \`aws bedrock list-inference-profiles --region ${target.region}\` and pin an ID it lists (for this region's prefix: ${suggestions[0] ?? target.modelId}), or switch region (AWS_REGION)`,
+        `run \`aws bedrock list-inference-profiles --region ${target.region}\` and pin an ID it lists (for this region's prefix: ${suggestions[0] ?? target.modelId}), or switch region (AWS_REGION)${pinHint(target)}`,
         target,
         failure,
         cause,

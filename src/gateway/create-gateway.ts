@@ -21,6 +21,7 @@ import { MANTLE_PASSTHROUGH_PREFIX, handleCountTokens, handleMessages } from './
 import { GatewayMetrics, type RouteName } from './metrics.js';
 import { ModelResolver } from './model-identity.js';
 import { ModelsCatalog, handleGetModel, handleListModels } from './models-list.js';
+import { probeAvailability } from '../client/probe.js';
 import { handleBedrockModel, handleInferenceProfiles, type BedrockOperation } from './passthrough.js';
 import { checkBodySize } from './request-body.js';
 import { RequestScope, type ScopeHost } from './request-scope.js';
@@ -103,6 +104,12 @@ export function createGateway(options: GatewayOptions): Gateway {
     maxRetries,
     clock,
     modelsCacheMs: options.modelsCacheMs ?? DEFAULT_MODELS_CACHE_MS,
+    probe: async (targets) => {
+      const probeFetch = options.probeFetch ?? options.fetch;
+      // No disk cache: the listing itself is cached (modelsCacheMs), and a gateway's account may differ from the user's.
+      const result = await probeAvailability({ plan: options.plan, auth: options.auth, cacheDir: false, clock, ...(probeFetch ? { fetch: probeFetch } : {}), maxRetries: 1 }, targets);
+      return result.availability;
+    },
     preparedCalls: new Map(),
   };
   const catalog = new ModelsCatalog(context);

@@ -119,6 +119,7 @@ export async function run(options: ServeOptions, io: CliIO): Promise<number> {
     enforceAvailableModels: settings.merged.enforceAvailableModels === true,
     ...(apiKey !== undefined ? { apiKey } : {}),
     ...(agentFor ? { agentFor } : {}),
+    ...(networkFetch ? { probeFetch: networkFetch } : {}),
     logger,
     timeoutMs,
     maxRetries: readCount(envLookup, 'CC_BEDROCK_GATEWAY_MAX_RETRIES', DEFAULT_GATEWAY_RETRIES),
