@@ -13,6 +13,7 @@ import type { RequestAuth } from '../aws/auth-types.js';
 import type { CallTarget } from '../client/types.js';
 import { profileIdsForRegion, stripProfilePrefix } from '../client/model-ids.js';
 import { findModelById, isMantleFormat } from '../models/model-catalog.js';
+import { pinSettingsFor } from '../models/resolve-model.js';
 import type { FailureFacts } from './failure-facts.js';
 import { NETWORK_RULES } from './network-failure-rules.js';
 
@@ -112,6 +113,17 @@ const isDenied = (s: RuleScene) =>
 /** A Mantle-format ID of the catalog's lineup (served somewhere, not necessarily in this region). */
 const inMantleLineup = (id: string): boolean => isMantleFormat(id) && findModelById(id)?.mantle?.served === true;
 const suggestionsOf = (s: RuleScene) => profileSuggestions(s.target.modelId, s.target.region);
+/**
+ * For a first-party name or alias the account cannot use (what Claude Code sends through a
+ * gateway): which pin or `modelOverrides` entry sends it to a model the account does serve.
+ * Empty for provider IDs and ARNs, which are pins already.
+ */
+function pinHint(s: RuleScene): string {
+  const pins = pinSettingsFor(s.target.requested);
+  if (!pins) return '';
+  const override = pins.overrideKey ? ` or map it with a modelOverrides entry in the settings ("modelOverrides": {"${pins.overrideKey}": "<model ID>"})` : '';
+  return `; or, to use another model for "${s.target.requested}", set ${pins.variable} to a model ID this account serves (in Claude Code's environment when it talks to a gateway)${override}`;
+}
 const UNAVAILABLE_FIX = 'retry later; if it persists, check the AWS Health Dashboard for Amazon Bedrock in this region';
 
 /** Bedrock and Mantle answers, after the network rules. */
@@ -155,7 +167,7 @@ const BEDROCK_RULES: readonly FailureRule[] = [
     when: (s) => s.mantle && s.facts.status === 403,
     message: (s) => `Bedrock Mantle refused ${s.where}: ${s.text}`,
     remediation: (s) =>
-      `the account is not granted ${s.target.modelId} on Mantle in ${s.target.region}; contact your AWS account team, or use the Invoke API (CLAUDE_CODE_USE_BEDROCK=1) with an inference-profile ID`,
+      `the account is not granted ${s.target.modelId} on Mantle in ${s.target.region}; contact your AWS account team, or use the Invoke API (CLAUDE_CODE_USE_BEDROCK=1) with an inference-profile ID${pinHint(s)}`,
   },
   {
     id: 'mantle-model-not-served',
@@ -169,9 +181,9 @@ const BEDROCK_RULES: readonly FailureRule[] = [
     remediation: (s) => {
       const where = s.facts.status === 404 ? ` in ${s.target.region}` : '';
       // A lineup ID the region lacks still goes to Mantle with both endpoints on: enabling the Invoke API alone does not help it.
-      return inMantleLineup(s.target.modelId)
+      return (inMantleLineup(s.target.modelId)
         ? `Mantle does not serve ${s.target.modelId}${where}; choose a model Mantle serves there (\`cc-bedrock doctor\` probes the lineup), or send it over the Invoke API: CLAUDE_CODE_USE_BEDROCK=1 with the model's inference-profile ID in ANTHROPIC_MODEL`
-        : `${s.target.modelId} is not in the Mantle lineup${where}; use a Mantle-format ID (anthropic.claude-<name>, e.g. anthropic.claude-opus-4-7) or enable both endpoints (CLAUDE_CODE_USE_BEDROCK=1 and CLAUDE_CODE_USE_MANTLE=1) so other IDs go to the Invoke API`;
+        : `${s.target.modelId} is not in the Mantle lineup${where}; use a Mantle-format ID (anthropic.claude-<name>, e.g. anthropic.claude-opus-4-7) or enable both endpoints (CLAUDE_CODE_USE_BEDROCK=1 and CLAUDE_CODE_USE_MANTLE=1) so other IDs go to the Invoke API`) + pinHint(s);
     },
     // No `fix`: which lineup model a region serves is the endpoint's answer, not a catalog fact.
   },
@@ -212,7 +224,7 @@ const BEDROCK_RULES: readonly FailureRule[] = [
     when: isDenied,
     message: (s) => `Amazon Bedrock denied access to ${s.where}: ${s.text}`,
     remediation: (s) =>
-      `grant access to ${s.target.modelId} in ${s.target.region} (Bedrock console > Model access${/marketplace/i.test(s.facts.message) ? '; the role also needs aws-marketplace:ViewSubscriptions and aws-marketplace:Subscribe' : '; Anthropic models also need the use-case form'}) and allow bedrock:InvokeModel and bedrock:InvokeModelWithResponseStream on ${iamResourcesFor(s.target.modelId, s.target.region).join(' and ')}`,
+      `grant access to ${s.target.modelId} in ${s.target.region} (Bedrock console > Model access${/marketplace/i.test(s.facts.message) ? '; the role also needs aws-marketplace:ViewSubscriptions and aws-marketplace:Subscribe' : '; Anthropic models also need the use-case form'}) and allow bedrock:InvokeModel and bedrock:InvokeModelWithResponseStream on ${iamResourcesFor(s.target.modelId, s.target.region).join(' and ')}${pinHint(s)}`,
     details: (s) => ({
       iamActions: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
       iamResources: iamResourcesFor(s.target.modelId, s.target.region),
@@ -254,7 +266,7 @@ const BEDROCK_RULES: readonly FailureRule[] = [
     when: (s) => !s.mantle && (INVALID_MODEL_ID.test(s.facts.message) || s.facts.type === 'resourcenotfoundexception' || s.facts.status === 404),
     message: (s) => `${s.target.modelId} is not available in ${s.target.region} (${s.endpoint}): ${s.text}`,
     remediation: (s) =>
-      `run \`aws bedrock list-inference-profiles --region ${s.target.region}\` and pin an ID it lists${suggestionsOf(s)[0] ? ` (for this region's prefix: ${suggestionsOf(s)[0]})` : ''}, or switch region (AWS_REGION)`,
+      `run \`aws bedrock list-inference-profiles --region ${s.target.region}\` and pin an ID it lists${suggestionsOf(s)[0] ? ` (for this region's prefix: ${suggestionsOf(s)[0]})` : ''}, or switch region (AWS_REGION)${pinHint(s)}`,
     details: (s) => ({ suggestedModelIds: suggestionsOf(s) }),
     // No `fix`: the same answer comes for a model the account or region does not offer at all, where
     // the region's profile ID is a guess; only the profile listing the remediation names can tell.

@@ -6,21 +6,15 @@
  */
 import { AnthropicApiError } from './anthropic-errors.js';
 import { awsErrors } from './aws-errors.js';
+import { GEO_PREFIXES, geoServesRegion, type GeoPrefix } from '../models/model-catalog.js';
 import type { Scenario, ScenarioApplicationProfile, ScenarioModel } from './scenario.js';
 
-export const PROFILE_PREFIXES = ['global', 'us', 'eu', 'apac', 'jp', 'au', 'us-gov', 'ca', 'sa'] as const;
-
-/** Cross-region profile prefixes a caller in this region may use (wire reference §8). */
-export function prefixesForRegion(region: string): string[] {
-  if (region.startsWith('us-gov-')) return ['us-gov'];
-  if (region.startsWith('us-')) return ['us', 'global'];
-  if (region.startsWith('eu-')) return ['eu', 'global'];
-  if (region === 'ap-northeast-1' || region === 'ap-northeast-3') return ['apac', 'jp', 'global'];
-  if (region === 'ap-southeast-2' || region === 'ap-southeast-4') return ['apac', 'au', 'global'];
-  if (region.startsWith('ap-') || region === 'me-central-1') return ['apac', 'global'];
-  if (region.startsWith('ca-')) return ['ca', 'global'];
-  if (region.startsWith('sa-')) return ['sa', 'global'];
-  return ['global'];
+/**
+ * Cross-region profile prefixes a caller in this region may use: the catalog's geographies that
+ * serve the region (wire reference §8), so the emulator and the resolver agree on every region.
+ */
+export function prefixesForRegion(region: string): GeoPrefix[] {
+  return GEO_PREFIXES.filter((geo) => geo !== 'global' && geoServesRegion(geo, region)).concat(geoServesRegion('global', region) ? ['global'] : []);
 }
 
 const GEOGRAPHY_LABEL: Readonly<Record<string, string>> = {
@@ -31,8 +25,6 @@ const GEOGRAPHY_LABEL: Readonly<Record<string, string>> = {
   jp: 'JP',
   au: 'AU',
   'us-gov': 'US-GOV',
-  ca: 'CA',
-  sa: 'SA',
 };
 
 export function foundationModelArn(region: string, modelId: string): string {
@@ -62,13 +54,13 @@ export interface SystemProfile {
 
 /** The system-defined (cross-region) profiles offered to a caller in this region. */
 export function systemProfilesInRegion(scenario: Scenario, region: string): SystemProfile[] {
-  const allowed = prefixesForRegion(region);
+  const allowed: readonly string[] = prefixesForRegion(region);
   const profiles: SystemProfile[] = [];
   for (const model of modelsInRegion(scenario, region)) {
     for (const prefix of model.profiles) {
       if (!allowed.includes(prefix)) continue;
       const destinations = model.regions.filter(
-        (r) => scenario.regions.includes(r) && (prefix === 'global' || prefixesForRegion(r).includes(prefix)),
+        (r) => scenario.regions.includes(r) && (prefixesForRegion(r) as string[]).includes(prefix),
       );
       profiles.push({ id: `${prefix}.${model.id}`, prefix, model, destinations });
     }
@@ -101,7 +93,7 @@ function resolveProfileId(scenario: Scenario, region: string, id: string): Resol
   const dot = id.indexOf('.');
   if (dot < 0) return undefined;
   const prefix = id.slice(0, dot);
-  if (!(PROFILE_PREFIXES as readonly string[]).includes(prefix)) return undefined;
+  if (!(GEO_PREFIXES as readonly string[]).includes(prefix)) return undefined;
   const profile = systemProfilesInRegion(scenario, region).find((p) => p.id === id);
   return profile ? { kind: 'system-profile', model: profile.model, profile } : undefined;
 }

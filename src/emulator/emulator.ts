@@ -10,15 +10,20 @@ import type { EmulatorRequest, EmulatorResponse } from './http-types.js';
 import { listenNode, type ListeningServer } from './node-server.js';
 import { dispatch } from './router.js';
 import { resolveScenario, type Scenario, type ScenarioInput } from './scenario.js';
-import { EmulatorStateImpl, type EmulatorState, type ReceivedRequest } from './state.js';
+import { DEFAULT_LOG_LIMITS, EmulatorStateImpl, type EmulatorState, type ReceivedRequest, type RequestLogLimits } from './state.js';
+import { CcBedrockError } from '../errors.js';
 
 export interface EmulatorOptions {
   /** A scenario object, a path to a scenario JSON file, or nothing for scenarios/default.json. */
   readonly scenario?: Scenario | ScenarioInput | string;
   /** Time for signature skew, credential expiry and log timestamps. */
   readonly clock?: Clock;
-  /** Requests kept in the log (oldest dropped first). */
+  /** Requests kept in the log (oldest dropped first); 5000 unless given. */
   readonly logLimit?: number;
+  /** Approximate bytes the log may hold (oldest dropped first); 64 MiB unless given. */
+  readonly logBytes?: number;
+  /** Body bytes logged per request, the rest cut with a marker; 1 MiB unless given. */
+  readonly logBodyBytes?: number;
   /** Seed of the deterministic message and tool-use IDs. */
   readonly idSeed?: string;
   /** Called once per logged request, after its response is decided (the CLI prints a line). */
@@ -46,9 +51,30 @@ export interface Emulator {
   close(): Promise<void>;
 }
 
+function logLimits(options: EmulatorOptions): RequestLogLimits {
+  const limits = {
+    entries: options.logLimit ?? DEFAULT_LOG_LIMITS.entries,
+    bytes: options.logBytes ?? DEFAULT_LOG_LIMITS.bytes,
+    bodyBytes: options.logBodyBytes ?? DEFAULT_LOG_LIMITS.bodyBytes,
+  };
+  for (const [option, value] of [['logLimit', limits.entries], ['logBytes', limits.bytes], ['logBodyBytes', limits.bodyBytes]] as const) {
+    if (!Number.isSafeInteger(value) || value < 1) {
+      throw new CcBedrockError('USAGE', `createEmulator: ${option} must be a positive integer, got ${String(value)}.`, {
+        remediation: `Pass a positive integer as ${option}, or leave it out for the default.`,
+      });
+    }
+  }
+  if (limits.bodyBytes > limits.bytes / 2) {
+    throw new CcBedrockError('USAGE', `createEmulator: logBodyBytes (${limits.bodyBytes}) is more than half of logBytes (${limits.bytes}).`, {
+      remediation: 'Raise logBytes or lower logBodyBytes so that at least two full entries fit.',
+    });
+  }
+  return limits;
+}
+
 export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const clock = options.clock ?? systemClock;
-  const state = new EmulatorStateImpl(resolveScenario(options.scenario), options.logLimit ?? 5000, options.idSeed);
+  const state = new EmulatorStateImpl(resolveScenario(options.scenario), logLimits(options), options.idSeed);
   const startedAt = clock();
   const listeners = new Set<RunningEmulator>();
   const handle = (request: EmulatorRequest): Promise<EmulatorResponse> =>

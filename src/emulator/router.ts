@@ -11,7 +11,7 @@ import { AwsServiceError, awsErrorResponse, awsErrors } from './aws-errors.js';
 import type { EmulatorRequest, EmulatorResponse } from './http-types.js';
 import { redactHeaders } from '../internal/redact.js';
 import type { Scenario, ScenarioFault } from './scenario.js';
-import type { EmulatorStateImpl, ReceivedRequest, Surface } from './state.js';
+import { attachBody, loggedBody, type EmulatorStateImpl, type ReceivedRequest, type Surface } from './state.js';
 import { ADMIN_PREFIX, handleAdmin } from './routes/admin.js';
 import type { RouteContext, RouteHandler } from './routes/context.js';
 import {
@@ -122,7 +122,6 @@ function shapeError(error: unknown, style: ErrorStyle, requestId: string): Emula
   return style === 'sts' ? stsErrorResponse(aws, requestId) : awsErrorResponse(aws, requestId);
 }
 
-const LOGGED_BODY_LIMIT = 1024 * 1024;
 const SECRET_QUERY_PARAM = /^(x-amz-security-token|x-amz-signature|x-amz-credential)$/i;
 
 /** Presigned requests carry credentials in the query: those values never reach the log. */
@@ -135,20 +134,6 @@ function redactQuery(rawQuery: string): string {
       return eq > 0 && SECRET_QUERY_PARAM.test(pair.slice(0, eq)) ? `${pair.slice(0, eq)}=<redacted>` : pair;
     })
     .join('&');
-}
-
-function loggableBody(request: EmulatorRequest): unknown {
-  if (request.bodyTooLarge) return `<${request.body.byteLength}+ bytes, over the limit>`;
-  if (request.body.byteLength === 0) return undefined;
-  const text = Buffer.from(request.body.subarray(0, LOGGED_BODY_LIMIT)).toString('utf8');
-  if (request.body.byteLength <= LOGGED_BODY_LIMIT) {
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      // not JSON: keep the text
-    }
-  }
-  return text;
 }
 
 /** Counts the request against every fault whose criteria match, and returns the first that fires. */
@@ -220,19 +205,21 @@ export async function dispatch(request: EmulatorRequest, options: DispatchOption
   const scenario = state.scenario;
   const matched = match(request);
   const surface: Surface = matched?.route.surface ?? 'unknown';
-  const entry: ReceivedRequest = {
-    seq: state.nextSeq(),
-    at: new Date(now).toISOString(),
-    method: request.method,
-    path: request.rawPath,
-    query: redactQuery(request.rawQuery),
-    httpVersion: request.httpVersion,
-    surface,
-    operation: matched?.route.operation ?? 'unknown',
-    headers: redactHeaders(request.headers),
-    body: loggableBody(request),
-    ...(matched?.params.modelId !== undefined ? { modelId: matched.params.modelId } : {}),
-  };
+  const entry: ReceivedRequest = attachBody(
+    {
+      seq: state.nextSeq(),
+      at: new Date(now).toISOString(),
+      method: request.method,
+      path: request.rawPath,
+      query: redactQuery(request.rawQuery),
+      httpVersion: request.httpVersion,
+      surface,
+      operation: matched?.route.operation ?? 'unknown',
+      headers: redactHeaders(request.headers),
+      ...(matched?.params.modelId !== undefined ? { modelId: matched.params.modelId } : {}),
+    },
+    loggedBody(request.body, request.bodyTooLarge === true, state.logLimits.bodyBytes),
+  );
   state.record(entry);
   const style: ErrorStyle = matched?.route.style ?? (request.rawPath.startsWith('/anthropic/') ? 'anthropic' : 'aws');
   const finish = (response: EmulatorResponse): EmulatorResponse => {

@@ -8,6 +8,7 @@ import { dirname, isAbsolute, join, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { CcBedrockError } from '../errors.js';
+import { resolveLineup, scenarioModelSchema } from './lineup.js';
 
 const regexSource = z.string().refine((source) => {
   try {
@@ -38,31 +39,6 @@ const apiKeySchema = z.object({
   expiresAt: rfc3339.optional(),
   /** Region the key is valid in (short-term keys are region-bound); any region when absent. */
   region: z.string().optional(),
-});
-
-const modelSchema = z.strictObject({
-  /** Base foundation-model ID, e.g. `anthropic.claude-sonnet-4-5-20250929-v1:0`. */
-  id: z.string().min(1),
-  /** Display name as the control plane shows it, e.g. `Claude Sonnet 4.5`. */
-  name: z.string().min(1),
-  /** Anthropic model name reported in response bodies, e.g. `claude-sonnet-4-5-20250929`. */
-  anthropicModel: z.string().min(1),
-  /** Regions hosting the foundation model; a region outside this list does not have it. */
-  regions: z.array(z.string()).min(1),
-  /** Whether the base ID can be invoked on demand; newer models need an inference profile. */
-  onDemand: z.boolean().default(false),
-  /** Cross-region profile prefixes that exist for this model (`us`, `eu`, `apac`, `jp`, `au`, `global`, `us-gov`). */
-  profiles: z.array(z.string()).default([]),
-  /** Mantle ID (bare `anthropic.claude-…`) when the model is in the Mantle lineup. */
-  mantle: z
-    .object({
-      id: z.string().regex(/^anthropic\.[a-z0-9-]+$/, 'a Mantle ID is `anthropic.` plus a bare model name'),
-      regions: z.array(z.string()).optional(),
-    })
-    .optional(),
-  countTokens: z.boolean().default(true),
-  lifecycle: z.enum(['ACTIVE', 'LEGACY']).default('ACTIVE'),
-  releasedAt: rfc3339.default('2025-01-01T00:00:00Z'),
 });
 
 const applicationProfileSchema = z.strictObject({
@@ -178,7 +154,8 @@ export const scenarioSchema = z.strictObject({
   allowUnsigned: z.boolean().default(false),
   /** Accepted distance between x-amz-date and the emulator clock. */
   clockSkewSeconds: z.number().nonnegative().default(300),
-  models: z.array(modelSchema).default([]),
+  /** The account's lineup: catalog models, optionally narrowed (lineup.ts); absent means the whole catalog. */
+  models: z.array(scenarioModelSchema).optional(),
   access: z
     .object({
       /** Base model IDs the account may invoke; `*` for all. */
@@ -209,11 +186,15 @@ export const scenarioSchema = z.strictObject({
     .default({ maxBodyBytes: 20 * 1024 * 1024, deltasPerBlock: 4 }),
   /** Creation time reported for system profiles and foundation models. */
   createdAt: rfc3339.default('2024-09-30T00:00:00Z'),
+}).transform((scenario, context) => {
+  const { models, issues } = resolveLineup(scenario.models, scenario.regions);
+  for (const issue of issues) context.addIssue({ code: 'custom', path: issue.path.split('.'), message: issue.message });
+  return { ...scenario, models };
 });
 
 export type Scenario = z.output<typeof scenarioSchema>;
 export type ScenarioInput = z.input<typeof scenarioSchema>;
-export type ScenarioModel = Scenario['models'][number];
+export type { ScenarioModel } from './lineup.js';
 export type ScenarioCredential = Scenario['credentials'][number];
 export type ScenarioFault = Scenario['faults'][number];
 export type ScenarioReply = Scenario['replies'][number];

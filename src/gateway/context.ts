@@ -1,4 +1,5 @@
 /** What every route handler is given: the fixed configuration and the shared machinery. */
+import type { ModelAvailability, ProbeTarget } from '../client/probe.js';
 import type { RoutePlan } from '../routing/types.js';
 import type { BetaOverrides } from './beta-policy.js';
 import type { GatewayRequest, GatewayResponse } from './exchange.js';
@@ -22,6 +23,8 @@ export interface GatewayContext {
   readonly maxRetries: number;
   readonly clock: () => number;
   readonly modelsCacheMs: number;
+  /** Availability of models as the 1-token startup probe finds it, one answer per target, in order. */
+  readonly probe: (targets: readonly ProbeTarget[]) => Promise<readonly ModelAvailability[]>;
   /** Messages calls prepared per (route, model name, beta header, stream), bounded (messages.ts). */
   readonly preparedCalls: Map<string, PreparedCall>;
 }

@@ -23,6 +23,7 @@ import { MANTLE_PASSTHROUGH_PREFIX, handleCountTokens, handleMessages } from './
 import { GatewayMetrics, type RouteName } from './metrics.js';
 import { ModelResolver } from './model-identity.js';
 import { ModelsCatalog, handleGetModel, handleListModels } from './models-list.js';
+import { probeAvailability } from '../client/probe.js';
 import { matchPassthroughPath, type BedrockModelOperation } from './bedrock-paths.js';
 import { handleBedrockModel, handleInferenceProfiles } from './passthrough.js';
 import { BodyBudget, budgetSpent, checkBodySize } from './request-body.js';
@@ -112,6 +113,12 @@ export function createGateway(options: GatewayOptions): Gateway {
     maxRetries,
     clock,
     modelsCacheMs: options.modelsCacheMs ?? DEFAULT_MODELS_CACHE_MS,
+    probe: async (targets) => {
+      const probeFetch = options.probeFetch ?? options.fetch;
+      // No disk cache: the listing itself is cached (modelsCacheMs), and a gateway's account may differ from the user's.
+      const result = await probeAvailability({ plan: options.plan, auth: options.auth, cacheDir: false, clock, ...(probeFetch ? { fetch: probeFetch } : {}), maxRetries: 1 }, targets);
+      return result.availability;
+    },
     preparedCalls: new Map(),
   };
   const catalog = new ModelsCatalog(context);

@@ -1,13 +1,17 @@
 /**
  * `GET /v1/models` and `GET /v1/models/{id}` in the Models API shape, listing what the route
  * plan can actually serve: the system inference profiles Bedrock lists in the plan's region
- * (ListInferenceProfiles, as discovery does) and, with Mantle on, the Mantle lineup — each
- * kept only when a request naming it would resolve and `availableModels` allows it. Model IDs
- * are first-party names, which resolve back to the listed profile like `--model` does.
+ * (ListInferenceProfiles, as discovery does) and, with Mantle on, the catalog's Mantle lineup —
+ * each kept only when a request naming it resolves, `availableModels` allows it, and the
+ * startup probe (one token, as Claude Code and discovery send it) finds it usable: the account
+ * may lack a grant, or Mantle may not serve a model the catalog expects there. Model IDs are
+ * first-party names, which resolve back to the listed profile like `--model` does; `created_at`
+ * is the catalog's release date.
  */
 import { CcBedrockError, isCcBedrockError } from '../errors.js';
 import { MODEL_CATALOG, findModelById, type CatalogModel } from '../models/model-catalog.js';
 import type { CallTarget } from '../client/types.js';
+import type { ResolvedModel } from '../routing/types.js';
 import { invalidRequest } from './anthropic-errors.js';
 import { Cancellation } from './cancellation.js';
 import { jsonResponse } from './exchange.js';
@@ -72,13 +76,13 @@ async function listSystemProfiles(context: GatewayContext, cancel: Cancellation)
   return out;
 }
 
-function infoFor(model: CatalogModel, createdAt: string | undefined): ModelInfo {
+function infoFor(model: CatalogModel): ModelInfo {
   const lifecycle = model.lifecycle.status === 'retired' ? 'retired' : model.lifecycle.status === 'deprecated' ? 'deprecated' : 'active';
   return {
     type: 'model',
     id: model.anthropicIds[0] ?? model.key,
     display_name: model.displayName,
-    created_at: createdAt ?? EPOCH,
+    created_at: `${model.released.date}T00:00:00Z`,
     capabilities: null,
     deprecated_at: null,
     lifecycle,
@@ -106,12 +110,12 @@ function uncataloguedInfo(listed: Listed): ModelInfo {
   };
 }
 
-function allowed(context: GatewayContext, id: string): boolean {
+/** What a request naming `id` would be sent as, or undefined when it would be refused before sending. */
+function resolvedFor(context: GatewayContext, id: string): ResolvedModel | undefined {
   try {
-    context.models.resolve(id, 'anthropic');
-    return true;
+    return context.models.resolve(id, 'anthropic');
   } catch (error) {
-    if (isCcBedrockError(error)) return false;
+    if (isCcBedrockError(error)) return undefined;
     throw error;
   }
 }
@@ -131,14 +135,25 @@ async function discover(context: GatewayContext, cancel: Cancellation): Promise<
     }
   }
   const order = new Map(MODEL_CATALOG.map((model, index) => [model.key, index]));
-  const infos: ModelInfo[] = [];
+  const candidates: { info: ModelInfo; resolved: ResolvedModel }[] = [];
   const entries = [...found.values()].sort((a, b) => (order.get(a.model?.key ?? '') ?? 1e9) - (order.get(b.model?.key ?? '') ?? 1e9));
   for (const { model, listed } of entries) {
-    const info = model ? infoFor(model, listed.createdAt) : uncataloguedInfo(listed);
     if (model?.lifecycle.status === 'retired') continue;
-    if (allowed(context, info.id)) infos.push(info);
+    const info = model ? infoFor(model) : uncataloguedInfo(listed);
+    const resolved = resolvedFor(context, info.id);
+    if (resolved) candidates.push({ info, resolved });
   }
-  return infos;
+  const answers = await context.probe(
+    candidates.map(({ info, resolved }) => ({
+      modelId: resolved.wireModelId,
+      endpoint: resolved.endpoint,
+      region: resolved.region.value,
+      catalogKey: resolved.catalogKey,
+      probedAs: info.id,
+    })),
+  );
+  // `unknown` (throttled, timed out) stays listed: only a denial or absence is known to fail.
+  return candidates.filter((_, index) => answers[index]?.status !== 'denied' && answers[index]?.status !== 'not-found').map(({ info }) => info);
 }
 
 export class ModelsCatalog {

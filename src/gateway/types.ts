@@ -40,6 +40,12 @@ export interface GatewayOptions {
    * pool. Ignored when `fetch` is given.
    */
   readonly agentFor?: (url: URL) => HttpAgent | undefined;
+  /**
+   * Fetch for the 1-token availability probes behind `GET /v1/models` (src/client/probe.ts, the
+   * probe discovery sends): the `serve` command passes its proxy-aware fetch. Default: `fetch`
+   * when given, else the client's probe fetch.
+   */
+  readonly probeFetch?: typeof fetch;
   readonly clock?: Clock;
   /** Default: one JSON line per request on stderr is the `serve` command's choice; the library logs nothing. */
   readonly logger?: GatewayLogger;

@@ -78,6 +78,15 @@ export interface CatalogModel {
   readonly mantle: MantleModelFacts | undefined;
   readonly context1m: Context1m;
   readonly lifecycle: Lifecycle;
+  /**
+   * When Anthropic released the model (YYYY-MM-DD): the Models API's `created_at` and the
+   * emulator's foundation-model creation time. `documented` dates are Anthropic's announcements;
+   * `unverified` ones are not in our references and only bounded by the first Claude Code
+   * version that knew the model (spec §7.1: Opus 4.7 v2.1.111, Opus 4.8 v2.1.154, Fable 5
+   * v2.1.170, Sonnet 5 v2.1.197, Opus 5 v2.1.219; docs of v2.1.128 are dated 2026-04-02, of
+   * v2.1.141 2026-05-17, of v2.1.239 2026-08-22).
+   */
+  readonly released: { readonly date: string; readonly evidence: Evidence };
 }
 
 const ACTIVE: Lifecycle = { status: 'active' };
@@ -105,6 +114,8 @@ export const MODEL_CATALOG: readonly CatalogModel[] = [
     mantle: { id: 'anthropic.claude-opus-5', served: true },
     context1m: 'beta',
     lifecycle: ACTIVE,
+    // after v2.1.207–218 (default Opus 4.8) and before the 2026-08-22 docs (v2.1.239) that make it the default
+    released: { date: '2026-08-01', evidence: 'unverified' },
   },
   {
     key: 'claude-opus-4-8',
@@ -120,6 +131,8 @@ export const MODEL_CATALOG: readonly CatalogModel[] = [
     mantle: { id: 'anthropic.claude-opus-4-8', served: true },
     context1m: 'beta',
     lifecycle: ACTIVE,
+    // first in v2.1.154, after the 2026-05-17 docs (v2.1.141)
+    released: { date: '2026-06-01', evidence: 'unverified' },
   },
   {
     key: 'claude-opus-4-7',
@@ -135,6 +148,8 @@ export const MODEL_CATALOG: readonly CatalogModel[] = [
     mantle: { id: 'anthropic.claude-opus-4-7', served: true },
     context1m: 'beta',
     lifecycle: ACTIVE,
+    // first in v2.1.111, before the 2026-04-02 docs (v2.1.128)
+    released: { date: '2026-03-01', evidence: 'unverified' },
   },
   {
     key: 'claude-opus-4-6',
@@ -150,6 +165,8 @@ export const MODEL_CATALOG: readonly CatalogModel[] = [
     mantle: { id: 'anthropic.claude-opus-4-6', served: false },
     context1m: 'beta',
     lifecycle: ACTIVE,
+    // Anthropic announcement "Claude Opus 4.6"
+    released: { date: '2026-02-05', evidence: 'documented' },
   },
   {
     key: 'claude-opus-4-5',
@@ -165,6 +182,8 @@ export const MODEL_CATALOG: readonly CatalogModel[] = [
     mantle: { id: 'anthropic.claude-opus-4-5', served: false },
     context1m: 'none',
     lifecycle: ACTIVE,
+    // Anthropic announcement "Introducing Claude Opus 4.5"
+    released: { date: '2025-11-24', evidence: 'documented' },
   },
   {
     key: 'claude-opus-4-1',
@@ -180,6 +199,8 @@ export const MODEL_CATALOG: readonly CatalogModel[] = [
     mantle: { id: 'anthropic.claude-opus-4-1', served: false },
     context1m: 'none',
     lifecycle: { status: 'deprecated', replacement: 'claude-opus-4-8' },
+    // Anthropic announcement "Claude Opus 4.1"
+    released: { date: '2025-08-05', evidence: 'documented' },
   },
   {
     key: 'claude-opus-4',
@@ -195,6 +216,8 @@ export const MODEL_CATALOG: readonly CatalogModel[] = [
     mantle: { id: 'anthropic.claude-opus-4', served: false },
     context1m: 'none',
     lifecycle: { status: 'deprecated', replacement: 'claude-opus-4-8' },
+    // Anthropic announcement "Introducing Claude 4"
+    released: { date: '2025-05-22', evidence: 'documented' },
   },
   {
     key: 'claude-3-opus',
@@ -210,6 +233,8 @@ export const MODEL_CATALOG: readonly CatalogModel[] = [
     mantle: undefined,
     context1m: 'none',
     lifecycle: { status: 'retired', replacement: 'claude-opus-4-8', since: '2026-01-05' },
+    // Anthropic announcement "Introducing the next generation of Claude"
+    released: { date: '2024-03-04', evidence: 'documented' },
   },
   {
     key: 'claude-sonnet-5',
@@ -226,6 +251,8 @@ export const MODEL_CATALOG: readonly CatalogModel[] = [
     mantle: { id: 'anthropic.claude-sonnet-5', served: true },
     context1m: 'native',
     lifecycle: ACTIVE,
+    // first in v2.1.197, after Fable 5 (v2.1.170)
+    released: { date: '2026-07-01', evidence: 'unverified' },
   },
   {
     key: 'claude-sonnet-4-6',
@@ -242,6 +269,8 @@ export const MODEL_CATALOG: readonly CatalogModel[] = [
     mantle: { id: 'anthropic.claude-sonnet-4-6', served: true },
     context1m: 'beta',
     lifecycle: ACTIVE,
+    // Anthropic announcement; in the Bedrock docs from 2026-02-18 (spec §7.1)
+    released: { date: '2026-02-17', evidence: 'documented' },
   },
   {
     key: 'claude-sonnet-4-5',
@@ -263,6 +292,8 @@ export const MODEL_CATALOG: readonly CatalogModel[] = [
     mantle: { id: 'anthropic.claude-sonnet-4-5', served: false },
     context1m: 'beta', // context-1m-2025-08-07 on Bedrock; Claude Code sends it for sonnet[1m] on this model
     lifecycle: ACTIVE,
+    // Anthropic announcement "Introducing Claude Sonnet 4.5"; in the Bedrock docs of 2025-09-29 (spec §7.1)
+    released: { date: '2025-09-29', evidence: 'documented' },
   },
   {
     key: 'claude-sonnet-4',
@@ -278,6 +309,8 @@ export const MODEL_CATALOG: readonly CatalogModel[] = [
     mantle: { id: 'anthropic.claude-sonnet-4', served: false },
     context1m: 'beta', // context-1m-2025-08-07 on Bedrock; Claude Code sends it for sonnet[1m] on this model
     lifecycle: { status: 'deprecated', replacement: 'claude-sonnet-4-5' },
+    // Anthropic announcement "Introducing Claude 4"
+    released: { date: '2025-05-22', evidence: 'documented' },
   },
   {
     key: 'claude-3-7-sonnet',
@@ -293,6 +326,8 @@ export const MODEL_CATALOG: readonly CatalogModel[] = [
     mantle: undefined,
     context1m: 'none',
     lifecycle: { status: 'deprecated', replacement: 'claude-sonnet-4-5' },
+    // Anthropic announcement "Claude 3.7 Sonnet and Claude Code"
+    released: { date: '2025-02-24', evidence: 'documented' },
   },
   {
     key: 'claude-3-5-sonnet-20241022',
@@ -308,6 +343,8 @@ export const MODEL_CATALOG: readonly CatalogModel[] = [
     mantle: undefined,
     context1m: 'none',
     lifecycle: { status: 'legacy', replacement: 'claude-sonnet-4-5' },
+    // Anthropic announcement "Introducing computer use, a new Claude 3.5 Sonnet, and Claude 3.5 Haiku"
+    released: { date: '2024-10-22', evidence: 'documented' },
   },
   {
     key: 'claude-3-5-sonnet-20240620',
@@ -323,6 +360,8 @@ export const MODEL_CATALOG: readonly CatalogModel[] = [
     mantle: undefined,
     context1m: 'none',
     lifecycle: { status: 'legacy', replacement: 'claude-sonnet-4-5' },
+    // Anthropic announcement "Introducing Claude 3.5 Sonnet"
+    released: { date: '2024-06-20', evidence: 'documented' },
   },
   {
     key: 'claude-3-sonnet',
@@ -338,6 +377,8 @@ export const MODEL_CATALOG: readonly CatalogModel[] = [
     mantle: undefined,
     context1m: 'none',
     lifecycle: { status: 'retired', replacement: 'claude-sonnet-4-5', since: '2025-07-21' },
+    // Anthropic announcement "Introducing the next generation of Claude"
+    released: { date: '2024-03-04', evidence: 'documented' },
   },
   {
     key: 'claude-haiku-4-5',
@@ -354,6 +395,8 @@ export const MODEL_CATALOG: readonly CatalogModel[] = [
     mantle: { id: 'anthropic.claude-haiku-4-5', served: true },
     context1m: 'none',
     lifecycle: ACTIVE,
+    // Anthropic announcement "Introducing Claude Haiku 4.5"; in the Bedrock docs of 2025-10-15 (spec §7.1)
+    released: { date: '2025-10-15', evidence: 'documented' },
   },
   {
     key: 'claude-3-5-haiku',
@@ -369,6 +412,8 @@ export const MODEL_CATALOG: readonly CatalogModel[] = [
     mantle: undefined,
     context1m: 'none',
     lifecycle: { status: 'deprecated', replacement: 'claude-haiku-4-5' },
+    // Anthropic announcement "Introducing computer use, a new Claude 3.5 Sonnet, and Claude 3.5 Haiku"
+    released: { date: '2024-10-22', evidence: 'documented' },
   },
   {
     key: 'claude-3-haiku',
@@ -384,6 +429,8 @@ export const MODEL_CATALOG: readonly CatalogModel[] = [
     mantle: undefined,
     context1m: 'none',
     lifecycle: { status: 'legacy', replacement: 'claude-haiku-4-5' },
+    // Anthropic announcement "Claude 3 Haiku: our fastest model yet"
+    released: { date: '2024-03-13', evidence: 'documented' },
   },
   {
     key: 'claude-fable-5',
@@ -400,6 +447,8 @@ export const MODEL_CATALOG: readonly CatalogModel[] = [
     mantle: { id: 'anthropic.claude-fable-5', served: true },
     context1m: 'native',
     lifecycle: ACTIVE,
+    // first in v2.1.170, between Opus 4.8 (v2.1.154) and Sonnet 5 (v2.1.197)
+    released: { date: '2026-06-15', evidence: 'unverified' },
   },
 ];
 

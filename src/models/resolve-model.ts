@@ -179,6 +179,20 @@ export function planNameContext(
   };
 }
 
+/**
+ * The settings that decide what a first-party name or alias is sent as, for errors about a model
+ * the account cannot use: the alias's pin variable (`ANTHROPIC_DEFAULT_SONNET_MODEL`) and, for a
+ * first-party model ID, the `modelOverrides` key. Undefined for provider IDs and ARNs, which
+ * are pins already.
+ */
+export function pinSettingsFor(name: string): { variable: string; overrideKey: string | undefined } | undefined {
+  const bare = strip1m(name).id.toLowerCase();
+  if (isTierName(bare)) return { variable: `ANTHROPIC_DEFAULT_${bare.toUpperCase()}_MODEL`, overrideKey: undefined };
+  const model = findModelById(bare);
+  if (!model || (model.key !== bare && !model.anthropicIds.includes(bare))) return undefined;
+  return { variable: `ANTHROPIC_DEFAULT_${model.family.toUpperCase()}_MODEL`, overrideKey: bare };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Roles
 

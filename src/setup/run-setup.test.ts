@@ -204,7 +204,7 @@ describe('setup wizard (scripted answers)', () => {
       AWS_REGION: 'eu-west-1',
       AWS_PROFILE: 'dev',
       ANTHROPIC_DEFAULT_OPUS_MODEL: 'eu.anthropic.claude-opus-4-8[1m]',
-      ANTHROPIC_DEFAULT_SONNET_MODEL: 'eu.anthropic.claude-sonnet-4-6',
+      ANTHROPIC_DEFAULT_SONNET_MODEL: 'global.anthropic.claude-sonnet-5',
       ANTHROPIC_BEDROCK_SERVICE_TIER: 'flex',
       ANTHROPIC_CUSTOM_HEADERS: 'X-Amzn-Bedrock-GuardrailIdentifier: emulatorguard\nX-Amzn-Bedrock-GuardrailVersion: 1',
     });

@@ -256,3 +256,62 @@ describe('fuzz: thousands of random requests, then a valid call', () => {
     assert.ok(emulator.state.received.length > 2900);
   });
 });
+
+describe('the request log cannot be used to exhaust memory or break the admin API', () => {
+  test('unauthenticated large posts keep the log within its byte budget, oldest evicted, bodies cut with a marker', async () => {
+    const logBytes = 4 * 1024 * 1024;
+    const logBodyBytes = 256 * 1024;
+    const emulator = createEmulator({ logBytes, logBodyBytes });
+    const server = await emulator.listen();
+    try {
+      const body = Buffer.alloc(1024 * 1024, 'a');
+      // Bounded: 24 posts of 1 MiB, to a path no route serves and with no credentials at all.
+      for (let i = 0; i < 24; i += 1) {
+        const response = await fetch(`${server.url}/no/such/route/${i}`, { method: 'POST', body });
+        assert.ok(response.status >= 400 && response.status < 500, `post ${i}: ${response.status}`);
+        await response.arrayBuffer();
+      }
+      const log = (await (await fetch(`${server.url}/_emulator/requests`)).json()) as {
+        received: { path: string; body: string; bodyBytes: number }[];
+        logBytes: number;
+        logBudgetBytes: number;
+        evicted: number;
+      };
+      assert.equal(log.logBudgetBytes, logBytes);
+      assert.ok(log.logBytes > 0 && log.logBytes <= logBytes, `log holds ${log.logBytes} bytes, budget ${logBytes}`);
+      assert.ok(log.received.length < 24 && log.received.length > 0, `${log.received.length} entries kept`);
+      assert.equal(log.evicted + log.received.length, 24);
+      assert.equal(log.received.at(-1)?.path, '/no/such/route/23', 'the newest entries stay, the oldest go');
+      const last = log.received.at(-1)!;
+      assert.equal(last.bodyBytes, body.byteLength);
+      assert.match(last.body, /…<cut: 786432 of 1048576 bytes not logged>$/);
+      const health = (await (await fetch(`${server.url}/_emulator/health`)).json()) as { logBytes: number; received: number };
+      assert.equal(health.logBytes, log.logBytes);
+      assert.match(await validCall(server.url), /still alive/);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('a deeply nested JSON body is logged, and GET /_emulator/requests still answers (raw text shown)', async () => {
+    const emulator = createEmulator();
+    const server = await emulator.listen();
+    try {
+      const nested = '['.repeat(20_000) + ']'.repeat(20_000);
+      const response = await fetch(`${server.url}/model/x/invoke`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: nested });
+      assert.equal(response.status, 403);
+      await response.arrayBuffer();
+      assert.match(await validCall(server.url), /still alive/);
+      const answer = await fetch(`${server.url}/_emulator/requests`);
+      assert.equal(answer.status, 200);
+      const log = (await answer.json()) as { received: { body: unknown; bodyNote?: string; operation: string }[] };
+      assert.equal(log.received.length, 2);
+      assert.equal(log.received[0]?.body, nested);
+      assert.match(log.received[0]?.bodyNote ?? '', /nested too deeply/);
+      assert.equal(log.received[1]?.operation, 'invoke');
+      assert.equal((log.received[1]?.body as { max_tokens: number }).max_tokens, 50, 'ordinary JSON bodies stay parsed');
+    } finally {
+      await server.close();
+    }
+  });
+});

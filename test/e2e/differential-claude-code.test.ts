@@ -164,7 +164,10 @@ async function both(input: Case, isolation: Report['isolation']): Promise<Report
   return { claude, ours, isolation, escaped: [...(await proxySink()).connections] };
 }
 
-const GLOBAL_ONLY_MODELS = defaultScenario().models.map((model) => ({ ...model, profiles: ['global'] }));
+/** Models with a global profile in the catalog, with only that profile. */
+const GLOBAL_ONLY_MODELS = defaultScenario()
+  .models.filter((model) => model.profiles.includes('global'))
+  .map((model) => ({ ...model, profiles: ['global'] }));
 
 /** Every configuration both CLIs run with; a namespace child gets the name and runs one. */
 const CASES = {

@@ -155,7 +155,10 @@ describe('cc-bedrock -p: availability discovery and its cache', { concurrency: t
   });
 
   test('an account whose ListInferenceProfiles lists only global profiles gets the global default', async () => {
-    const models = defaultScenario().models.map((model) => ({ ...model, profiles: ['global'] }));
+    // Models with a global profile in the catalog, with only that profile.
+    const models = defaultScenario()
+      .models.filter((model) => model.profiles.includes('global'))
+      .map((model) => ({ ...model, profiles: ['global'] }));
     const run = await cc(['-p', 'hi'], { scenario: { models } });
     assert.equal(run.code, 0, run.stderr);
     assert.equal(mainCalls(run.log)[0]?.path, '/model/global.anthropic.claude-sonnet-4-5-20250929-v1:0/invoke-with-response-stream');

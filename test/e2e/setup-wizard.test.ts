@@ -176,8 +176,8 @@ describe('setup wizard in a pseudo-terminal', () => {
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: PLANTED.accessKeyId,
       AWS_SECRET_ACCESS_KEY: PLANTED.secretAccessKey,
-      ANTHROPIC_DEFAULT_OPUS_MODEL: 'us.anthropic.claude-opus-4-8',
-      ANTHROPIC_DEFAULT_SONNET_MODEL: 'us.anthropic.claude-sonnet-4-6',
+      ANTHROPIC_DEFAULT_OPUS_MODEL: 'us.anthropic.claude-opus-5',
+      ANTHROPIC_DEFAULT_SONNET_MODEL: 'us.anthropic.claude-sonnet-5',
       ANTHROPIC_DEFAULT_HAIKU_MODEL: 'us.anthropic.claude-haiku-4-5-20251001-v1:0',
     });
     assert.equal(readFileSync(`${settingsPath}.bak`, 'utf8'), original);
@@ -226,7 +226,7 @@ describe('setup wizard in a pseudo-terminal', () => {
     assertNoSecrets(term.raw, 'wizard terminal output');
     const env = (JSON.parse(readFileSync(settingsPath, 'utf8')) as { env: Record<string, string> }).env;
     assert.equal(env.AWS_BEARER_TOKEN_BEDROCK, PLANTED.bearerToken);
-    assert.equal(env.ANTHROPIC_DEFAULT_OPUS_MODEL, 'us.anthropic.claude-opus-4-8[1m]', 'the 1M variant follows its model in the list');
+    assert.equal(env.ANTHROPIC_DEFAULT_OPUS_MODEL, 'us.anthropic.claude-opus-5[1m]', 'the 1M variant follows its model in the list');
     assert.equal(statSync(settingsPath).mode & 0o777, 0o600, 'a new settings file holding a secret is private');
     const written = readFileSync(settingsPath, 'utf8');
 

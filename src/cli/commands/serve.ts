@@ -133,6 +133,7 @@ export async function run(options: ServeOptions, io: CliIO): Promise<number> {
     enforceAvailableModels: settings.merged.enforceAvailableModels === true,
     ...(apiKey !== undefined ? { apiKey } : {}),
     ...(agentFor ? { agentFor } : {}),
+    ...(networkFetch ? { probeFetch: networkFetch } : {}),
     logger,
     timeoutMs,
     firstByteTimeoutMs,

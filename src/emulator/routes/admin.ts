@@ -4,9 +4,13 @@
  */
 import { CcBedrockError } from '../../errors.js';
 import { jsonResponse, type EmulatorRequest, type EmulatorResponse } from '../http-types.js';
-import type { EmulatorStateImpl } from '../state.js';
+import { receivedRequestJson, type EmulatorStateImpl } from '../state.js';
 
 export const ADMIN_PREFIX = '/_emulator/';
+
+function logSize(state: EmulatorStateImpl): { logBytes: number; logBudgetBytes: number; logBodyBytes: number; evicted: number } {
+  return { logBytes: state.logBytes, logBudgetBytes: state.logLimits.bytes, logBodyBytes: state.logLimits.bodyBytes, evicted: state.evicted };
+}
 
 function adminError(status: number, message: string): EmulatorResponse {
   return jsonResponse(status, { error: message });
@@ -16,9 +20,13 @@ export function handleAdmin(request: EmulatorRequest, state: EmulatorStateImpl, 
   const route = request.rawPath.slice(ADMIN_PREFIX.length).replace(/\/$/, '');
   const method = request.method.toUpperCase();
   if (route === 'health' && method === 'GET') {
-    return jsonResponse(200, { status: 'ok', scenario: state.scenario.name, received: state.received.length, uptimeMs: now - startedAt });
+    return jsonResponse(200, { status: 'ok', scenario: state.scenario.name, received: state.received.length, ...logSize(state), uptimeMs: now - startedAt });
   }
-  if (route === 'requests' && method === 'GET') return jsonResponse(200, { received: state.received });
+  if (route === 'requests' && method === 'GET') {
+    // Entry by entry, so that no body a client sent can make the whole answer fail.
+    const entries = state.received.map(receivedRequestJson).join(',');
+    return { status: 200, headers: { 'content-type': 'application/json' }, body: `{"received":[${entries}],${JSON.stringify(logSize(state)).slice(1)}` };
+  }
   if (route === 'reset' && method === 'POST') {
     state.reset();
     return jsonResponse(200, { status: 'reset' });
