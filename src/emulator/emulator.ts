@@ -3,8 +3,8 @@
  * that the AWS SDK clients, the Anthropic Bedrock SDK and Claude Code cannot tell from AWS.
  * Run it on a port (`listen`) or in-process (`fetch`); inspect and steer it through `state`.
  */
-import type { Clock } from '../internal/clock.js';
-import { systemClock } from '../internal/clock.js';
+import type { Clock } from '../core/clock.js';
+import { systemClock } from '../core/clock.js';
 import { toEmulatorRequest, toFetchResponse, type FetchLike } from './fetch-adapter.js';
 import type { EmulatorRequest, EmulatorResponse } from './http-types.js';
 import { listenNode, type ListeningServer } from './node-server.js';

@@ -5,9 +5,9 @@
  * kept only when a request naming it would resolve and `availableModels` allows it. Model IDs
  * are first-party names, which resolve back to the listed profile like `--model` does.
  */
-import { CcBedrockError, isCcBedrockError } from '../errors.js';
+import { CcBedrockError, isCcBedrockError } from '../core/errors.js';
 import { MODEL_CATALOG, findModelById, type CatalogModel } from '../models/model-catalog.js';
-import type { CallTarget } from '../client/types.js';
+import type { CallTarget } from '../core/route-plan.js';
 import { invalidRequest } from './anthropic-errors.js';
 import { Cancellation } from './cancellation.js';
 import { jsonResponse } from './exchange.js';
