@@ -15,7 +15,7 @@ import { homedir } from 'node:os';
 import { createAuthProvider } from '../src/aws/credentials.js';
 import { applyDiscovery, createClient, clientOptionsFromEnv, discoverAvailability } from '../src/client/index.js';
 import { createEmulator, emulatorEnvironment } from '../src/emulator/index.js';
-import { isCcBedrockError } from '../src/errors.js';
+import { isCcBedrockError } from '../src/core/errors.js';
 import { resolveRoutePlan } from '../src/routing/resolve-route-plan.js';
 
 async function main(): Promise<void> {

@@ -2,8 +2,8 @@
  * cc-bedrock as a library: resolve Claude Code's Bedrock configuration into a route plan, then
  * execute it with a Messages client; plus the local Bedrock emulator. Named re-exports only.
  */
-export { CcBedrockError, isCcBedrockError } from './errors.js';
-export type { ErrorCode, CcBedrockErrorOptions } from './errors.js';
+export { CcBedrockError, isCcBedrockError } from './core/errors.js';
+export type { ErrorCode, CcBedrockErrorOptions } from './core/errors.js';
 
 export type {
   CredentialKind,
@@ -17,7 +17,7 @@ export type {
   RoutePlan,
   RouteWarning,
   Sourced,
-} from './routing/types.js';
+} from './core/route-plan.js';
 export { resolveRoutePlan } from './routing/resolve-route-plan.js';
 export { resolveConfiguration } from './routing/resolve-configuration.js';
 export type { ResolveRoutePlanOptions, RouteResolution } from './routing/resolve-route-plan.js';
@@ -33,7 +33,7 @@ export { planCredentials } from './aws/credential-plan.js';
 export { createAuthProvider } from './aws/credentials.js';
 export type { AuthProviderOptions } from './aws/credentials.js';
 export { getCallerIdentity } from './aws/caller-identity.js';
-export type { AuthProvider, AwsCredentials, RequestAuth } from './aws/auth-types.js';
+export type { AuthProvider, AwsCredentials, RequestAuth } from './core/auth-types.js';
 
 export { MODEL_CATALOG, findModelById, isMantleFormat } from './models/model-catalog.js';
 export type { CatalogModel } from './models/model-catalog.js';

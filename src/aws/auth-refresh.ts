@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
-import { CcBedrockError } from '../errors.js';
-import type { Env } from '../internal/read-env.js';
-import type { Sourced } from '../routing/types.js';
+import { CcBedrockError } from '../core/errors.js';
+import type { Env } from '../core/read-env.js';
+import type { Sourced } from '../core/route-plan.js';
 import { describeShellFailure, runShellCommand } from './shell-command.js';
 
 export interface AuthRefreshOptions {

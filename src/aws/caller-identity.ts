@@ -1,7 +1,7 @@
-import { CcBedrockError } from '../errors.js';
+import { CcBedrockError } from '../core/errors.js';
 import { classifyNetworkFailure } from '../bedrock/classify-failure.js';
-import type { EnvLookup } from '../routing/types.js';
-import type { RequestAuth } from './auth-types.js';
+import type { EnvLookup } from '../core/route-plan.js';
+import type { RequestAuth } from '../core/auth-types.js';
 import type { FetchFn } from './fetch-http-handler.js';
 
 export interface CallerIdentity {

@@ -1,6 +1,6 @@
-import type { Env } from '../internal/read-env.js';
-import type { Sourced } from '../routing/types.js';
-import type { AwsCredentials } from './auth-types.js';
+import type { Env } from '../core/read-env.js';
+import type { Sourced } from '../core/route-plan.js';
+import type { AwsCredentials } from '../core/auth-types.js';
 import { describeShellFailure, runShellCommand } from './shell-command.js';
 
 export type ExportParse = { readonly ok: true; readonly credentials: AwsCredentials } | { readonly ok: false; readonly problem: string };

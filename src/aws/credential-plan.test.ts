@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { SETTINGS_ENV_SOURCE, settingsOverShellLookup } from '../../test/helpers/env-lookup.js';
 import { withTempHome } from '../../test/helpers/temp-home.js';
 import { PLANTED, assertNoSecrets } from '../../test/helpers/secrets.js';
-import type { CredentialKind, EndpointKind, Sourced } from '../routing/types.js';
+import type { CredentialKind, EndpointKind, Sourced } from '../core/route-plan.js';
 import { classifyProfile, planCredentials } from './credential-plan.js';
 
 const KEYS = { AWS_ACCESS_KEY_ID: PLANTED.accessKeyId, AWS_SECRET_ACCESS_KEY: PLANTED.secretAccessKey };

@@ -1,5 +1,5 @@
-import type { CredentialKind, CredentialPlan, EndpointKind, EnvLookup, RouteWarning, Sourced } from '../routing/types.js';
-import { maskKeyId } from '../internal/redact.js';
+import type { CredentialKind, CredentialPlan, EndpointKind, EnvLookup, RouteWarning, Sourced } from '../core/route-plan.js';
+import { maskKeyId } from '../core/redact.js';
 import { activeProfile, loadAwsFiles, viewProfile, type AwsFiles, type IniSection, type ProfileView } from './shared-files.js';
 
 /** A CredentialPlan plus what only the AWS layer knows; assignable to CredentialPlan. */

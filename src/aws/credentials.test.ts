@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { EnvLookup } from '../routing/types.js';
-import { CcBedrockError } from '../errors.js';
+import type { EnvLookup } from '../core/route-plan.js';
+import { CcBedrockError } from '../core/errors.js';
 import { isExpiryCause, readMilliseconds, refreshTime } from './credentials.js';
 
 const MINUTE = 60_000;

@@ -1,9 +1,9 @@
 import type { Writable } from 'node:stream';
-import { CcBedrockError, isCcBedrockError } from '../errors.js';
-import { systemClock, type Clock } from '../internal/clock.js';
-import type { Env } from '../internal/read-env.js';
-import type { CredentialPlan, EnvLookup, Sourced } from '../routing/types.js';
-import type { AuthProvider, AwsCredentials, RequestAuth } from './auth-types.js';
+import { CcBedrockError, isCcBedrockError } from '../core/errors.js';
+import { systemClock, type Clock } from '../core/clock.js';
+import type { Env } from '../core/read-env.js';
+import type { CredentialPlan, EnvLookup, Sourced } from '../core/route-plan.js';
+import type { AuthProvider, AwsCredentials, RequestAuth } from '../core/auth-types.js';
 import { runAuthRefresh } from './auth-refresh.js';
 import { getCallerIdentity } from './caller-identity.js';
 import { runCredentialExport } from './credential-export.js';

@@ -1,7 +1,7 @@
 import { classifyNetworkFailure } from '../bedrock/classify-failure.js';
-import { CcBedrockError } from '../errors.js';
-import type { EnvLookup } from '../routing/types.js';
-import type { AwsCredentials } from './auth-types.js';
+import { CcBedrockError } from '../core/errors.js';
+import type { EnvLookup } from '../core/route-plan.js';
+import type { AwsCredentials } from '../core/auth-types.js';
 import { CONTAINER_LINK_LOCAL_HOST, classifyProfile, instanceMetadataDisabled } from './credential-plan.js';
 import { directFetchOf } from '../network/direct-fetch.js';
 import { FetchHttpHandler, type FetchFn } from './fetch-http-handler.js';

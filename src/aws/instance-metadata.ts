@@ -1,5 +1,5 @@
-import type { EnvLookup } from '../routing/types.js';
-import type { AwsCredentials } from './auth-types.js';
+import type { EnvLookup } from '../core/route-plan.js';
+import type { AwsCredentials } from '../core/auth-types.js';
 import type { FetchFn } from './fetch-http-handler.js';
 
 export interface InstanceMetadataOptions {

@@ -1,5 +1,5 @@
-import type { EnvLookup, RouteWarning, Sourced } from '../routing/types.js';
-import { isRegionShaped } from './region-shape.js';
+import type { EnvLookup, RouteWarning, Sourced } from '../core/route-plan.js';
+import { isRegionShaped } from '../core/region-shape.js';
 import { activeProfile, loadAwsFiles, sectionHeader, type AwsFilePath, type IniSections } from './shared-files.js';
 
 export const DEFAULT_REGION = 'us-east-1';

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, relative, sep } from 'node:path';
-import type { EnvLookup, Sourced } from '../routing/types.js';
+import type { EnvLookup, Sourced } from '../core/route-plan.js';
 
 /** One section of an AWS ini file: `aws_access_key_id`, `region`, `sso_session`… */
 export type IniSection = Readonly<Record<string, string | undefined>>;

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { Writable } from 'node:stream';
-import type { Env } from '../internal/read-env.js';
+import type { Env } from '../core/read-env.js';
 
 export interface ShellCommandOptions {
   /** The whole environment of the child (the effective env: settings `env` over the process env). */

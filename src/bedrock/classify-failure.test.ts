@@ -1,9 +1,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { APIConnectionError } from '@anthropic-ai/sdk';
-import { withRemediation } from '../errors.js';
+import { withRemediation } from '../core/errors.js';
 import { markProxyFailure } from '../network/proxy.js';
-import type { CallTarget } from '../client/types.js';
+import type { CallTarget } from '../core/route-plan.js';
 import { classifyFailure, classifyNetworkFailure } from './classify-failure.js';
 import { describeUpstreamFailure } from './failure-facts.js';
 import { FAILURE_RULES } from './failure-rules.js';

@@ -7,8 +7,8 @@
  * Claude Code treats every 403 as a credential problem and retries it for minutes; here only an
  * expired token is healed, and a missing grant fails immediately with the grant to ask for.
  */
-import { CcBedrockError } from '../errors.js';
-import type { CallTarget } from '../client/types.js';
+import { CcBedrockError } from '../core/errors.js';
+import type { CallTarget } from '../core/route-plan.js';
 import { failureFacts, type UpstreamFailure } from './failure-facts.js';
 import { NETWORK_RULES } from './network-failure-rules.js';
 import {

@@ -11,7 +11,7 @@ import {
   APIError,
   APIUserAbortError,
 } from '@anthropic-ai/sdk/core/error';
-import type { RequestAuth } from '../aws/auth-types.js';
+import type { RequestAuth } from '../core/auth-types.js';
 import { proxyFailureDetail, type ProxyFailure } from '../network/proxy.js';
 
 /** What went wrong upstream, extracted from whatever the SDK threw. */

@@ -8,10 +8,10 @@
  * Retrying cannot fix a refused proxy, an unknown host, an untrusted certificate or rejected
  * credentials, so those rules fail at once and name the variable or file to change.
  */
-import type { ErrorCode } from '../errors.js';
-import type { RequestAuth } from '../aws/auth-types.js';
-import type { CallTarget } from '../client/types.js';
-import { profileIdsForRegion, stripProfilePrefix } from '../client/model-ids.js';
+import type { ErrorCode } from '../core/errors.js';
+import type { RequestAuth } from '../core/auth-types.js';
+import type { CallTarget } from '../core/route-plan.js';
+import { profileIdsForRegion, stripProfilePrefix } from '../models/model-ids.js';
 import { findModelById, isMantleFormat } from '../models/model-catalog.js';
 import { pinSettingsFor } from '../models/resolve-model.js';
 import type { FailureFacts } from './failure-facts.js';

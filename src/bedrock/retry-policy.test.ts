@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ClassifiedFailure } from './classify-failure.js';
-import { CcBedrockError } from '../errors.js';
+import { CcBedrockError } from '../core/errors.js';
 import { RetryBudget, isFinal } from './retry-policy.js';
 
 const failure = (action: ClassifiedFailure['action']): ClassifiedFailure => ({

@@ -6,7 +6,7 @@
  * passes through the gateway spends one budget end to end instead of one per hop.
  */
 import type { ClassifiedFailure } from './classify-failure.js';
-import type { CcBedrockError } from '../errors.js';
+import type { CcBedrockError } from '../core/errors.js';
 
 /** Claude Code's retry defaults (spec §1.6): 10 retries, at most 15; backoff 0.5 s doubling to 32 s, +25 % jitter. */
 export const DEFAULT_MAX_RETRIES = 10;

@@ -6,8 +6,8 @@
  * CLAUDE_ENABLE_BYTE_WATCHDOG_BEDROCK=1, CLAUDE_BYTE_STREAM_IDLE_TIMEOUT_MS (10 s to 30 min) are
  * idle watchdogs, the shorter one winning. The CC_BEDROCK_* variables beat them all.
  */
-import { CcBedrockError } from '../errors.js';
-import type { EnvLookup } from '../routing/types.js';
+import { CcBedrockError } from '../core/errors.js';
+import type { EnvLookup } from '../core/route-plan.js';
 import { DEFAULT_FIRST_BYTE_TIMEOUT_MS, DEFAULT_STREAM_IDLE_TIMEOUT_MS, DEFAULT_WAIT_NOTICE_MS } from './deadlines.js';
 
 /** The largest delay a Node.js timer takes. */

@@ -7,7 +7,7 @@
  */
 import type { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { readEnv, type Env } from '../internal/read-env.js';
+import { readEnv, type Env } from '../core/read-env.js';
 import { ExitCode } from './io.js';
 
 /** A stream the CLI writes to, with the name used in what it says about it. */

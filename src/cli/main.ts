@@ -8,9 +8,10 @@
  */
 import { homedir } from 'node:os';
 import { Command, CommanderError, Option } from 'commander';
-import { CcBedrockError, isCcBedrockError } from '../errors.js';
+import { CcBedrockError, isCcBedrockError } from '../core/errors.js';
 import { describeUndelivered, drainTimeoutMs, flushOutputs, onOutputError, type NamedOutput } from './finish-output.js';
-import { ExitCode, type CliIO } from './io.js';
+import { ExitCode } from './io.js';
+import { type CliIO } from '../core/command-io.js';
 
 const VERSION = '0.1.0';
 

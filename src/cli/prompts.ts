@@ -4,7 +4,7 @@
  * end-to-end test drives this real implementation in a pseudo-terminal).
  */
 import type * as Inquirer from '@inquirer/prompts';
-import type { CliIO } from './io.js';
+import type { CliIO } from '../core/command-io.js';
 import { SetupCancelled, type Prompter } from '../setup/types.js';
 
 type InquirerModule = typeof Inquirer;

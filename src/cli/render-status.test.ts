@@ -5,7 +5,7 @@ import { createTempHome, type TempHome } from '../../test/helpers/temp-home.js';
 import { settingsOverShellLookup } from '../../test/helpers/env-lookup.js';
 import { inspectProxy } from '../network/proxy.js';
 import { resolveRoutePlan } from '../routing/resolve-route-plan.js';
-import type { RoutePlan } from '../routing/types.js';
+import type { RoutePlan } from '../core/route-plan.js';
 import { renderStatusText, statusJson } from './render-status.js';
 
 const PASSWORD = 'statusPr0xySecret';

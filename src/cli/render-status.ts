@@ -1,10 +1,10 @@
 import type { DoctorReport } from '../doctor/report.js';
-import type { ErrorFact } from '../routing/attempt.js';
+import type { ErrorFact } from '../core/attempt.js';
 import type { PlanPart } from '../routing/resolve-configuration.js';
-import { displayCommand } from '../internal/redact.js';
+import { displayCommand } from '../core/redact.js';
 import type { ProxyInspection } from '../network/proxy.js';
 import { displayHeaderValue } from '../routing/headers.js';
-import type { CredentialPlan, ResolvedModel, RoutePlan, RouteWarning } from '../routing/types.js';
+import type { CredentialPlan, ResolvedModel, RoutePlan, RouteWarning } from '../core/route-plan.js';
 
 /** One settings file as status shows it; a subset of what src/settings reports. */
 export interface SettingsFileSummary {

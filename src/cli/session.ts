@@ -7,14 +7,15 @@
  * are imported here on first use, and their loading overlaps with reading the settings files, so
  * a warm `cc-bedrock -p` spends its start-up time on resolution rather than waiting on imports.
  */
-import type { AuthProvider } from '../aws/auth-types.js';
+import type { AuthProvider } from '../core/auth-types.js';
 import type { BedrockClient, ClientLogger, DiscoveryResult } from '../client/index.js';
-import { CcBedrockError, isCcBedrockError, type ErrorCode } from '../errors.js';
+import { CcBedrockError, isCcBedrockError, type ErrorCode } from '../core/errors.js';
 import { planNameContext, resolveModelName } from '../models/resolve-model.js';
 import { loadNetworkFetch, resolveProxy, type ProxyConfig } from '../network/proxy.js';
 import { resolveRoutePlan, type RouteResolution } from '../routing/resolve-route-plan.js';
-import type { ResolvedModel, RoutePlan, RouteWarning } from '../routing/types.js';
-import { ExitCode, type CliIO, resolutionInputs } from './io.js';
+import type { ResolvedModel, RoutePlan, RouteWarning } from '../core/route-plan.js';
+import { ExitCode } from './io.js';
+import { type CliIO, resolutionInputs } from '../core/command-io.js';
 import type { OnWaiting } from '../bedrock/deadlines.js';
 import { wireTimingFromEnv } from '../bedrock/timing.js';
 

@@ -11,9 +11,9 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AuthProvider } from '../aws/auth-types.js';
-import type { ErrorCode } from '../errors.js';
-import type { EndpointKind, EnvLookup, RoutePlan } from '../routing/types.js';
+import type { AuthProvider } from '../core/auth-types.js';
+import type { ErrorCode } from '../core/errors.js';
+import type { EndpointKind, EnvLookup, RoutePlan } from '../core/route-plan.js';
 import type { InferenceProfile } from './inference-profiles.js';
 import { endpointsForRegion } from './regional-endpoints.js';
 import type { ClientLogger } from './types.js';

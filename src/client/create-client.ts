@@ -5,11 +5,11 @@
  */
 import type { AnthropicBedrockMantle } from '@anthropic-ai/bedrock-sdk';
 import { APIUserAbortError } from '@anthropic-ai/sdk/core/error';
-import { CcBedrockError, isCcBedrockError } from '../errors.js';
-import { systemClock } from '../internal/clock.js';
+import { CcBedrockError, isCcBedrockError } from '../core/errors.js';
+import { systemClock } from '../core/clock.js';
 import { planNameContext, resolveModelName } from '../models/resolve-model.js';
 import { parseBedrockArn } from '../models/model-catalog.js';
-import type { EnvLookup, ResolvedModel, RoutePlan } from '../routing/types.js';
+import type { EnvLookup, ResolvedModel, RoutePlan } from '../core/route-plan.js';
 import {
   GUARDRAIL_TRACE_KEY,
   classifyFailure,
@@ -20,7 +20,7 @@ import {
 } from './errors.js';
 import { BedrockMessageStream, accumulateEvent, messageToEvents } from './message-stream.js';
 import { countTokensInvokeBody } from './count-tokens-body.js';
-import { countTokensModelId } from './model-ids.js';
+import { countTokensModelId } from '../models/model-ids.js';
 import { baseUrlFor } from './regional-endpoints.js';
 import { CallRunner } from './runner.js';
 import { DEFAULT_FIRST_BYTE_TIMEOUT_MS, DEFAULT_STREAM_IDLE_TIMEOUT_MS, DEFAULT_WAIT_NOTICE_MS, SilenceWatch, formatWait, type OnWaiting } from '../bedrock/deadlines.js';
@@ -32,17 +32,8 @@ import {
   requestHeaders,
   withAllowedHeaders,
 } from './transport.js';
-import type {
-  CallTarget,
-  ClientLogger,
-  CreateClientOptions,
-  Message,
-  MessageCountTokensParams,
-  MessageCreateParams,
-  MessageStreamEvent,
-  MessageTokensCount,
-  RequestOptions,
-} from './types.js';
+import type { ClientLogger, CreateClientOptions, Message, MessageCountTokensParams, MessageCreateParams, MessageStreamEvent, MessageTokensCount, RequestOptions } from './types.js';
+import type { CallTarget } from '../core/route-plan.js';
 import { getInferenceProfile, type InferenceProfile } from './inference-profiles.js';
 
 export interface BedrockMessages {

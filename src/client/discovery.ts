@@ -11,9 +11,9 @@
  * retired model.
  */
 import { rmSync } from 'node:fs';
-import { isCcBedrockError } from '../errors.js';
-import type { AuthProvider } from '../aws/auth-types.js';
-import { systemClock, type Clock } from '../internal/clock.js';
+import { isCcBedrockError } from '../core/errors.js';
+import type { AuthProvider } from '../core/auth-types.js';
+import { systemClock, type Clock } from '../core/clock.js';
 import {
   MODEL_CATALOG,
   BUILT_IN_DEFAULTS,
@@ -27,12 +27,13 @@ import {
   type CatalogModel,
 } from '../models/model-catalog.js';
 import { planNameContext, resolveModelName } from '../models/resolve-model.js';
-import type { EndpointKind, EnvLookup, ResolvedModel, RoutePlan, RouteWarning } from '../routing/types.js';
+import type { EndpointKind, EnvLookup, ResolvedModel, RoutePlan, RouteWarning } from '../core/route-plan.js';
 import { AvailabilityCache, availabilityCacheKey, credentialIdentities, resolveCacheDir, type AvailabilityCacheOptions, type ModelAvailability } from './availability-cache.js';
 import { getInferenceProfile, listSystemInferenceProfiles, type InferenceProfile } from './inference-profiles.js';
 import { availabilityRecord, createProbeRunner, probeCallTarget, probeModel } from './probe.js';
 import { endpointsForRegion } from './regional-endpoints.js';
-import type { CallTarget, ClientLogger } from './types.js';
+import type { ClientLogger } from './types.js';
+import type { CallTarget } from '../core/route-plan.js';
 
 export { discoveryCacheDir } from './availability-cache.js';
 export type { AvailabilityStatus, ModelAvailability } from './availability-cache.js';

@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { APIConnectionError, APIError } from '@anthropic-ai/sdk';
 import { classifyFailure, describeUpstreamFailure, iamResourcesFor, profileSuggestions, scrubSecrets } from './errors.js';
-import type { CallTarget } from './types.js';
+import type { CallTarget } from '../core/route-plan.js';
 
 const bedrock: CallTarget = {
   modelId: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0',

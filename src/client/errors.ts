@@ -4,10 +4,10 @@
  * re-exports it for the client's callers and keeps the guardrail outcome, which is not a failure
  * of the call but a turn Bedrock answered by blocking it.
  */
-import { CcBedrockError } from '../errors.js';
+import { CcBedrockError } from '../core/errors.js';
 import { endpointLabel } from '../bedrock/classify-failure.js';
 import { asRecord } from '../bedrock/failure-facts.js';
-import type { CallTarget } from './types.js';
+import type { CallTarget } from '../core/route-plan.js';
 
 export {
   classifyFailure,

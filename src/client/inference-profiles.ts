@@ -4,7 +4,7 @@
  * model decides capabilities, 1M support and the CountTokens base ID. Sent through the Bedrock
  * SDK client so signing (SigV4 service `bedrock`) and bearer auth match the model calls.
  */
-import { CcBedrockError } from '../errors.js';
+import { CcBedrockError } from '../core/errors.js';
 import { findModelById, parseBedrockArn } from '../models/model-catalog.js';
 import type { CallRunner } from './runner.js';
 import { withAllowedHeaders } from './transport.js';

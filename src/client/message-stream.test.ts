@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CcBedrockError } from '../errors.js';
+import { CcBedrockError } from '../core/errors.js';
 import { BedrockMessageStream, accumulateEvent, messageToEvents } from './message-stream.js';
 import type { CallTarget, Message, MessageStreamEvent } from './types.js';
 

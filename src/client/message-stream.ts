@@ -5,7 +5,7 @@
  * class wraps foreign errors into its own type and cannot be fed events from outside, so the
  * accumulation below follows the SDK's rules in our own code.
  */
-import { CcBedrockError } from '../errors.js';
+import { CcBedrockError } from '../core/errors.js';
 import type { CallTarget, Message, MessageStreamEvent } from './types.js';
 
 type ContentBlock = Message['content'][number];

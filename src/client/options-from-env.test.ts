@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { EnvLookup } from '../routing/types.js';
+import type { EnvLookup } from '../core/route-plan.js';
 import { clientOptionsFromEnv } from './options-from-env.js';
 import { backoffDelay } from '../bedrock/retry-policy.js';
 import { requestHeaders } from './transport.js';
@@ -39,7 +39,7 @@ test('request headers: tier only on Bedrock, Authorization only with skip-auth, 
 
 test('a plan with neither Bedrock switch on is refused before anything is sent', async () => {
   const { createClient } = await import('./create-client.js');
-  const { CcBedrockError } = await import('../errors.js');
+  const { CcBedrockError } = await import('../core/errors.js');
   const auth = { getAuth: async () => ({ kind: 'none' as const }), recoverFromAuthFailure: async () => false, markWorking: () => {} };
   const model = { role: 'main' as const, requested: 'x', wireModelId: 'x', endpoint: 'bedrock' as const, rule: '', catalogKey: undefined, betas: [], region: { value: 'us-east-1', source: 't' }, discoverable: false };
   const credentials = { kind: 'skip-auth' as const, source: 't', detail: '', profile: undefined, authRefresh: undefined, credentialExport: undefined };

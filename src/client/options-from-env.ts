@@ -3,7 +3,7 @@
  * (default 10, capped at 15 unless CLAUDE_CODE_RETRY_WATCHDOG is on) and API_TIMEOUT_MS
  * (default 600000, at most 2147483647). A value that is not a number is an error naming it.
  */
-import type { EnvLookup } from '../routing/types.js';
+import type { EnvLookup } from '../core/route-plan.js';
 import { DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS, MAX_RETRIES_CAP } from '../bedrock/retry-policy.js';
 import { MAX_TIMER_MS, readNumber } from '../bedrock/timing.js';
 

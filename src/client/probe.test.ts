@@ -2,7 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { AuthProvider, RequestAuth } from '../aws/auth-types.js';
+import type { AuthProvider, RequestAuth } from '../core/auth-types.js';
 import { createProbeRunner, defaultProbeFetch, probeModel } from './probe.js';
 import type { CallTarget } from './types.js';
 

@@ -9,10 +9,10 @@
  * through here, over the client's own runner and SDK transport, so signing, headers and error
  * classification are those of a real session request.
  */
-import type { AuthProvider } from '../aws/auth-types.js';
-import { isCcBedrockError, type CcBedrockError, type ErrorCode } from '../errors.js';
-import { systemClock, type Clock } from '../internal/clock.js';
-import type { CustomHeader, EndpointKind, RoutePlan } from '../routing/types.js';
+import type { AuthProvider } from '../core/auth-types.js';
+import { isCcBedrockError, type CcBedrockError, type ErrorCode } from '../core/errors.js';
+import { systemClock, type Clock } from '../core/clock.js';
+import type { CustomHeader, EndpointKind, RoutePlan } from '../core/route-plan.js';
 import {
   AvailabilityCache,
   availabilityCacheKey,

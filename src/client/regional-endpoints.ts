@@ -5,7 +5,7 @@
  * then serves every region.
  */
 import { resolveEndpoints } from '../routing/endpoints.js';
-import type { EnvLookup, RoutePlan } from '../routing/types.js';
+import type { EnvLookup, RoutePlan } from '../core/route-plan.js';
 
 const emptyEnv: EnvLookup = { get: () => undefined };
 

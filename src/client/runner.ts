@@ -5,10 +5,10 @@
  * explained failure for everything retrying cannot fix.
  */
 import { APIUserAbortError } from '@anthropic-ai/sdk/core/error';
-import { CcBedrockError } from '../errors.js';
-import type { AuthProvider, RequestAuth } from '../aws/auth-types.js';
-import type { Clock } from '../internal/clock.js';
-import type { EndpointKind } from '../routing/types.js';
+import { CcBedrockError } from '../core/errors.js';
+import type { AuthProvider, RequestAuth } from '../core/auth-types.js';
+import type { Clock } from '../core/clock.js';
+import type { EndpointKind } from '../core/route-plan.js';
 import { RetryBudget } from '../bedrock/retry-policy.js';
 import { classifyFailure, describeUpstreamFailure, secretsOf, type ClassifyContext } from './errors.js';
 import type { SdkClient, SdkClientPool } from './transport.js';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
-import type { RequestAuth } from '../aws/auth-types.js';
+import type { RequestAuth } from '../core/auth-types.js';
 import { SdkClientPool, createBufferedFetch, withAllowedHeaders } from './transport.js';
 
 const BASE = 'http://127.0.0.1:9';

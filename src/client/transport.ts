@@ -16,8 +16,8 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { brotliDecompressSync, constants as zlibConstants, gunzipSync, inflateSync } from 'node:zlib';
 import { AnthropicBedrock, AnthropicBedrockMantle } from '@anthropic-ai/bedrock-sdk';
 import type { Middleware } from '@anthropic-ai/sdk';
-import type { RequestAuth } from '../aws/auth-types.js';
-import type { CustomHeader, EndpointKind } from '../routing/types.js';
+import type { RequestAuth } from '../core/auth-types.js';
+import type { CustomHeader, EndpointKind } from '../core/route-plan.js';
 
 export type SdkClient = AnthropicBedrock | AnthropicBedrockMantle;
 

@@ -10,9 +10,9 @@ import type {
   MessageCountTokensParams as SdkCountTokensParams,
   MessageCreateParamsBase as SdkCreateParamsBase,
 } from '@anthropic-ai/sdk/resources/beta/messages/messages';
-import type { AuthProvider } from '../aws/auth-types.js';
-import type { Clock } from '../internal/clock.js';
-import type { EndpointKind, ResolvedModel, RoutePlan } from '../routing/types.js';
+import type { AuthProvider } from '../core/auth-types.js';
+import type { Clock } from '../core/clock.js';
+import type { ResolvedModel, RoutePlan } from '../core/route-plan.js';
 
 export type Message = BetaMessage;
 export type MessageStreamEvent = BetaRawMessageStreamEvent;
@@ -39,19 +39,9 @@ export interface RequestOptions {
   headers?: Readonly<Record<string, string>>;
 }
 
-/** Where a call went: every error and every stream names these. */
-export interface CallTarget {
-  /** The exact ID on the wire (Invoke path label or Mantle `body.model`). */
-  readonly modelId: string;
-  /** What the caller asked for (`opus`, `claude-sonnet-4-6[1m]`, …). */
-  readonly requested: string;
-  readonly endpoint: EndpointKind;
-  readonly region: string;
-  /** Base URL the call is sent to. */
-  readonly baseURL: string;
-  readonly betas: readonly string[];
-  readonly catalogKey: string | undefined;
-}
+
+/** Defined with the route plan (core), where the wire layer below the client reads it too. */
+export type { CallTarget } from '../core/route-plan.js';
 
 export interface ClientLogger {
   debug(message: string, fields?: Record<string, unknown>): void;

@@ -1,5 +1,5 @@
 /** Small pure helpers several checks share. */
-import type { RouteWarning } from '../routing/types.js';
+import type { RouteWarning } from '../core/route-plan.js';
 import {
   findModelById,
   geoForRegion,

@@ -4,7 +4,7 @@
  * checks cannot contradict each other: expired temporary keys are not "long-term", a refusal
  * caused by expiry gets no IAM fix, and one cause gets one fix line (on the finding that owns it).
  */
-import type { ErrorCode } from '../errors.js';
+import type { ErrorCode } from '../core/errors.js';
 import type { DoctorFacts, EndpointCredentialFacts, ResolvedCredentialFact } from './facts.js';
 import type { ErrorFact } from './types.js';
 

@@ -9,10 +9,10 @@
  * another account never reads them. So `models` warms the next session's start, and a session's
  * own probes show up here.
  */
-import type { AuthProvider } from '../aws/auth-types.js';
+import type { AuthProvider } from '../core/auth-types.js';
 import type { ProbeTarget } from '../client/probe.js';
-import type { ErrorCode } from '../errors.js';
-import type { Clock } from '../internal/clock.js';
+import type { ErrorCode } from '../core/errors.js';
+import type { Clock } from '../core/clock.js';
 import {
   GEO_PREFIXES,
   MODEL_CATALOG,
@@ -24,7 +24,7 @@ import {
   type Context1m,
   type GeoPrefix,
 } from '../models/model-catalog.js';
-import type { EndpointKind, EnvLookup, RoutePlan } from '../routing/types.js';
+import type { EndpointKind, EnvLookup, RoutePlan } from '../core/route-plan.js';
 
 export const MODELS_SCHEMA = 'cc-bedrock.models/1';
 

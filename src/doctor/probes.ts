@@ -7,12 +7,12 @@
  */
 import type { Writable } from 'node:stream';
 import { createAuthProvider } from '../aws/credentials.js';
-import type { AuthProvider } from '../aws/auth-types.js';
-import type { Env } from '../internal/read-env.js';
+import type { AuthProvider } from '../core/auth-types.js';
+import type { Env } from '../core/read-env.js';
 import { createClient, type BedrockClient } from '../client/create-client.js';
 import { createProbeRunner, probeModel, type ProbeOutcome } from '../client/probe.js';
 import type { ModelNameResolver } from '../client/types.js';
-import type { CredentialPlan, EndpointKind, EnvLookup, RoutePlan } from '../routing/types.js';
+import type { CredentialPlan, EndpointKind, EnvLookup, RoutePlan } from '../core/route-plan.js';
 import { attemptAsync, type Attempt } from './types.js';
 
 /** Per probe; a probe that takes longer has its answer reported as a timeout. */

@@ -2,7 +2,7 @@
  * The doctor report: `--json` prints `DoctorReport` as is (schema in docs/doctor.md), the
  * text rendering groups the same findings by category.
  */
-import { NO_PAINT, type Paint, type Style } from '../internal/color.js';
+import { NO_PAINT, type Paint, type Style } from '../core/color.js';
 import { CATEGORY_ORDER, CATEGORY_TITLES, type CheckCategory, type CheckStatus, type Finding } from './types.js';
 
 export const DOCTOR_SCHEMA = 'cc-bedrock.doctor/1';

@@ -40,7 +40,7 @@ export interface Check {
   run(facts: DoctorFacts): Finding[];
 }
 
-export { attempt, attemptAsync, toErrorFact, type Attempt, type ErrorFact } from '../routing/attempt.js';
+export { attempt, attemptAsync, toErrorFact, type Attempt, type ErrorFact } from '../core/attempt.js';
 
 /** Builds findings for one check without repeating its id and category. */
 export function findingsFor(check: Pick<Check, 'id' | 'category'>) {

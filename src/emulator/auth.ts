@@ -4,7 +4,7 @@
  * or lets unsigned requests through when the scenario emulates a gateway behind skip-auth.
  * Failures are the 403s real AWS returns (wire reference §3.2, §4).
  */
-import { maskKeyId } from '../internal/redact.js';
+import { maskKeyId } from '../core/redact.js';
 import { AwsServiceError, awsErrors } from './aws-errors.js';
 import { headerValue, type EmulatorRequest } from './http-types.js';
 import type { Scenario, ScenarioCredential } from './scenario.js';

@@ -3,15 +3,15 @@
  * that the AWS SDK clients, the Anthropic Bedrock SDK and Claude Code cannot tell from AWS.
  * Run it on a port (`listen`) or in-process (`fetch`); inspect and steer it through `state`.
  */
-import type { Clock } from '../internal/clock.js';
-import { systemClock } from '../internal/clock.js';
+import type { Clock } from '../core/clock.js';
+import { systemClock } from '../core/clock.js';
 import { toEmulatorRequest, toFetchResponse, type FetchLike } from './fetch-adapter.js';
 import type { EmulatorRequest, EmulatorResponse } from './http-types.js';
 import { listenNode, type ListeningServer } from './node-server.js';
 import { dispatch } from './router.js';
 import { resolveScenario, type Scenario, type ScenarioInput } from './scenario.js';
 import { DEFAULT_LOG_LIMITS, EmulatorStateImpl, type EmulatorState, type ReceivedRequest, type RequestLogLimits } from './state.js';
-import { CcBedrockError } from '../errors.js';
+import { CcBedrockError } from '../core/errors.js';
 
 export interface EmulatorOptions {
   /** A scenario object, a path to a scenario JSON file, or nothing for scenarios/default.json. */

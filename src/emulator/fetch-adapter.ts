@@ -4,7 +4,7 @@
  * cut stream errors the body the way undici does when a connection drops.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { readLimited } from '../internal/read-limited.js';
+import { readLimited } from '../core/read-limited.js';
 import type { EmulatorRequest, EmulatorResponse } from './http-types.js';
 
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;

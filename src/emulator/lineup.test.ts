@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { isCcBedrockError } from '../errors.js';
+import { isCcBedrockError } from '../core/errors.js';
 import { GEO_PREFIXES, MODEL_CATALOG, geoServesRegion } from '../models/model-catalog.js';
 import { resolveForInvoke, resolveMantleModel, systemProfilesInRegion } from './account.js';
 import { servableCatalogModels } from './lineup.js';

@@ -9,7 +9,7 @@ import { AnthropicApiError, anthropicErrorResponse, anthropicErrorType } from '.
 import { authenticate, type Caller } from './auth.js';
 import { AwsServiceError, awsErrorResponse, awsErrors } from './aws-errors.js';
 import type { EmulatorRequest, EmulatorResponse } from './http-types.js';
-import { redactHeaders } from '../internal/redact.js';
+import { redactHeaders } from '../core/redact.js';
 import type { Scenario, ScenarioFault } from './scenario.js';
 import { attachBody, loggedBody, type EmulatorStateImpl, type ReceivedRequest, type Surface } from './state.js';
 import { ADMIN_PREFIX, handleAdmin } from './routes/admin.js';

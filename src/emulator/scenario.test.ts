@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isCcBedrockError } from '../errors.js';
+import { isCcBedrockError } from '../core/errors.js';
 import { defaultScenario, parseScenario, scenarioWith } from './scenario.js';
 
 test('the bundled default scenario is valid and has usable credentials', () => {

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CcBedrockError, type ErrorCode } from '../errors.js';
+import { CcBedrockError, type ErrorCode } from '../core/errors.js';
 import { anthropicErrorResponse, sseErrorEvent, toWireError } from './anthropic-errors.js';
 import { bedrockErrorResponse } from './bedrock-errors.js';
 import { bodyText } from './exchange.js';

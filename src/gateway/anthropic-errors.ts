@@ -5,7 +5,7 @@
  * object as an SSE `error` event once a stream has started. Handlers throw; they never build
  * error JSON themselves.
  */
-import { CcBedrockError, isCcBedrockError, withRemediation, type ErrorCode } from '../errors.js';
+import { CcBedrockError, isCcBedrockError, withRemediation, type ErrorCode } from '../core/errors.js';
 import { SHOULD_RETRY_HEADER, isFinal } from '../bedrock/retry-policy.js';
 import type { GatewayResponse } from './exchange.js';
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isCcBedrockError } from '../errors.js';
+import { isCcBedrockError } from '../core/errors.js';
 import { bedrockPath, checkIdentifier, clientSegment, matchPassthroughPath } from './bedrock-paths.js';
 
 const refused = (fn: () => unknown, pattern: RegExp): void => {

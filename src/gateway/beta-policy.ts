@@ -14,7 +14,7 @@
  * (litellm/anthropic_beta_headers_config.json, `bedrock` and `bedrock_mantle` tables).
  */
 import type { CatalogModel } from '../models/model-catalog.js';
-import type { EndpointKind } from '../routing/types.js';
+import type { EndpointKind } from '../core/route-plan.js';
 
 export type BetaRule = 'keep' | 'drop' | { readonly renameTo: string };
 

@@ -1,6 +1,6 @@
 /** What every route handler is given: the fixed configuration and the shared machinery. */
 import type { ModelAvailability, ProbeTarget } from '../client/probe.js';
-import type { RoutePlan } from '../routing/types.js';
+import type { RoutePlan } from '../core/route-plan.js';
 import type { BetaOverrides } from './beta-policy.js';
 import type { GatewayRequest, GatewayResponse } from './exchange.js';
 import type { GatewayMetrics } from './metrics.js';

@@ -9,8 +9,8 @@
  * configured), size-limited, counted, and logged once; every failure is mapped to the wire in
  * exactly one place per surface (anthropic-errors.ts, bedrock-errors.ts).
  */
-import { CcBedrockError, isCcBedrockError } from '../errors.js';
-import { systemClock } from '../internal/clock.js';
+import { CcBedrockError, isCcBedrockError } from '../core/errors.js';
+import { systemClock } from '../core/clock.js';
 import { DEFAULT_TIMEOUT_MS, defaultSleep } from '../bedrock/retry-policy.js';
 import { DEFAULT_FIRST_BYTE_TIMEOUT_MS, DEFAULT_STREAM_IDLE_TIMEOUT_MS } from '../bedrock/deadlines.js';
 import { anthropicErrorResponse, toWireError, type WireError } from './anthropic-errors.js';

@@ -1,8 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EMULATOR_KEYS, ScriptedAuthProvider } from '../../test/helpers/test-plan.js';
-import type { AuthProvider } from '../aws/auth-types.js';
-import { CcBedrockError } from '../errors.js';
+import type { AuthProvider } from '../core/auth-types.js';
+import { CcBedrockError } from '../core/errors.js';
 import { CredentialHealth, RECHECK_MS, clientCredentialError, isOwnCredentialFailure } from './credential-health.js';
 import { isFinal } from '../bedrock/retry-policy.js';
 

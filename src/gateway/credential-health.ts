@@ -10,8 +10,8 @@
  *   request that succeeds, or (half-open, since no traffic arrives while unhealthy) a health
  *   check after RECHECK_MS at which the credential provider resolves again.
  */
-import { CcBedrockError, isCcBedrockError, type ErrorCode } from '../errors.js';
-import type { AuthProvider } from '../aws/auth-types.js';
+import { CcBedrockError, isCcBedrockError, type ErrorCode } from '../core/errors.js';
+import type { AuthProvider } from '../core/auth-types.js';
 import { markFinal } from '../bedrock/retry-policy.js';
 
 const OWN_CREDENTIAL_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([

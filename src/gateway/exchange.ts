@@ -8,7 +8,7 @@
  * (undici's body extraction, web streams) measured at a quarter of the gateway's CPU per
  * proxied call, and the gateway's added latency is the number its users judge it by.
  */
-import { readLimited } from '../internal/read-limited.js';
+import { readLimited } from '../core/read-limited.js';
 
 export interface GatewayRequest {
   /** Upper-case. */

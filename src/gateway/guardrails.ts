@@ -10,7 +10,7 @@
  * The tag suffix is random per request, so user text cannot close the tag early.
  */
 import { randomBytes } from 'node:crypto';
-import type { CustomHeader } from '../routing/types.js';
+import type { CustomHeader } from '../core/route-plan.js';
 
 export const GUARDRAIL_CONFIG_KEY = 'amazon-bedrock-guardrailConfig';
 const INTERVENED = /"amazon-bedrock-guardrailAction"\s*:\s*"INTERVENED"/;

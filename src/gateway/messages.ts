@@ -4,15 +4,15 @@
  * to SSE, one frame at a time) or from Mantle (SSE passed through as it arrives).
  */
 import { APIError } from '@anthropic-ai/sdk';
-import { CcBedrockError } from '../errors.js';
+import { CcBedrockError } from '../core/errors.js';
 import { markFinal } from '../bedrock/retry-policy.js';
 import { SilenceWatch, formatWait } from '../bedrock/deadlines.js';
-import type { ResolvedModel, RoutePlan } from '../routing/types.js';
+import type { ResolvedModel, RoutePlan } from '../core/route-plan.js';
 import { classifyFailure, describeUpstreamFailure, guardrailError, guardrailFacts } from '../client/errors.js';
 import { countTokensInvokeBody } from '../client/count-tokens-body.js';
-import { countTokensModelId } from '../client/model-ids.js';
+import { countTokensModelId } from '../models/model-ids.js';
 import { BEDROCK_ANTHROPIC_VERSION, MANTLE_ANTHROPIC_VERSION, requestHeaders } from '../client/transport.js';
-import type { CallTarget } from '../client/types.js';
+import type { CallTarget } from '../core/route-plan.js';
 import { invalidRequest, sseErrorEvent, toWireError } from './anthropic-errors.js';
 import { bedrockPath, clip } from './bedrock-paths.js';
 import { MID_CONVERSATION_SYSTEM_BETA, applyBetaPolicy, foldSystemMessages, splitBetaHeader, stripBetaFields, type BetaDecision } from './beta-policy.js';

@@ -7,13 +7,13 @@
  * GetInferenceProfile (cached) so the beta policy, 1M checks and CountTokens see the real model
  * (anthropics/claude-code #27890, #51711).
  */
-import { isCcBedrockError } from '../errors.js';
+import { isCcBedrockError } from '../core/errors.js';
 import { findModelById, getModel, parseBedrockArn, type CatalogModel } from '../models/model-catalog.js';
 import { planNameContext, resolveModelName, type ModelNameContext } from '../models/resolve-model.js';
 import { resolveEndpoints } from '../routing/endpoints.js';
-import type { EnvLookup, ResolvedModel, RoutePlan } from '../routing/types.js';
+import type { EnvLookup, ResolvedModel, RoutePlan } from '../core/route-plan.js';
 import { toInferenceProfile } from '../client/inference-profiles.js';
-import type { CallTarget } from '../client/types.js';
+import type { CallTarget } from '../core/route-plan.js';
 import { bedrockPath } from './bedrock-paths.js';
 import { Cancellation } from './cancellation.js';
 import type { Upstream } from './upstream.js';

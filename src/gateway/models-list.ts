@@ -8,10 +8,9 @@
  * first-party names, which resolve back to the listed profile like `--model` does; `created_at`
  * is the catalog's release date.
  */
-import { CcBedrockError, isCcBedrockError } from '../errors.js';
+import { CcBedrockError, isCcBedrockError } from '../core/errors.js';
 import { MODEL_CATALOG, findModelById, type CatalogModel } from '../models/model-catalog.js';
-import type { CallTarget } from '../client/types.js';
-import type { ResolvedModel } from '../routing/types.js';
+import type { CallTarget, ResolvedModel } from '../core/route-plan.js';
 import { invalidRequest } from './anthropic-errors.js';
 import { Cancellation } from './cancellation.js';
 import { jsonResponse } from './exchange.js';

@@ -9,11 +9,11 @@
  * `Content-Type: application/vnd.amazon.eventstream`. Bedrock's own error responses are handed
  * on unchanged; only the gateway's own failures are shaped here (bedrock-errors.ts).
  */
-import { CcBedrockError, withRemediation } from '../errors.js';
+import { CcBedrockError, withRemediation } from '../core/errors.js';
 import { guardrailError, guardrailFacts } from '../client/errors.js';
-import { countTokensModelId } from '../client/model-ids.js';
+import { countTokensModelId } from '../models/model-ids.js';
 import { requestHeaders } from '../client/transport.js';
-import type { CallTarget } from '../client/types.js';
+import type { CallTarget } from '../core/route-plan.js';
 import { invalidRequest } from './anthropic-errors.js';
 import { applyBetaPolicy, splitBetaHeader } from './beta-policy.js';
 import type { HandlerInput, HandlerResult } from './context.js';

@@ -3,7 +3,7 @@
  * (a JSON object, `model`, `messages`, `max_tokens`, `stream`); everything else is Bedrock's to
  * judge, and its answer is passed back as an Anthropic error.
  */
-import { CcBedrockError } from '../errors.js';
+import { CcBedrockError } from '../core/errors.js';
 import { invalidRequest } from './anthropic-errors.js';
 import type { GatewayRequest } from './exchange.js';
 

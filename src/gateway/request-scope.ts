@@ -5,7 +5,7 @@
  * socket or the client left, and writes the metrics and the one log line.
  */
 import { randomBytes } from 'node:crypto';
-import type { CcBedrockError } from '../errors.js';
+import type { CcBedrockError } from '../core/errors.js';
 import { Cancellation } from './cancellation.js';
 import type { AnthropicErrorType } from './anthropic-errors.js';
 import type { GatewayMetrics, RouteName } from './metrics.js';

@@ -1,9 +1,9 @@
 /** Public types of the gateway (docs/gateway.md). */
 import type { Agent as HttpAgent } from 'node:http';
-import type { AuthProvider } from '../aws/auth-types.js';
+import type { AuthProvider } from '../core/auth-types.js';
 import type { Sleep } from '../client/types.js';
-import type { Clock } from '../internal/clock.js';
-import type { EnvLookup, RoutePlan } from '../routing/types.js';
+import type { Clock } from '../core/clock.js';
+import type { EnvLookup, RoutePlan } from '../core/route-plan.js';
 import type { BetaOverrides } from './beta-policy.js';
 import type { GatewayRequest, GatewayResponse } from './exchange.js';
 import type { BodyBudget } from './request-body.js';

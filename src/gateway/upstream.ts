@@ -16,13 +16,14 @@ import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortEr
 import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { CcBedrockError } from '../errors.js';
-import type { AuthProvider, AwsCredentials, RequestAuth } from '../aws/auth-types.js';
-import type { Clock } from '../internal/clock.js';
+import { CcBedrockError } from '../core/errors.js';
+import type { AuthProvider, AwsCredentials, RequestAuth } from '../core/auth-types.js';
+import type { Clock } from '../core/clock.js';
 import { DeadlineSweep } from '../bedrock/deadlines.js';
 import { RetryBudget, SHOULD_RETRY_HEADER, isFinal, markFinal } from '../bedrock/retry-policy.js';
 import { classifyFailure, describeUpstreamFailure, scrubSecrets, secretsOf, type ClassifyContext } from '../client/errors.js';
-import type { CallTarget, Sleep } from '../client/types.js';
+import type { Sleep } from '../client/types.js';
+import type { CallTarget } from '../core/route-plan.js';
 import type { Cancellation } from './cancellation.js';
 import type { UpstreamResponse, UpstreamTransport } from './upstream-transport.js';
 

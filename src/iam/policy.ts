@@ -30,7 +30,7 @@ import {
   type CatalogModel,
   type GeoPrefix,
 } from '../models/model-catalog.js';
-import type { EndpointKind } from '../routing/types.js';
+import type { EndpointKind } from '../core/route-plan.js';
 
 export interface IamStatement {
   readonly Sid: string;

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CcBedrockError, type ErrorCode } from '../errors.js';
+import { CcBedrockError, type ErrorCode } from '../core/errors.js';
 import { resolveModelName, resolveModels, type ModelResolution } from './resolve-model.js';
 import { modelInput, type TestInput } from './test-support.js';
 

@@ -5,9 +5,9 @@
  * documented improvements: first-party names resolve through `modelOverrides` or the catalog,
  * `[1m]` is refused on models without 1M, `availableModels` is enforced everywhere.
  */
-import { CcBedrockError } from '../errors.js';
-import { isRegionShaped } from '../aws/region-shape.js';
-import type { EndpointKind, EnvLookup, ModelRole, ResolvedModel, RoutePlan, RouteWarning, Sourced } from '../routing/types.js';
+import { CcBedrockError } from '../core/errors.js';
+import { isRegionShaped } from '../core/region-shape.js';
+import type { EndpointKind, EnvLookup, ModelRole, ResolvedModel, RoutePlan, RouteWarning, Sourced } from '../core/route-plan.js';
 import {
   BUILT_IN_DEFAULTS,
   CONTEXT_1M_BETA,

@@ -1,4 +1,4 @@
-import type { EnvLookup, Sourced } from '../routing/types.js';
+import type { EnvLookup, Sourced } from '../core/route-plan.js';
 import type { ModelResolutionInput } from './resolve-model.js';
 
 /**

@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
 import { settingsOverShellLookup, SETTINGS_ENV_SOURCE } from '../../test/helpers/env-lookup.js';
-import { CcBedrockError } from '../errors.js';
+import { CcBedrockError } from '../core/errors.js';
 import { bypassesProxy, inspectProxy, redactRawProxyValue, resolveProxy, type ProxyConfig } from './proxy.js';
 
 const PASSWORD = 'pr0xy-S3cret';

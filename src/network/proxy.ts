@@ -17,8 +17,8 @@
  *   in NO_PROXY to reach local services directly.
  */
 import { BlockList, isIP } from 'node:net';
-import { CcBedrockError } from '../errors.js';
-import type { EnvLookup } from '../routing/types.js';
+import { CcBedrockError } from '../core/errors.js';
+import type { EnvLookup } from '../core/route-plan.js';
 
 /** Claude Code's order: the first of these that is set names the proxy. */
 export const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'] as const;

@@ -1,5 +1,5 @@
-import { CcBedrockError } from '../errors.js';
-import type { EnvLookup, RoutePlan, Sourced } from './types.js';
+import { CcBedrockError } from '../core/errors.js';
+import type { EnvLookup, RoutePlan, Sourced } from '../core/route-plan.js';
 
 function dnsSuffix(region: string): string {
   return region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';

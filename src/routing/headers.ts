@@ -1,6 +1,6 @@
-import { CcBedrockError } from '../errors.js';
-import { isSecretHeaderName } from '../internal/redact.js';
-import type { CustomHeader, EnvLookup, RoutePlan, RouteWarning } from './types.js';
+import { CcBedrockError } from '../core/errors.js';
+import { isSecretHeaderName } from '../core/redact.js';
+import type { CustomHeader, EnvLookup, RoutePlan, RouteWarning } from '../core/route-plan.js';
 
 export const SERVICE_TIERS = ['default', 'flex', 'priority'] as const;
 export type ServiceTier = (typeof SERVICE_TIERS)[number];

@@ -4,7 +4,7 @@ import { resolveProviders } from './provider.js';
 import { resolveEndpoints } from './endpoints.js';
 import { displayHeaderValue, parseCustomHeaders, resolveServiceTier } from './headers.js';
 import { envFromRecord } from './test-env.js';
-import { CcBedrockError } from '../errors.js';
+import { CcBedrockError } from '../core/errors.js';
 
 const region = { value: 'us-east-1', source: 'default (us-east-1)' };
 

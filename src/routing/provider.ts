@@ -1,5 +1,5 @@
-import { CcBedrockError } from '../errors.js';
-import type { EnvLookup, ProviderSelection, RouteWarning, Sourced } from './types.js';
+import { CcBedrockError } from '../core/errors.js';
+import type { EnvLookup, ProviderSelection, RouteWarning, Sourced } from '../core/route-plan.js';
 
 /** Switches for providers Claude Code supports but cc-bedrock does not serve. */
 const UNSERVED_SWITCHES: ReadonlyArray<{ variable: string; provider: string }> = [

@@ -6,7 +6,7 @@
  * `resolveRoutePlan` is this with the first problem thrown. Nothing here touches the network; it
  * reads the settings and AWS config files only.
  */
-import type { Env } from '../internal/read-env.js';
+import type { Env } from '../core/read-env.js';
 import { planCredentials, type AwsCredentialPlan } from '../aws/credential-plan.js';
 import { resolveRegion, type RegionResolution } from '../aws/region.js';
 import { resolveModelName, resolveModels, type ModelResolution, type ModelResolutionInput } from '../models/resolve-model.js';
@@ -16,10 +16,10 @@ export type { Selection, SelectionKind } from './selections.js';
 import { resolveEndpoints } from './endpoints.js';
 import { parseCustomHeaders, resolveServiceTier, type CustomHeadersResolution } from './headers.js';
 import { labelFor, resolveProviders } from './provider.js';
-import type { CredentialPlan, EnvLookup, ProviderSelection, ResolvedModel, RoutePlan, RouteWarning, Sourced } from './types.js';
+import type { CredentialPlan, EnvLookup, ProviderSelection, ResolvedModel, RoutePlan, RouteWarning, Sourced } from '../core/route-plan.js';
 import { createEnvLookup, type EffectiveEnv } from '../settings/effective-env.js';
 import { loadSettings, type LoadedSettings } from '../settings/load-settings.js';
-import { attempt, attemptAsync, toErrorFact, type Attempt, type ErrorFact } from './attempt.js';
+import { attempt, attemptAsync, toErrorFact, type Attempt, type ErrorFact } from '../core/attempt.js';
 
 export interface InspectOptions {
   /** The process environment; settings `env` blocks are layered over it. */

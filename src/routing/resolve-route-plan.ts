@@ -1,7 +1,7 @@
 import type { LoadedSettings } from '../settings/load-settings.js';
 import { resolveConfiguration, type InspectOptions } from './resolve-configuration.js';
-import type { EnvLookup, RoutePlan } from './types.js';
-import type { Env } from '../internal/read-env.js';
+import type { EnvLookup, RoutePlan } from '../core/route-plan.js';
+import type { Env } from '../core/read-env.js';
 
 export type ResolveRoutePlanOptions = Omit<InspectOptions, 'mode'>;
 

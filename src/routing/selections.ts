@@ -6,8 +6,8 @@
  */
 import type { LoadedSettings } from '../settings/load-settings.js';
 import { resolveModelName, type ModelNameContext, type ModelResolution, type ModelResolutionInput } from '../models/resolve-model.js';
-import { toErrorFact, type Attempt, type ErrorFact } from './attempt.js';
-import type { EnvLookup, ResolvedModel, RouteWarning, Sourced } from './types.js';
+import { toErrorFact, type Attempt, type ErrorFact } from '../core/attempt.js';
+import type { EnvLookup, ResolvedModel, RouteWarning, Sourced } from '../core/route-plan.js';
 
 const TIERS = ['opus', 'sonnet', 'haiku', 'fable'] as const;
 

@@ -1,4 +1,4 @@
-import type { EnvLookup, Sourced } from './types.js';
+import type { EnvLookup, Sourced } from '../core/route-plan.js';
 
 /**
  * An EnvLookup over a plain record, every value labelled `shell env`. For unit tests of pure

@@ -1,5 +1,5 @@
-import type { Env } from '../internal/read-env.js';
-import type { EnvLookup, Sourced } from '../routing/types.js';
+import type { Env } from '../core/read-env.js';
+import type { EnvLookup, Sourced } from '../core/route-plan.js';
 import type { LoadedSettings } from './load-settings.js';
 
 export const SHELL_ENV_SOURCE = 'shell env';

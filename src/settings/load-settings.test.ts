@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTempHome } from '../../test/helpers/temp-home.js';
 import type { TempHome } from '../../test/helpers/temp-home.js';
-import { CcBedrockError } from '../errors.js';
+import { CcBedrockError } from '../core/errors.js';
 import { defaultManagedSettingsDir, displayPath, findGitRoot, loadSettings } from './load-settings.js';
 import type { LoadSettingsOptions, LoadedSettings, SettingsScope } from './load-settings.js';
 

@@ -1,9 +1,9 @@
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, resolve, sep, win32 } from 'node:path';
-import { CcBedrockError } from '../errors.js';
-import { readEnv } from '../internal/read-env.js';
-import type { Env } from '../internal/read-env.js';
-import type { RouteWarning } from '../routing/types.js';
+import { CcBedrockError } from '../core/errors.js';
+import { readEnv } from '../core/read-env.js';
+import type { Env } from '../core/read-env.js';
+import type { RouteWarning } from '../core/route-plan.js';
 import { findMisnamedVariable } from './env-vars.js';
 import { findJsonSyntaxProblem, positionFromParseError } from './json-position.js';
 import { hostManagedReaders, readPolicySources, selectManagedSource, type ManagedReaders, type ManagedRole, type ManagedSourceKind } from './managed-sources.js';

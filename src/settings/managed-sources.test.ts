@@ -2,7 +2,7 @@ import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { createTempHome, type TempHome } from '../../test/helpers/temp-home.js';
-import { CcBedrockError } from '../errors.js';
+import { CcBedrockError } from '../core/errors.js';
 import { loadSettings, type LoadedSettings } from './load-settings.js';
 import { MACOS_MANAGED_PLIST, parseRegQueryOutput, type ManagedReaders, type RegistryHive } from './managed-sources.js';
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isCcBedrockError } from '../errors.js';
+import { isCcBedrockError } from '../core/errors.js';
 import {
   applySettingsChange,
   mergeEnvBlock,

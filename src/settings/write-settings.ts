@@ -35,7 +35,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { CcBedrockError } from '../errors.js';
+import { CcBedrockError } from '../core/errors.js';
 import { findJsonSyntaxProblem, positionFromParseError } from './json-position.js';
 import { withSettingsLock, type SettingsLockOptions } from './settings-lock.js';
 

@@ -6,8 +6,8 @@
  */
 import { classifyProfile, commandProgram, ssoRegionOf, type ProfileCredentialKind } from '../aws/credential-plan.js';
 import { loadAwsFiles, viewProfile, type AwsFilePaths } from '../aws/shared-files.js';
-import { maskKeyId } from '../internal/redact.js';
-import type { EnvLookup, Sourced } from '../routing/types.js';
+import { maskKeyId } from '../core/redact.js';
+import type { EnvLookup, Sourced } from '../core/route-plan.js';
 import type { AuthMethod } from './types.js';
 
 export interface DetectedProfile {

@@ -2,7 +2,7 @@
  * The review step: what changes in the settings file, shown line by line with every secret
  * masked. Pure; the wizard prints the lines.
  */
-import { describeSecret, isSecretHeaderName, maskKeyId } from '../internal/redact.js';
+import { describeSecret, isSecretHeaderName, maskKeyId } from '../core/redact.js';
 import { SECRET_VARIABLES } from './decide-changes.js';
 
 export type DiffKind = 'added' | 'changed' | 'removed';

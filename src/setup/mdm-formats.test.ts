@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parsePlistXml } from '../../test/helpers/plist.js';
 import { parseRegFile } from '../../test/helpers/reg-file.js';
-import { isCcBedrockError } from '../errors.js';
+import { isCcBedrockError } from '../core/errors.js';
 import { parseRegQueryOutput } from '../settings/managed-sources.js';
 import { PAYLOAD_KEYS, toMobileconfig, toRegFile } from './mdm-formats.js';
 

@@ -6,7 +6,7 @@
  * managed-settings.json: parsed back, they give the same object.
  */
 import { createHash } from 'node:crypto';
-import { CcBedrockError } from '../errors.js';
+import { CcBedrockError } from '../core/errors.js';
 import { MANAGED_PREFERENCES_DOMAIN, WINDOWS_POLICY_KEY, WINDOWS_POLICY_VALUE } from '../settings/managed-sources.js';
 
 /** A stable UUID for a name, so a regenerated profile replaces the deployed one instead of adding a second. */

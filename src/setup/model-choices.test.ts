@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { isCcBedrockError } from '../errors.js';
+import { isCcBedrockError } from '../core/errors.js';
 import { NO_PIN, pinChoice, pinFromFlag, pinQuestion, probeCandidates, type ProbeResult } from './model-choices.js';
 
 const LISTED_US = [

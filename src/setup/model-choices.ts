@@ -2,7 +2,7 @@
  * Which models the wizard checks and offers for pinning: pure functions of the region, the
  * ListInferenceProfiles answer and the probe results.
  */
-import { CcBedrockError } from '../errors.js';
+import { CcBedrockError } from '../core/errors.js';
 import {
   BUILT_IN_DEFAULTS,
   MODEL_CATALOG,
@@ -21,7 +21,7 @@ import {
   type Context1m,
   type GeoPrefix,
 } from '../models/model-catalog.js';
-import type { EndpointKind } from '../routing/types.js';
+import type { EndpointKind } from '../core/route-plan.js';
 import { PIN_FAMILIES, type Choice, type PinFamily, type SelectChoice } from './types.js';
 
 export interface ProbeCandidate {

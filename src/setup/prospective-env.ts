@@ -3,10 +3,10 @@
  * effective variables (settings `env` over the shell) with the change applied on top. Used to
  * verify credentials and models before anything is written.
  */
-import { readEnv, type Env } from '../internal/read-env.js';
+import { readEnv, type Env } from '../core/read-env.js';
 import { SHELL_ENV_SOURCE, type EffectiveEnv } from '../settings/effective-env.js';
 import type { SettingsEnvChange } from '../settings/write-settings.js';
-import type { EnvLookup, Sourced } from '../routing/types.js';
+import type { EnvLookup, Sourced } from '../core/route-plan.js';
 
 export interface ProspectiveEnv {
   readonly lookup: EnvLookup;

@@ -9,9 +9,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import type { CliIO } from '../cli/io.js';
+import type { CliIO } from '../core/command-io.js';
 import { createEmulator, scenarioWith, type ScenarioInput } from '../emulator/index.js';
-import { isCcBedrockError } from '../errors.js';
+import { isCcBedrockError } from '../core/errors.js';
 import { parsePlistXml } from '../../test/helpers/plist.js';
 import { parseRegFile } from '../../test/helpers/reg-file.js';
 import { PAYLOAD_KEYS } from './mdm-formats.js';

@@ -8,14 +8,14 @@
  * interactive mode answer their question, which is then not asked. Decisions about what to
  * write are pure functions (decide-changes.ts, model-choices.ts); this file asks and prints.
  */
-import { isRegionShaped } from '../aws/region-shape.js';
+import { isRegionShaped } from '../core/region-shape.js';
 import { resolveRegion } from '../aws/region.js';
-import { type CliIO, resolutionInputs } from '../cli/io.js';
+import { type CliIO, resolutionInputs } from '../core/command-io.js';
 import { resolveConfiguration } from '../routing/resolve-configuration.js';
-import { CcBedrockError, isCcBedrockError } from '../errors.js';
-import { maskKeyId } from '../internal/redact.js';
-import { readEnv } from '../internal/read-env.js';
-import type { EnvLookup, Sourced } from '../routing/types.js';
+import { CcBedrockError, isCcBedrockError } from '../core/errors.js';
+import { maskKeyId } from '../core/redact.js';
+import { readEnv } from '../core/read-env.js';
+import type { EnvLookup, Sourced } from '../core/route-plan.js';
 import { createEnvLookup } from '../settings/effective-env.js';
 import { SCOPE_ORDER, loadSettings, type LoadedSettings } from '../settings/load-settings.js';
 import { applySettingsChange, readSettingsDocument, updateSettingsFile, writeSettingsAtomic, type SettingsDocument } from '../settings/write-settings.js';

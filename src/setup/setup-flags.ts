@@ -2,7 +2,7 @@
  * `setup` flags turned into answers: every knob the wizard can set has a flag, so `--yes` can do
  * what the questions do. `none` removes a setting.
  */
-import { CcBedrockError } from '../errors.js';
+import { CcBedrockError } from '../core/errors.js';
 import { AUTH_METHODS, KEEP, UNSET, setTo, type AuthMethod, type Choice, type GuardrailSetting } from './types.js';
 
 export const SERVICE_TIERS = ['default', 'flex', 'priority'] as const;

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isCcBedrockError } from '../errors.js';
+import { isCcBedrockError } from '../core/errors.js';
 import { assertSecretsAllowed, resolveSetupTarget } from './targets.js';
 
 function tree(): { root: string; home: string; cwd: string; cleanup: () => void } {

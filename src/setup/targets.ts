@@ -3,8 +3,8 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
-import { CcBedrockError } from '../errors.js';
-import type { Env } from '../internal/read-env.js';
+import { CcBedrockError } from '../core/errors.js';
+import type { Env } from '../core/read-env.js';
 import { displayPath, findGitRoot, userSettingsPath, type SettingsScope } from '../settings/load-settings.js';
 import type { AuthMethod } from './types.js';
 

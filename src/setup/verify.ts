@@ -6,18 +6,18 @@
  * endpoints and error mapping are exactly those of a real session.
  */
 import type { Writable } from 'node:stream';
-import type { AuthProvider } from '../aws/auth-types.js';
+import type { AuthProvider } from '../core/auth-types.js';
 import { getCallerIdentity, type CallerIdentity } from '../aws/caller-identity.js';
 import { planCredentials, type AwsCredentialPlan } from '../aws/credential-plan.js';
 import { createAuthProvider } from '../aws/credentials.js';
 import { listSystemInferenceProfiles } from '../client/inference-profiles.js';
 import { createProbeRunner, isCredentialFailure, probeCallTarget, probeModel } from '../client/probe.js';
-import type { CallTarget } from '../client/types.js';
-import { systemClock, type Clock } from '../internal/clock.js';
-import type { Env } from '../internal/read-env.js';
+import type { CallTarget } from '../core/route-plan.js';
+import { systemClock, type Clock } from '../core/clock.js';
+import type { Env } from '../core/read-env.js';
 import { resolveEndpoints } from '../routing/endpoints.js';
 import { parseCustomHeaders } from '../routing/headers.js';
-import type { CustomHeader, EndpointKind, EnvLookup, RoutePlan, Sourced } from '../routing/types.js';
+import type { CustomHeader, EndpointKind, EnvLookup, RoutePlan, Sourced } from '../core/route-plan.js';
 import { GUARDRAIL_ID_HEADER, GUARDRAIL_VERSION_HEADER } from './decide-changes.js';
 import type { ProbeCandidate, ProbeResult } from './model-choices.js';
 import type { GuardrailSetting } from './types.js';

@@ -15,7 +15,7 @@ import Anthropic, {
   PermissionDeniedError,
   RateLimitError,
 } from '@anthropic-ai/sdk';
-import type { RequestAuth } from '../../src/aws/auth-types.js';
+import type { RequestAuth } from '../../src/core/auth-types.js';
 import { startGatewayHarness, type GatewayHarness } from '../helpers/gateway-harness.js';
 import { PLANTED, assertNoSecrets } from '../helpers/secrets.js';
 

@@ -7,7 +7,7 @@
 import { after, afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import Anthropic, { APIError, InternalServerError, RateLimitError } from '@anthropic-ai/sdk';
-import type { RequestAuth } from '../../src/aws/auth-types.js';
+import type { RequestAuth } from '../../src/core/auth-types.js';
 import { EMULATOR_KEYS, startGatewayHarness, type GatewayHarness, type GatewayHarnessOptions } from '../helpers/gateway-harness.js';
 
 const unhandled: unknown[] = [];

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { AnthropicBedrock } from '@anthropic-ai/bedrock-sdk';
 import Anthropic, { APIError, BadRequestError } from '@anthropic-ai/sdk';
 import { startGatewayHarness, type GatewayHarness } from '../helpers/gateway-harness.js';
-import type { CustomHeader } from '../../src/routing/types.js';
+import type { CustomHeader } from '../../src/core/route-plan.js';
 
 const GUARDRAIL: readonly CustomHeader[] = [
   { name: 'X-Amzn-Bedrock-GuardrailIdentifier', value: 'emulatorguard', role: 'guardrail' },

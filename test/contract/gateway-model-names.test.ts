@@ -6,13 +6,13 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { isCcBedrockError } from '../../src/errors.js';
+import { isCcBedrockError } from '../../src/core/errors.js';
 import { ModelResolver } from '../../src/gateway/model-identity.js';
 import { Upstream } from '../../src/gateway/upstream.js';
 import { fetchTransport } from '../../src/gateway/upstream-transport.js';
 import { MODEL_CATALOG, findModelById } from '../../src/models/model-catalog.js';
 import { resolveModels } from '../../src/models/resolve-model.js';
-import type { EndpointKind, ResolvedModel, RoutePlan } from '../../src/routing/types.js';
+import type { EndpointKind, ResolvedModel, RoutePlan } from '../../src/core/route-plan.js';
 import { settingsOverShellLookup } from '../helpers/env-lookup.js';
 import { EMULATOR_KEYS, ScriptedAuthProvider, startGatewayHarness, testPlan, type GatewayHarness } from '../helpers/gateway-harness.js';
 

@@ -12,7 +12,7 @@ import http from 'node:http';
 import { createEmulator } from '../../src/emulator/index.js';
 import type { ReceivedRequest } from '../../src/emulator/state.js';
 import { encodeModelLabel } from '../../src/client/create-client.js';
-import { countTokensModelId } from '../../src/client/model-ids.js';
+import { countTokensModelId } from '../../src/models/model-ids.js';
 import { findModelById } from '../../src/models/model-catalog.js';
 import { createGateway } from '../../src/gateway/create-gateway.js';
 import { listenGateway } from '../../src/gateway/node-adapter.js';

@@ -1,4 +1,4 @@
-import type { EnvLookup } from '../../src/routing/types.js';
+import type { EnvLookup } from '../../src/core/route-plan.js';
 
 /** The source label of a variable set in the user settings' `env` block. */
 export const SETTINGS_ENV_SOURCE = '~/.claude/settings.json env';

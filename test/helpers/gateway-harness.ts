@@ -3,9 +3,9 @@
  * with a scripted sequence, and a gateway in front, either in-process (`gateway.fetch`) or on a
  * loopback port.
  */
-import type { RequestAuth } from '../../src/aws/auth-types.js';
+import type { RequestAuth } from '../../src/core/auth-types.js';
 import { createEmulator, scenarioWith, type Emulator, type RunningEmulator, type ScenarioInput } from '../../src/emulator/index.js';
-import type { RoutePlan } from '../../src/routing/types.js';
+import type { RoutePlan } from '../../src/core/route-plan.js';
 import { createGateway } from '../../src/gateway/create-gateway.js';
 import { listenGateway, type ListeningGateway } from '../../src/gateway/node-adapter.js';
 import type { Gateway, GatewayOptions } from '../../src/gateway/types.js';

@@ -5,8 +5,8 @@
  * test controls exactly what each attempt uses (the real provider is tested in
  * test/integration/aws-credentials.test.ts and client-auth.test.ts).
  */
-import type { AuthProvider, RequestAuth } from '../../src/aws/auth-types.js';
-import type { CustomHeader, EndpointKind, ResolvedModel, RoutePlan } from '../../src/routing/types.js';
+import type { AuthProvider, RequestAuth } from '../../src/core/auth-types.js';
+import type { CustomHeader, EndpointKind, ResolvedModel, RoutePlan } from '../../src/core/route-plan.js';
 
 export function sigv4(accessKeyId: string, secretAccessKey: string, sessionToken?: string): RequestAuth {
   return { kind: 'sigv4', credentials: { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) } };

@@ -4,10 +4,10 @@ import { createServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { startFakeSts } from '../helpers/fake-sts.js';
 import { PLANTED, assertNoSecrets } from '../helpers/secrets.js';
-import { CcBedrockError } from '../../src/errors.js';
-import type { EnvLookup } from '../../src/routing/types.js';
+import { CcBedrockError } from '../../src/core/errors.js';
+import type { EnvLookup } from '../../src/core/route-plan.js';
 import { getCallerIdentity } from '../../src/aws/caller-identity.js';
-import type { RequestAuth } from '../../src/aws/auth-types.js';
+import type { RequestAuth } from '../../src/core/auth-types.js';
 
 const env = (values: Record<string, string>): EnvLookup => ({
   get: (name) => (values[name] ? { value: values[name] as string, source: 'shell env' } : undefined),

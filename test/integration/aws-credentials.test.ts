@@ -8,9 +8,9 @@ import { createTempHome, withTempHome, type TempHome } from '../helpers/temp-hom
 import { PLANTED, assertNoSecrets } from '../helpers/secrets.js';
 import { startFakeSts } from '../helpers/fake-sts.js';
 import { settingsOverShellLookup } from '../helpers/env-lookup.js';
-import { CcBedrockError } from '../../src/errors.js';
-import type { EnvLookup, Sourced } from '../../src/routing/types.js';
-import type { AuthProvider, RequestAuth } from '../../src/aws/auth-types.js';
+import { CcBedrockError } from '../../src/core/errors.js';
+import type { EnvLookup, Sourced } from '../../src/core/route-plan.js';
+import type { AuthProvider, RequestAuth } from '../../src/core/auth-types.js';
 import { planCredentials } from '../../src/aws/credential-plan.js';
 import { createAuthProvider } from '../../src/aws/credentials.js';
 

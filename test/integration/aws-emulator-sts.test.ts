@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PLANTED, assertNoSecrets } from '../helpers/secrets.js';
-import { CcBedrockError } from '../../src/errors.js';
-import type { EnvLookup } from '../../src/routing/types.js';
+import { CcBedrockError } from '../../src/core/errors.js';
+import type { EnvLookup } from '../../src/core/route-plan.js';
 import { getCallerIdentity } from '../../src/aws/caller-identity.js';
 import { createEmulator, scenarioWith } from '../../src/emulator/index.js';
 

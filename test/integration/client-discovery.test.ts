@@ -7,7 +7,7 @@ import { describe, test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyDiscovery, createClient, discoverAvailability, fallbackCandidates } from '../../src/client/index.js';
 import { findModelById, requireModel } from '../../src/models/model-catalog.js';
-import type { EnvLookup } from '../../src/routing/types.js';
+import type { EnvLookup } from '../../src/core/route-plan.js';
 import { createTempHome, type TempHome } from '../helpers/temp-home.js';
 import { EMULATOR_KEYS, ScriptedAuthProvider, testPlan, startEmulator, type Harness } from './client-harness.js';
 

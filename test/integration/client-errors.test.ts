@@ -6,11 +6,11 @@
 import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createClient, type ClientLogger } from '../../src/client/index.js';
-import { CcBedrockError } from '../../src/errors.js';
+import { CcBedrockError } from '../../src/core/errors.js';
 import type { ScenarioInput } from '../../src/emulator/index.js';
 import { PLANTED, assertNoSecrets } from '../helpers/secrets.js';
 import { EMULATOR_KEYS, ScriptedAuthProvider, testPlan, recordingSleep, sigv4, startEmulator, type Harness, type TestPlanInput } from './client-harness.js';
-import type { RequestAuth } from '../../src/aws/auth-types.js';
+import type { RequestAuth } from '../../src/core/auth-types.js';
 
 function capturingLogger(): ClientLogger & { lines: string[] } {
   const lines: string[] = [];

@@ -13,7 +13,7 @@ import { CallRunner } from '../../src/client/runner.js';
 import { defaultSleep } from '../../src/bedrock/retry-policy.js';
 import { SdkClientPool } from '../../src/client/transport.js';
 import type { CallTarget } from '../../src/client/types.js';
-import { isCcBedrockError } from '../../src/errors.js';
+import { isCcBedrockError } from '../../src/core/errors.js';
 import { createTempHome, type TempHome } from '../helpers/temp-home.js';
 import { EMULATOR_KEYS, ScriptedAuthProvider, testPlan, sigv4, startEmulator, type Harness } from './client-harness.js';
 

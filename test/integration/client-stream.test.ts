@@ -6,7 +6,7 @@
 import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createClient, type MessageStreamEvent } from '../../src/client/index.js';
-import { CcBedrockError } from '../../src/errors.js';
+import { CcBedrockError } from '../../src/core/errors.js';
 import type { ScenarioInput } from '../../src/emulator/index.js';
 import { EMULATOR_KEYS, ScriptedAuthProvider, testPlan, startEmulator, type Harness, type TestPlanInput } from './client-harness.js';
 

@@ -16,7 +16,7 @@ import { PassThrough } from 'node:stream';
 import { run as runDoctor } from '../../src/cli/commands/doctor.js';
 import { run as runIamPolicy } from '../../src/cli/commands/iam-policy.js';
 import { run as runStatus } from '../../src/cli/commands/status.js';
-import type { CliIO } from '../../src/cli/io.js';
+import type { CliIO } from '../../src/core/command-io.js';
 import { partitionFor } from '../../src/iam/policy.js';
 import { findModelById, geoServesRegion, hasProfileIn, parseGeoPrefix } from '../../src/models/model-catalog.js';
 import { planNameContext, resolveModelName } from '../../src/models/resolve-model.js';

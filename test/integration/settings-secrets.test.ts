@@ -1,7 +1,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { CcBedrockError } from '../../src/errors.js';
+import { CcBedrockError } from '../../src/core/errors.js';
 import { createEnvLookup } from '../../src/settings/effective-env.js';
 import { loadSettings } from '../../src/settings/load-settings.js';
 import type { LoadSettingsOptions } from '../../src/settings/load-settings.js';

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
-import type { CliIO } from '../io.js';
+import type { CliIO } from '../../core/command-io.js';
 import { LineEditor } from './line-editor.js';
 import { parseSlashCommand } from './slash-commands.js';
 

@@ -5,7 +5,7 @@
  * session can cancel a reply instead of dying.
  */
 import { createInterface, type Interface } from 'node:readline';
-import type { CliIO } from '../io.js';
+import type { CliIO } from '../../core/command-io.js';
 
 export interface LineEditorOptions {
   /** Ctrl-C on the terminal (a real SIGINT when stdin is not a terminal is the caller's to handle). */

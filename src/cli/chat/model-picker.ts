@@ -4,8 +4,8 @@
  * the tier aliases. Each row shows the ID it resolves to here and what discovery learned about
  * it, so a model the account cannot invoke is visible before it is picked.
  */
-import { isCcBedrockError } from '../../errors.js';
-import type { ResolvedModel } from '../../routing/types.js';
+import { isCcBedrockError } from '../../core/errors.js';
+import type { ResolvedModel } from '../../core/route-plan.js';
 import type { Session } from '../session.js';
 
 export type ChoiceAvailability = 'available' | 'denied' | 'not-found' | 'unknown' | 'not checked';

@@ -3,9 +3,9 @@
  * on. Commands that take over the terminal (the /model picker, the setup wizard) suspend the
  * line editor first.
  */
-import { CcBedrockError, isCcBedrockError } from '../../errors.js';
-import type { CredentialPlan, ResolvedModel } from '../../routing/types.js';
-import type { CliIO } from '../io.js';
+import { CcBedrockError, isCcBedrockError } from '../../core/errors.js';
+import type { CredentialPlan, ResolvedModel } from '../../core/route-plan.js';
+import type { CliIO } from '../../core/command-io.js';
 import { renderStatusText } from '../render-status.js';
 import { describeFailure, type Session } from '../session.js';
 import type { Conversation } from './conversation.js';

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CcBedrockError } from '../../errors.js';
+import { CcBedrockError } from '../../core/errors.js';
 import { explainWebSearchRejection, webSearchIntent } from './web-search.js';
 
 describe('web search on Bedrock', () => {

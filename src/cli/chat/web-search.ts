@@ -12,7 +12,7 @@
  * - an upstream 400 that names the web_search tool type (a tool definition passed through a
  *   gateway): rewritten into this explanation.
  */
-import { CcBedrockError, isCcBedrockError } from '../../errors.js';
+import { CcBedrockError, isCcBedrockError } from '../../core/errors.js';
 
 export const WEB_SEARCH_UNAVAILABLE =
   'The WebSearch tool is not available on Bedrock: Amazon Bedrock does not expose the server-side web search tool, so Claude cannot browse in this session.';

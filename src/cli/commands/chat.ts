@@ -14,8 +14,8 @@
  * for a configuration reason and 1 for an API reason; with piped (non-terminal) input, 1 when any
  * turn failed, so scripted runs notice.
  */
-import { isCcBedrockError } from '../../errors.js';
-import type { CliIO } from '../io.js';
+import { isCcBedrockError } from '../../core/errors.js';
+import type { CliIO } from '../../core/command-io.js';
 import { ExitCode } from '../io.js';
 import { Conversation } from '../chat/conversation.js';
 import { LineEditor } from '../chat/line-editor.js';

@@ -3,8 +3,9 @@
  * program (its commands, options and option choices), so it never drifts from the CLI.
  */
 import type { Command, Option } from 'commander';
-import { CcBedrockError } from '../../errors.js';
-import { ExitCode, type CliIO } from '../io.js';
+import { CcBedrockError } from '../../core/errors.js';
+import { ExitCode } from '../io.js';
+import { type CliIO } from '../../core/command-io.js';
 
 export interface CompletionOptions {
   readonly shell: string;

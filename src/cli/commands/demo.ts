@@ -12,9 +12,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { CcBedrockError } from '../../errors.js';
+import { CcBedrockError } from '../../core/errors.js';
 import { createEmulator, defaultScenario, scenarioWith, type ReceivedRequest } from '../../emulator/index.js';
-import { ExitCode, type CliIO } from '../io.js';
+import { ExitCode } from '../io.js';
+import { type CliIO } from '../../core/command-io.js';
 import { run as runPrint } from './print.js';
 import { run as runStatus } from './status.js';
 

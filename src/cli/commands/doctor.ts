@@ -1,8 +1,9 @@
 import { gatherFacts } from '../../doctor/facts.js';
 import { doctorReport, renderDoctorText } from '../../doctor/report.js';
-import { painter } from '../../internal/color.js';
+import { painter } from '../../core/color.js';
 import { runChecks } from '../../doctor/run-checks.js';
-import { ExitCode, type CliIO, resolutionInputs } from '../io.js';
+import { ExitCode } from '../io.js';
+import { type CliIO, resolutionInputs } from '../../core/command-io.js';
 
 export interface DoctorOptions {
   readonly json?: boolean;

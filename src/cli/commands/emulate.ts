@@ -5,10 +5,11 @@
  */
 import { rmSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { CcBedrockError } from '../../errors.js';
+import { CcBedrockError } from '../../core/errors.js';
 import { createEmulator, emulatorEnvironment, type ReceivedRequest } from '../../emulator/index.js';
 import { writeTextFileAtomic } from '../../settings/write-settings.js';
-import { ExitCode, type CliIO } from '../io.js';
+import { ExitCode } from '../io.js';
+import { type CliIO } from '../../core/command-io.js';
 import { untilStopped } from '../until-stopped.js';
 
 export interface EmulateOptions {

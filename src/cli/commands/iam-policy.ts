@@ -1,7 +1,8 @@
 import { resolveConfiguration } from '../../routing/resolve-configuration.js';
 import { configuredPolicy, documentedPolicy } from '../../iam/policy.js';
 import { policyTargets } from '../../iam/targets.js';
-import { ExitCode, type CliIO, resolutionInputs } from '../io.js';
+import { ExitCode } from '../io.js';
+import { type CliIO, resolutionInputs } from '../../core/command-io.js';
 
 export interface IamPolicyOptions {
   readonly scope?: 'all' | 'configured';

@@ -1,9 +1,10 @@
-import { isRegionShaped } from '../../aws/region-shape.js';
+import { isRegionShaped } from '../../core/region-shape.js';
 import { resolveConfiguration } from '../../routing/resolve-configuration.js';
 import { catalogMatrix, probeMatrix, renderMatrixText, type ModelMatrix } from '../../doctor/model-matrix.js';
-import { CcBedrockError } from '../../errors.js';
+import { CcBedrockError } from '../../core/errors.js';
 import { loadNetworkFetch, resolveProxy } from '../../network/proxy.js';
-import { ExitCode, type CliIO, resolutionInputs } from '../io.js';
+import { ExitCode } from '../io.js';
+import { type CliIO, resolutionInputs } from '../../core/command-io.js';
 
 export interface ModelsOptions {
   readonly region?: string;

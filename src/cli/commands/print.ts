@@ -7,8 +7,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { CcBedrockError, isCcBedrockError } from '../../errors.js';
-import { ExitCode, type CliIO } from '../io.js';
+import { CcBedrockError, isCcBedrockError } from '../../core/errors.js';
+import { ExitCode } from '../io.js';
+import { type CliIO } from '../../core/command-io.js';
 import { explainWebSearchRejection, webSearchIntent, WEB_SEARCH_UNAVAILABLE } from '../chat/web-search.js';
 import type { Message, MessageStreamEvent } from '../../client/index.js';
 import { waitingNotices } from '../waiting-notice.js';

@@ -5,7 +5,7 @@
  * connections, writes one JSON line per request to stderr, and returns only after SIGINT/SIGTERM
  * and a graceful drain.
  */
-import { CcBedrockError } from '../../errors.js';
+import { CcBedrockError } from '../../core/errors.js';
 import { createAuthProvider } from '../../aws/credentials.js';
 import { clientOptionsFromEnv } from '../../client/options-from-env.js';
 import { wireTimingFromEnv } from '../../bedrock/timing.js';
@@ -13,8 +13,9 @@ import { betaOverridesFromEnv, createGateway, listenGateway, DEFAULT_BODY_MEMORY
 import type { GatewayLogger } from '../../gateway/index.js';
 import { loadNetworkFetch, resolveProxy } from '../../network/proxy.js';
 import { resolveRoutePlan } from '../../routing/resolve-route-plan.js';
-import type { EnvLookup } from '../../routing/types.js';
-import { ExitCode, type CliIO, resolutionInputs } from '../io.js';
+import type { EnvLookup } from '../../core/route-plan.js';
+import { ExitCode } from '../io.js';
+import { type CliIO, resolutionInputs } from '../../core/command-io.js';
 import { untilStopped } from '../until-stopped.js';
 
 export interface ServeOptions {

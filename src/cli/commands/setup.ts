@@ -8,7 +8,8 @@ import { createEnvLookup } from '../../settings/effective-env.js';
 import { loadSettings } from '../../settings/load-settings.js';
 import { runSetup, type SetupOptions } from '../../setup/run-setup.js';
 import type { SetupOutcome } from '../../setup/types.js';
-import { ExitCode, type CliIO } from '../io.js';
+import { ExitCode } from '../io.js';
+import { type CliIO } from '../../core/command-io.js';
 import { createTerminalPrompter } from '../prompts.js';
 
 export async function run(options: SetupOptions, io: CliIO): Promise<number> {

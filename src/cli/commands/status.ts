@@ -3,7 +3,8 @@ import { doctorReport } from '../../doctor/report.js';
 import { runChecks } from '../../doctor/run-checks.js';
 import { inspectProxy } from '../../network/proxy.js';
 import { resolveConfiguration } from '../../routing/resolve-configuration.js';
-import { ExitCode, type CliIO, resolutionInputs } from '../io.js';
+import { ExitCode } from '../io.js';
+import { type CliIO, resolutionInputs } from '../../core/command-io.js';
 import { renderStatusText, statusErrorJson, statusJson, type StatusReport } from '../render-status.js';
 
 export interface StatusOptions {

@@ -1,4 +1,4 @@
-import { isRegionShaped } from '../../aws/region-shape.js';
+import { isRegionShaped } from '../../core/region-shape.js';
 import { versionBefore } from '../check-helpers.js';
 import { findingsFor, type Check } from '../types.js';
 

@@ -2,7 +2,7 @@
  * The back door under `/_emulator/` (a prefix real AWS never serves): health, the request log
  * (reading it has no side effects), reset, and scenario loading. Admin calls are not logged.
  */
-import { CcBedrockError } from '../../errors.js';
+import { CcBedrockError } from '../../core/errors.js';
 import { jsonResponse, type EmulatorRequest, type EmulatorResponse } from '../http-types.js';
 import { receivedRequestJson, type EmulatorStateImpl } from '../state.js';
 

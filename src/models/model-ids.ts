@@ -12,7 +12,7 @@ import {
   parseGeoPrefix,
   profileIdFor,
   type GeoPrefix,
-} from '../models/model-catalog.js';
+} from './model-catalog.js';
 
 /** `us.anthropic.x` → `anthropic.x`; system-profile and foundation-model ARNs → their model part. */
 export function stripProfilePrefix(modelId: string): string {

@@ -2,8 +2,8 @@
  * A resolution step that may fail, as data: the one resolver (resolve-configuration.ts) records
  * each part's failure instead of stopping, and doctor, status and iam-policy read the records.
  */
-import type { ErrorCode } from '../errors.js';
-import { isCcBedrockError } from '../errors.js';
+import type { ErrorCode } from './errors.js';
+import { isCcBedrockError } from './errors.js';
 
 /** A CcBedrockError reduced to data; messages of our errors never carry secrets. */
 export interface ErrorFact {

@@ -127,3 +127,17 @@ export interface RoutePlan {
 export interface EnvLookup {
   get(name: string): Sourced<string> | undefined;
 }
+
+/** Where a call went: every error and every stream names these. */
+export interface CallTarget {
+  /** The exact ID on the wire (Invoke path label or Mantle `body.model`). */
+  readonly modelId: string;
+  /** What the caller asked for (`opus`, `claude-sonnet-4-6[1m]`, …). */
+  readonly requested: string;
+  readonly endpoint: EndpointKind;
+  readonly region: string;
+  /** Base URL the call is sent to. */
+  readonly baseURL: string;
+  readonly betas: readonly string[];
+  readonly catalogKey: string | undefined;
+}
