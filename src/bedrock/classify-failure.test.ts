@@ -5,7 +5,7 @@ import { withRemediation } from '../core/errors.js';
 import { markProxyFailure } from '../network/proxy.js';
 import type { CallTarget } from '../core/route-plan.js';
 import { classifyFailure, classifyNetworkFailure } from './classify-failure.js';
-import { describeUpstreamFailure } from './failure-facts.js';
+import { describeUpstreamFailure } from './sdk-failure.js';
 import { FAILURE_RULES } from './failure-rules.js';
 
 /** A haiku call in Frankfurt: the rules name model, region and endpoint from it. */

@@ -1,16 +1,10 @@
 /**
- * The facts of a failure, read once from whatever was thrown (the Anthropic SDK's APIError and
- * connection errors, an AWS SDK error, a fetch TypeError): HTTP status, AWS error type, the
+ * The facts of a failure, read once from whatever was thrown (sdk-failure.ts reads the Anthropic
+ * SDK's APIError and connection errors; also an AWS SDK error, a fetch TypeError): HTTP status, AWS error type, the
  * upstream's words with secrets removed, Retry-After, request ID, and for a failure before any
  * answer the socket error code and whether the proxy was the one failing. The rules of
  * failure-rules.ts match on these facts only.
  */
-import {
-  APIConnectionError,
-  APIConnectionTimeoutError,
-  APIError,
-  APIUserAbortError,
-} from '@anthropic-ai/sdk/core/error';
 import type { RequestAuth } from '../core/auth-types.js';
 import { proxyFailureDetail, type ProxyFailure } from '../network/proxy.js';
 
@@ -49,7 +43,7 @@ export function scrubSecrets(text: string, secrets: readonly string[]): string {
   return out;
 }
 
-function parseRetryAfter(headers: Headers | undefined, now: number): number | undefined {
+export function parseRetryAfter(headers: Headers | undefined, now: number): number | undefined {
   if (!headers) return undefined;
   const ms = headers.get('retry-after-ms');
   if (ms !== null && ms.trim() !== '') {
@@ -69,7 +63,7 @@ export function asRecord(value: unknown): Record<string, unknown> | undefined {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }
 
-function str(value: unknown): string | undefined {
+export function str(value: unknown): string | undefined {
   return typeof value === 'string' && value.length > 0 ? value : undefined;
 }
 
@@ -77,7 +71,7 @@ function str(value: unknown): string | undefined {
  * The AWS error name as the AWS SDK resolves it (wire formats §3.1): `x-amzn-ErrorType` header,
  * then body `code`, then `__type`, each cut at `:` and after `#`.
  */
-function awsErrorType(headers: Headers | undefined, body: Record<string, unknown> | undefined): string | undefined {
+export function awsErrorType(headers: Headers | undefined, body: Record<string, unknown> | undefined): string | undefined {
   const clean = (raw: string) => {
     const first = raw.split(',')[0]!.split(':')[0]!;
     const hash = first.lastIndexOf('#');
@@ -89,50 +83,6 @@ function awsErrorType(headers: Headers | undefined, body: Record<string, unknown
   if (code) return clean(code);
   const type = str(body?.['__type']);
   return type ? clean(type) : undefined;
-}
-
-/** Reads what the SDK threw into one shape. */
-export function describeUpstreamFailure(error: unknown, secrets: readonly string[], now: number): UpstreamFailure {
-  const scrub = (text: string) => scrubSecrets(text, secrets);
-  if (error instanceof APIUserAbortError) {
-    return { status: undefined, errorType: undefined, message: 'request aborted', retryAfterMs: undefined, requestId: undefined, phase: 'abort' };
-  }
-  if (error instanceof APIConnectionTimeoutError) {
-    return { status: undefined, errorType: undefined, message: 'request timed out', retryAfterMs: undefined, requestId: undefined, phase: 'timeout' };
-  }
-  if (error instanceof APIConnectionError) {
-    const cause = error.cause instanceof Error ? `: ${error.cause.message}` : '';
-    return { status: undefined, errorType: undefined, message: scrub(`${error.message}${cause}`), retryAfterMs: undefined, requestId: undefined, phase: 'network' };
-  }
-  if (error instanceof APIError) {
-    const body = asRecord(error.error);
-    const nested = asRecord(body?.['error']);
-    const headers = error.headers instanceof Headers ? error.headers : undefined;
-    const message =
-      str(nested?.['message']) ?? str(body?.['message']) ?? str(body?.['Message']) ?? (error.status ? `HTTP ${error.status}` : error.message);
-    const errorType = awsErrorType(headers, body) ?? str(nested?.['type']);
-    const requestId = headers?.get('x-amzn-requestid') ?? headers?.get('x-amzn-request-id') ?? headers?.get('request-id') ?? undefined;
-    return {
-      status: error.status,
-      errorType,
-      message: scrub(message),
-      retryAfterMs: parseRetryAfter(headers, now),
-      requestId: requestId ?? undefined,
-      phase: error.status === undefined ? 'stream-frame' : 'http',
-    };
-  }
-  if (error instanceof Error) {
-    const abort = error.name === 'AbortError';
-    return {
-      status: undefined,
-      errorType: abort ? undefined : error.name !== 'Error' && error.name !== 'TypeError' ? error.name : undefined,
-      message: scrub(error.message),
-      retryAfterMs: undefined,
-      requestId: undefined,
-      phase: abort ? 'abort' : 'unknown',
-    };
-  }
-  return { status: undefined, errorType: undefined, message: scrub(String(error)), retryAfterMs: undefined, requestId: undefined, phase: 'unknown' };
 }
 
 /** The socket or TLS error code anywhere in the cause chain (ECONNREFUSED, ENOTFOUND, CERT_HAS_EXPIRED…). */

@@ -36,6 +36,7 @@ const COMMANDS: Record<string, () => Promise<unknown>> = {
   serve: () => import('./commands/serve.js'),
   emulate: () => import('./commands/emulate.js'),
   demo: () => import('./commands/demo.js'),
+  completion: () => import('./commands/completion.js'),
 };
 
 async function loadCommand(name: string): Promise<CommandModule> {

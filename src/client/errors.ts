@@ -15,7 +15,8 @@ export {
   endpointLabel,
   type ClassifiedFailure,
 } from '../bedrock/classify-failure.js';
-export { describeUpstreamFailure, scrubSecrets, secretsOf, type UpstreamFailure } from '../bedrock/failure-facts.js';
+export { scrubSecrets, secretsOf, type UpstreamFailure } from '../bedrock/failure-facts.js';
+export { describeUpstreamFailure } from '../bedrock/sdk-failure.js';
 export {
   iamResourcesFor,
   profileSuggestions,

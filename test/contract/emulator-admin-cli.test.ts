@@ -146,7 +146,8 @@ describe('cc-bedrock emulate', () => {
     await capture.waitFor(/^export AWS_SECRET_ACCESS_KEY=.*\n/m);
     const lines = capture.stdout().trim().split('\n');
     assert.match(lines[0] ?? '', /^Bedrock emulator listening on http:\/\/127\.0\.0\.1:\d+$/);
-    assert.ok(lines.slice(1).every((line) => /^export [A-Z0-9_]+=\S+$/.test(line)), capture.stdout());
+    // Every line after the URL is an export, or a `#` comment (the API key it accepts), so the output can be eval'd.
+    assert.ok(lines.slice(1).every((line) => /^export [A-Z0-9_]+=\S+$/.test(line) || line.startsWith('# ')), capture.stdout());
     const env = parseExports(capture.stdout());
     const url = (lines[0] ?? '').replace('Bedrock emulator listening on ', '');
     assert.equal(env.ANTHROPIC_BEDROCK_BASE_URL, url);

@@ -16,7 +16,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { APIError } from '@anthropic-ai/sdk';
 import { classifyFailure, sceneOf } from '../../src/bedrock/classify-failure.js';
-import { describeUpstreamFailure } from '../../src/bedrock/failure-facts.js';
+import { describeUpstreamFailure } from '../../src/bedrock/sdk-failure.js';
 import { FAILURE_RULES, type ClassifyContext } from '../../src/bedrock/failure-rules.js';
 import type { CallTarget } from '../../src/client/types.js';
 import { AwsServiceError, awsErrorResponse } from '../../src/emulator/aws-errors.js';
