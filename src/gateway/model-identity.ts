@@ -88,8 +88,7 @@ export class ModelResolver {
     const { plan } = this.#options;
     const providers = surface === 'bedrock' ? { bedrock: true, mantle: false } : { bedrock: plan.providers.bedrock, mantle: plan.providers.mantle };
     // One truth: names resolve through the plan's own context (managed overrides and allowlist
-    // flags included), as status, doctor and sessions resolve them. HOOK(h5-catalog): the
-    // gateway's request-name mapping plugs in here.
+    // flags included), as status, doctor and sessions resolve them.
     const context: ModelNameContext = {
       ...planNameContext(plan, this.#options.env ?? emptyEnv, {
         providers,

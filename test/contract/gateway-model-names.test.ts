@@ -7,14 +7,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { isCcBedrockError } from '../../src/core/errors.js';
-import { ModelResolver } from '../../src/gateway/model-identity.js';
-import { Upstream } from '../../src/gateway/upstream.js';
-import { fetchTransport } from '../../src/gateway/upstream-transport.js';
 import { MODEL_CATALOG, findModelById } from '../../src/models/model-catalog.js';
 import { resolveModels } from '../../src/models/resolve-model.js';
 import type { EndpointKind, ResolvedModel, RoutePlan } from '../../src/core/route-plan.js';
 import { settingsOverShellLookup } from '../helpers/env-lookup.js';
-import { EMULATOR_KEYS, ScriptedAuthProvider, startGatewayHarness, testPlan, type GatewayHarness } from '../helpers/gateway-harness.js';
+import { startGatewayHarness, testPlan, type GatewayHarness } from '../helpers/gateway-harness.js';
+import { gatewayModelResolver } from '../helpers/gateway-model-resolver.js';
 
 const ALIASES = ['default', 'opus', 'sonnet', 'haiku', 'fable', 'opusplan', 'best'];
 /**
@@ -38,20 +36,7 @@ function outcome(resolve: () => ResolvedModel): Outcome {
   }
 }
 
-function gatewayResolver(plan: RoutePlan): ModelResolver {
-  const auth = new ScriptedAuthProvider([EMULATOR_KEYS]);
-  const upstream = new Upstream({
-    auth: { bedrock: auth, mantle: auth },
-    // Never called: only application-profile ARNs are looked up, and none is in the table.
-    transport: fetchTransport(() => Promise.reject(new Error('no upstream in this test'))),
-    clock: Date.now,
-    sleep: () => Promise.resolve(),
-    random: Math.random,
-    maxRetries: 0,
-    timeoutMs: 1000,
-  });
-  return new ModelResolver({ plan, upstream, clock: Date.now });
-}
+const gatewayResolver = (plan: RoutePlan) => gatewayModelResolver(plan);
 
 describe('every first-party name maps in the gateway exactly as --model maps it', () => {
   const modes: { endpoint: EndpointKind; both?: boolean; region: string }[] = [

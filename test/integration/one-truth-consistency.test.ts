@@ -19,13 +19,13 @@ import { run as runStatus } from '../../src/cli/commands/status.js';
 import type { CliIO } from '../../src/core/command-io.js';
 import { partitionFor } from '../../src/iam/policy.js';
 import { findModelById, geoServesRegion, hasProfileIn, parseGeoPrefix } from '../../src/models/model-catalog.js';
-import { planNameContext, resolveModelName } from '../../src/models/resolve-model.js';
 import { resolveConfiguration } from '../../src/routing/resolve-configuration.js';
 import { resolveRoutePlan } from '../../src/routing/resolve-route-plan.js';
 import { repoRoot } from '../helpers/repo-root.js';
 import { hermeticEnv, runCli } from '../helpers/run-cli.js';
 import { assertNoSecrets } from '../helpers/secrets.js';
 import { createTempHomePool, type TempHome } from '../helpers/temp-home.js';
+import { gatewayModelResolver } from '../helpers/gateway-model-resolver.js';
 
 const homes = createTempHomePool();
 after(() => homes.cleanup());
@@ -178,10 +178,11 @@ async function runAll(config: Config): Promise<Outcome> {
     assert.equal(plan.models.main.wireModelId, status.models.main.wireModelId);
     assert.equal(plan.models.smallFast.wireModelId, status.models.smallFast.wireModelId);
     assert.deepEqual(plan.models.main.betas, status.models.main.betas);
-    // HOOK(h5-catalog): once the gateway's request-name mapping is unified, resolve the requested
-    // name through it here; today the gateway resolves through planNameContext, checked below.
-    const again = resolveModelName(plan.models.main.requested, planNameContext(plan, strict.resolution.envLookup, { origin: 'consistency check' })).model;
-    assert.equal(again.wireModelId, plan.models.main.wireModelId, `${config.name}: the gateway's name context resolves the main model differently`);
+    // The gateway maps the name a client sends exactly as this configuration resolves it.
+    const gateway = gatewayModelResolver(plan, strict.resolution.envLookup);
+    const viaGateway = gateway.resolve(plan.models.main.requested, 'anthropic');
+    assert.equal(viaGateway.wireModelId, plan.models.main.wireModelId, `${config.name}: the gateway maps the main model's name differently`);
+    assert.deepEqual(viaGateway.betas, plan.models.main.betas, `${config.name}: the gateway sends other betas for the main model`);
   } else {
     assert.equal((strict.error as { code?: string }).code, status.error.code);
   }
