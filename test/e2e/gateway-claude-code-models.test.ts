@@ -14,6 +14,7 @@ import { settingsOverShellLookup } from '../helpers/env-lookup.js';
 import { startGatewayHarness, type GatewayHarness } from '../helpers/gateway-harness.js';
 import { repoRoot } from '../helpers/repo-root.js';
 import { createTempHome, type TempHome } from '../helpers/temp-home.js';
+import { claudeCodeEnv } from '../helpers/claude-code-env.js';
 
 const GATEWAY_KEY = 'claude-code-models-gateway-key-0123456789';
 const PICKER_ALIASES = ['default', 'opus', 'sonnet', 'haiku', 'fable', 'opus[1m]', 'sonnet[1m]'];
@@ -48,22 +49,12 @@ describe('Claude Code in first-party mode through the gateway: every picker mode
   for (const alias of PICKER_ALIASES) {
     test(`--model ${alias}`, async () => {
       const seen = harness.logs.length;
-      const result = await runClaude(['-p', '--model', alias, `hello ${alias}`], {
-        PATH: process.env.PATH ?? '/usr/bin:/bin',
-        HOME: home.home,
-        CLAUDE_CONFIG_DIR: join(home.home, '.claude'),
-        TERM: 'dumb',
-        DISABLE_TELEMETRY: '1',
-        DISABLE_ERROR_REPORTING: '1',
-        DISABLE_AUTOUPDATER: '1',
-        CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+      const result = await runClaude(
+        ['-p', '--model', alias, `hello ${alias}`],
         // Nothing may leave loopback: a proxy nobody listens on catches any attempt.
-        HTTP_PROXY: 'http://127.0.0.1:9',
-        HTTPS_PROXY: 'http://127.0.0.1:9',
-        NO_PROXY: '127.0.0.1,localhost',
-        ANTHROPIC_BASE_URL: harness.url,
-        ANTHROPIC_API_KEY: GATEWAY_KEY,
-      }, home.cwd);
+        claudeCodeEnv(home.home, 'http://127.0.0.1:9', { ANTHROPIC_BASE_URL: harness.url, ANTHROPIC_API_KEY: GATEWAY_KEY }),
+        home.cwd,
+      );
       assert.equal(result.code, 0, result.output);
       assert.match(result.output, new RegExp(`You said: hello ${alias.replace(/[[\]]/g, '\\$&')}`));
       const lines = harness.logs

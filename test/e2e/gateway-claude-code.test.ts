@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { startGatewayHarness, type GatewayHarness } from '../helpers/gateway-harness.js';
 import { repoRoot } from '../helpers/repo-root.js';
 import { createTempHome, type TempHome } from '../helpers/temp-home.js';
+import { claudeCodeEnv } from '../helpers/claude-code-env.js';
 
 const GATEWAY_KEY = 'claude-code-e2e-gateway-key-0123456789';
 
@@ -84,20 +85,7 @@ describe('Claude Code through the gateway', () => {
     home.cleanup();
   });
 
-  const isolated = (extra: Record<string, string>): Record<string, string> => ({
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: home.home,
-    CLAUDE_CONFIG_DIR: join(home.home, '.claude'),
-    TERM: 'dumb',
-    DISABLE_TELEMETRY: '1',
-    DISABLE_ERROR_REPORTING: '1',
-    DISABLE_AUTOUPDATER: '1',
-    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-    HTTP_PROXY: proxy.url,
-    HTTPS_PROXY: proxy.url,
-    NO_PROXY: '127.0.0.1,localhost',
-    ...extra,
-  });
+  const isolated = (extra: Record<string, string>): Record<string, string> => claudeCodeEnv(home.home, proxy.url, extra);
 
   test('claude -p with ANTHROPIC_BASE_URL pointed at the gateway', async () => {
     const before = harness.emulator.state.received.length;
