@@ -19,7 +19,7 @@ import { CcBedrockError } from '../core/errors.js';
 import type { AuthProvider, AwsCredentials, RequestAuth } from '../core/auth-types.js';
 import type { Clock } from '../core/clock.js';
 import { DeadlineSweep } from '../bedrock/deadlines.js';
-import { RetryBudget, SHOULD_RETRY_HEADER, isFinal, markFinal } from '../bedrock/retry-policy.js';
+import { MAX_AUTH_RECOVERIES, RetryBudget, SHOULD_RETRY_HEADER, isFinal, markFinal } from '../bedrock/retry-policy.js';
 import { classifyFailure } from '../bedrock/classify-failure.js';
 import type { ClassifyContext } from '../bedrock/failure-rules.js';
 import { scrubSecrets, secretsOf, type UpstreamFailure } from '../bedrock/failure-facts.js';
@@ -91,8 +91,6 @@ export interface UpstreamOptions {
 
 /** Error bodies are small JSON; anything larger is cut rather than buffered. */
 const MAX_ERROR_BODY_BYTES = 256 * 1024;
-/** Each successful credential recovery buys one resend. */
-const MAX_AUTH_RECOVERIES = 1;
 const USER_AGENT = 'cc-bedrock-gateway/0.1.0';
 const TIMED_OUT = Symbol('upstream response timeout');
 const CONTENT_SHA256 = 'x-amz-content-sha256';
