@@ -1,7 +1,7 @@
 /**
  * The gateway's upstream leg: one signed HTTP request to Bedrock (Invoke API, control plane or
  * Mantle) with the credentials of the gateway's AuthProvider, a small retry budget for throttling
- * and outages, one credential recovery on an expired token, and failures read off the wire and
+ * and outages, credential recovery on an expired token (the retry policy's budget), and failures read off the wire and
  * classified by the rule table of src/bedrock (wire-failure.ts, classify-failure.ts) so the CLI,
  * the library and the gateway explain the same upstream answer the same way.
  *
