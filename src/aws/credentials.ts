@@ -195,8 +195,13 @@ class DefaultAuthProvider implements AuthProvider {
     }
 
     const fresh = await this.credentials();
-    if (sameCredentials(rejected, fresh) || this.recoveriesInStreak > 1) {
-      throw this.staleCredentialsError(expired, cause);
+    if (this.recoveriesInStreak > 1) throw this.staleCredentialsError(expired, cause);
+    if (sameCredentials(rejected, fresh)) {
+      // Claude Code sends once more with the same keys, and an ExpiredToken can pass (a session
+      // STS has just issued, a clock at the edge of the signing window): one resend, unless the
+      // keys say themselves that they ran out. A second rejection in the streak ends above.
+      const ranOut = fresh.expiration !== undefined && fresh.expiration.getTime() <= this.clock();
+      if (!expired || ranOut) throw this.staleCredentialsError(expired, cause);
     }
     this.recoveredSinceIssue = true;
     return true;

@@ -74,3 +74,16 @@ export const NETWORK_RULES: readonly FailureRule<NetworkScene>[] = [
     remediation: () => 'check the network, proxy (HTTPS_PROXY) and the endpoint URL (ANTHROPIC_BEDROCK_BASE_URL / ANTHROPIC_BEDROCK_MANTLE_BASE_URL)',
   },
 ];
+
+/**
+ * Rules whose failure every other call of the run would meet as well, whatever its host: the proxy
+ * itself is down or refuses the login. (A refused tunnel, an unknown host or an untrusted
+ * certificate belong to one host; the control plane and the runtime endpoint are different ones.)
+ */
+const EVERY_CALL_RULES: ReadonlySet<string> = new Set(['proxy-down', 'proxy-login-refused']);
+
+/** Whether `error` (a classified failure) is one no retry and no other call can get past. */
+export function failsEveryCall(error: unknown): boolean {
+  const rule = (error as { details?: { failureRule?: unknown } } | null | undefined)?.details?.failureRule;
+  return typeof rule === 'string' && EVERY_CALL_RULES.has(rule);
+}

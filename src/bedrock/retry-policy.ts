@@ -15,6 +15,12 @@ export const MAX_RETRIES_CAP = 15;
 export const DEFAULT_TIMEOUT_MS = 600_000;
 const BASE_DELAY_MS = 500;
 const MAX_DELAY_MS = 32_000;
+/**
+ * Resends after a credential recovery in one call. Two, so that an ExpiredToken met with keys that
+ * re-read unchanged is sent once more (as Claude Code does) and a second rejection still reaches
+ * the AuthProvider, whose loop guard then ends the call with its own fix.
+ */
+export const MAX_AUTH_RECOVERIES = 2;
 /** A Retry-After longer than this is not waited out inside one call. */
 export const MAX_RETRY_AFTER_MS = 60_000;
 

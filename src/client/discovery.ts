@@ -12,6 +12,7 @@
  */
 import { rmSync } from 'node:fs';
 import { isCcBedrockError } from '../core/errors.js';
+import { failsEveryCall } from '../bedrock/network-failure-rules.js';
 import type { AuthProvider } from '../core/auth-types.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import {
@@ -160,6 +161,8 @@ export async function discoverAvailability(options: DiscoveryOptions): Promise<D
         discoveredProfileIds = profiles.map((profile) => profile.inferenceProfileId);
         cache.recordProfiles(discoveredProfileIds, now);
       } catch (error) {
+        // A proxy that is down fails the probes and the turn the same way: stop here (one attempt, not five).
+        if (failsEveryCall(error)) throw error;
         // Claude Code falls back to the geo-prefixed built-in IDs when the listing is denied or fails.
         upstreamCalls += 1;
         logger.debug(`ListInferenceProfiles failed; built-in model IDs are used: ${(error as Error).message}`);
@@ -186,7 +189,7 @@ export async function discoverAvailability(options: DiscoveryOptions): Promise<D
       inferenceProfiles.push(profile);
       cache.recordApplicationProfile(arn, profile, now);
     } catch (error) {
-      if (!isCcBedrockError(error)) throw error;
+      if (!isCcBedrockError(error) || failsEveryCall(error)) throw error;
       warnings.push({
         code: 'INFERENCE_PROFILE_UNREADABLE',
         message: `GetInferenceProfile for ${arn} failed (${error.message}); its backing model, and with it the model's capabilities, is unknown`,
@@ -220,7 +223,10 @@ export async function discoverAvailability(options: DiscoveryOptions): Promise<D
     if (cached) return { ...cached, probedAs };
     upstreamCalls += 1;
     // Throws the credential failure: a session without working credentials cannot start.
-    const result = availabilityRecord(target, probedAs, await probeModel(target, { runner, customHeaders: plan.customHeaders, maxRetries: 1 }), now);
+    const outcome = await probeModel(target, { runner, customHeaders: plan.customHeaders, maxRetries: 1 });
+    // On Mantle the probe is the first call: a proxy that is down stops the session before the turn.
+    if (failsEveryCall(outcome.error)) throw outcome.error;
+    const result = availabilityRecord(target, probedAs, outcome, now);
     cache.recordAvailability(result);
     return result;
   };

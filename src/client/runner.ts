@@ -9,13 +9,11 @@ import { CcBedrockError } from '../core/errors.js';
 import type { AuthProvider, RequestAuth } from '../core/auth-types.js';
 import type { Clock } from '../core/clock.js';
 import type { EndpointKind } from '../core/route-plan.js';
-import { RetryBudget } from '../bedrock/retry-policy.js';
+import { MAX_AUTH_RECOVERIES, RetryBudget } from '../bedrock/retry-policy.js';
 import { classifyFailure, describeUpstreamFailure, secretsOf, type ClassifyContext } from './errors.js';
 import type { SdkClient, SdkClientPool } from './transport.js';
 import type { CallTarget, ClientLogger, Sleep } from './types.js';
 
-/** Each successful credential recovery buys one resend; the AuthProvider's loop guard stops earlier. */
-const MAX_AUTH_RECOVERIES = 2;
 
 export interface RunnerOptions {
   readonly pool: SdkClientPool;

@@ -3,12 +3,13 @@
  * `POST /v1/messages/count_tokens`, served from Bedrock's Invoke API (event stream transcoded
  * to SSE, one frame at a time) or from Mantle (SSE passed through as it arrives).
  */
-import { APIError } from '@anthropic-ai/sdk';
 import { CcBedrockError } from '../core/errors.js';
 import { markFinal } from '../bedrock/retry-policy.js';
 import { SilenceWatch, formatWait } from '../bedrock/deadlines.js';
 import type { ResolvedModel, RoutePlan } from '../core/route-plan.js';
-import { classifyFailure, describeUpstreamFailure, guardrailError, guardrailFacts } from '../client/errors.js';
+import { guardrailError, guardrailFacts } from '../client/errors.js';
+import { classifyFailure } from '../bedrock/classify-failure.js';
+import { upstreamFailureFromFrame } from '../bedrock/wire-failure.js';
 import { countTokensInvokeBody } from '../client/count-tokens-body.js';
 import { countTokensModelId } from '../models/model-ids.js';
 import { BEDROCK_ANTHROPIC_VERSION, MANTLE_ANTHROPIC_VERSION, requestHeaders } from '../client/transport.js';
@@ -90,9 +91,8 @@ function sse(type: string, json: string): string {
 
 /** A failure reported by an exception frame, classified like any other upstream failure. */
 export function streamFrameError(frame: Extract<StreamFrame, { kind: 'exception' }>, target: CallTarget, authKind: AuthKind, now: number): { error: CcBedrockError; retryable: boolean } {
-  const thrown = new APIError(undefined, { type: 'error', error: { type: frame.errorType, message: frame.message } }, frame.message, undefined);
-  const failure = describeUpstreamFailure(thrown, [], now);
-  const classified = classifyFailure(thrown, failure, { target, authKind, operation: 'messages' });
+  const failure = upstreamFailureFromFrame(frame.errorType, frame.message, [], now);
+  const classified = classifyFailure(undefined, failure, { target, authKind, operation: 'messages' });
   return { error: classified.error, retryable: classified.action === 'retry' || classified.error.code === 'STREAM_INTERRUPTED' };
 }
 

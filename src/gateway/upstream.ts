@@ -1,9 +1,9 @@
 /**
  * The gateway's upstream leg: one signed HTTP request to Bedrock (Invoke API, control plane or
  * Mantle) with the credentials of the gateway's AuthProvider, a small retry budget for throttling
- * and outages, one credential recovery on an expired token, and failures classified by the
- * client module's rules (src/client/errors.ts) so the CLI, the library and the gateway explain
- * the same upstream answer the same way.
+ * and outages, credential recovery on an expired token (the retry policy's budget), and failures read off the wire and
+ * classified by the rule table of src/bedrock (wire-failure.ts, classify-failure.ts) so the CLI,
+ * the library and the gateway explain the same upstream answer the same way.
  *
  * Why not the Anthropic Bedrock SDK here (the client module uses it): the gateway must hand
  * Bedrock's bytes on untouched (the event stream byte-for-byte on the passthrough, the JSON
@@ -12,7 +12,6 @@
  * alive by the transport (upstream-transport.ts).
  */
 import { createHash } from 'node:crypto';
-import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from '@anthropic-ai/sdk';
 import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -20,8 +19,11 @@ import { CcBedrockError } from '../core/errors.js';
 import type { AuthProvider, AwsCredentials, RequestAuth } from '../core/auth-types.js';
 import type { Clock } from '../core/clock.js';
 import { DeadlineSweep } from '../bedrock/deadlines.js';
-import { RetryBudget, SHOULD_RETRY_HEADER, isFinal, markFinal } from '../bedrock/retry-policy.js';
-import { classifyFailure, describeUpstreamFailure, scrubSecrets, secretsOf, type ClassifyContext } from '../client/errors.js';
+import { MAX_AUTH_RECOVERIES, RetryBudget, SHOULD_RETRY_HEADER, isFinal, markFinal } from '../bedrock/retry-policy.js';
+import { classifyFailure } from '../bedrock/classify-failure.js';
+import type { ClassifyContext } from '../bedrock/failure-rules.js';
+import { scrubSecrets, secretsOf, type UpstreamFailure } from '../bedrock/failure-facts.js';
+import { ABORT_FAILURE, TIMEOUT_FAILURE, upstreamFailureFromNetwork, upstreamFailureFromResponse, upstreamFailureFromThrown } from '../bedrock/wire-failure.js';
 import type { Sleep } from '../client/types.js';
 import type { CallTarget } from '../core/route-plan.js';
 import type { Cancellation } from './cancellation.js';
@@ -89,8 +91,6 @@ export interface UpstreamOptions {
 
 /** Error bodies are small JSON; anything larger is cut rather than buffered. */
 const MAX_ERROR_BODY_BYTES = 256 * 1024;
-/** Each successful credential recovery buys one resend. */
-const MAX_AUTH_RECOVERIES = 1;
 const USER_AGENT = 'cc-bedrock-gateway/0.1.0';
 const TIMED_OUT = Symbol('upstream response timeout');
 const CONTENT_SHA256 = 'x-amz-content-sha256';
@@ -107,11 +107,13 @@ export function upstreamResponseOf(error: unknown): UpstreamErrorResponse | unde
   return error instanceof CcBedrockError ? upstreamResponses.get(error) : undefined;
 }
 
-function parseJson(bytes: Uint8Array): unknown {
-  try {
-    return JSON.parse(Buffer.from(bytes).toString('utf8'));
-  } catch {
-    return undefined;
+/** A request that got no answer, already read into the facts the rules match on. */
+class NoAnswer extends Error {
+  constructor(
+    readonly failure: UpstreamFailure,
+    cause: unknown,
+  ) {
+    super(failure.message, { cause });
   }
 }
 
@@ -162,10 +164,12 @@ export class Upstream {
       try {
         response = await this.#attempt(call, auth);
       } catch (thrown) {
-        const failure = describeUpstreamFailure(thrown, secretsOf(auth), clock());
-        const classified = classifyFailure(thrown, failure, this.#context(call, auth));
+        // A signing failure (bad credentials material) is the one thing thrown here that is not a NoAnswer.
+        const cause = thrown instanceof NoAnswer ? thrown.cause : thrown;
+        const failure = thrown instanceof NoAnswer ? thrown.failure : upstreamFailureFromThrown(thrown, secretsOf(auth));
+        const classified = classifyFailure(cause, failure, this.#context(call, auth));
         // The call's own cancellation carries its deadline: a timed-out call is not sent again.
-        if (budget.step(classified, thrown, { canRecover: false, cancelled: call.cancel.aborted }) === 'retry') {
+        if (budget.step(classified, cause, { canRecover: false, cancelled: call.cancel.aborted }) === 'retry') {
           this.#options.onRetry?.(classified.error);
           await this.#wait(budget.delay(undefined, random), call);
           continue;
@@ -183,10 +187,10 @@ export class Upstream {
 
       // A broken error body still leaves the status and headers to classify by.
       const bytes = await response.bytes(MAX_ERROR_BODY_BYTES).catch(() => new Uint8Array(0));
-      const apiError = APIError.generate(response.status, parseJson(bytes) as object | undefined, undefined, response.headers());
-      const failure = describeUpstreamFailure(apiError, secretsOf(auth), clock());
-      const classified = classifyFailure(apiError, failure, this.#context(call, auth));
-      const step = budget.step(classified, apiError, { canRecover: auth.kind !== 'none', cancelled: call.cancel.aborted });
+      const answer = { status: response.status, headers: response.headers() };
+      const failure = upstreamFailureFromResponse(answer.status, answer.headers, Buffer.from(bytes).toString('utf8'), secretsOf(auth), clock());
+      const classified = classifyFailure(answer, failure, this.#context(call, auth));
+      const step = budget.step(classified, answer, { canRecover: auth.kind !== 'none', cancelled: call.cancel.aborted });
       // Throws the provider's own error (refresh failed, loop guard) when recovery is impossible.
       if (step === 'recover-auth' && (await provider.recoverFromAuthFailure(classified.error))) continue;
       if (step === 'retry') {
@@ -222,8 +226,7 @@ export class Upstream {
     try {
       await this.#options.sleep(ms, call.cancel.signal);
     } catch {
-      const failure = describeUpstreamFailure(new APIUserAbortError(), [], this.#options.clock());
-      throw classifyFailure(new APIUserAbortError(), failure, { target: call.target, authKind: 'none', operation: call.operation }).error;
+      throw classifyFailure(undefined, ABORT_FAILURE, { target: call.target, authKind: 'none', operation: call.operation }).error;
     }
   }
 
@@ -253,9 +256,9 @@ export class Upstream {
     try {
       return await this.#options.transport({ url, method: call.method, headers, body: call.body, cancel });
     } catch (error) {
-      if (cancel.reason === TIMED_OUT) throw new APIConnectionTimeoutError();
-      if (cancel.aborted) throw new APIUserAbortError();
-      throw new APIConnectionError({ message: 'Connection error.', cause: error instanceof Error ? error : new Error(String(error)) });
+      if (cancel.reason === TIMED_OUT) throw new NoAnswer(TIMEOUT_FAILURE, error);
+      if (cancel.aborted) throw new NoAnswer(ABORT_FAILURE, error);
+      throw new NoAnswer(upstreamFailureFromNetwork(error, secretsOf(auth)), error);
     } finally {
       this.#deadlines.delete(deadline);
     }

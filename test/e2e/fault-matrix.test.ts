@@ -16,6 +16,9 @@ import Anthropic, { APIConnectionError, APIError } from '@anthropic-ai/sdk';
 import type { ScenarioInput } from '../../src/emulator/index.js';
 import { createGateway } from '../../src/gateway/create-gateway.js';
 import { listenGateway } from '../../src/gateway/node-adapter.js';
+import { resolveProxy } from '../../src/network/proxy.js';
+import { nodeAgentResolver } from '../../src/network/proxy-agents.js';
+import type { EnvLookup } from '../../src/core/route-plan.js';
 import { cliEmulatorHarness } from '../helpers/cli-emulator.js';
 import { EMULATOR_KEYS, ScriptedAuthProvider, startGatewayHarness, testPlan } from '../helpers/gateway-harness.js';
 import { PLANTED_CREDENTIAL, PLANTED_ENV_KEYS } from '../helpers/secrets.js';
@@ -26,6 +29,8 @@ const GATEWAY_BOUND_MS = 30_000;
 const DEADLINE_MS = '1500';
 const STALL_MS = 8_000;
 const EXPIRED = '2020-01-01T00:00:00Z';
+
+const envOf = (values: Record<string, string>): EnvLookup => ({ get: (name) => (values[name] !== undefined ? { value: values[name]!, source: 'test env' } : undefined) });
 
 /** A loopback port nothing listens on. */
 async function closedPort(): Promise<number> {
@@ -44,6 +49,8 @@ interface Fault {
   readonly gatewayScenario?: Partial<ScenarioInput>;
   /** The endpoint is a closed loopback port instead of the emulator. */
   readonly unreachable?: boolean;
+  /** HTTPS_PROXY names a closed loopback port: a proxy that is down (the gateway's upstream agents use it too). */
+  readonly deadProxy?: boolean;
 }
 
 const transient = (status: number, name: string, message: string) => ({
@@ -61,7 +68,7 @@ const FAULTS: readonly Fault[] = [
     gatewayScenario: { credentials: [{ accessKeyId: 'AKIAEMULATOREXAMPLE1', secretAccessKey: 'emulatorSecretAccessKey/EXAMPLE/0000000000', expiresAt: EXPIRED }] },
   },
   { name: 'unreachable endpoint (closed loopback port)', unreachable: true },
-  // SLOT (helper h4): refused proxy — a proxy that refuses the tunnel or the login; added with h4's proxy fault.
+  { name: 'refused proxy (HTTPS_PROXY at a closed loopback port)', deadProxy: true },
 ];
 
 type Surface = '-p' | 'chat' | 'gateway (Anthropic SDK)';
@@ -120,7 +127,11 @@ describe('fault matrix', { concurrency: 3 }, () => {
   for (const fault of FAULTS) {
     for (const surface of ['-p', 'chat'] as const) {
       test(`${fault.name} through ${surface}`, async () => {
-        const env = fault.unreachable ? { ANTHROPIC_BEDROCK_BASE_URL: `http://127.0.0.1:${await closedPort()}` } : {};
+        const env = fault.unreachable
+          ? { ANTHROPIC_BEDROCK_BASE_URL: `http://127.0.0.1:${await closedPort()}` }
+          : fault.deadProxy
+            ? { HTTPS_PROXY: `http://127.0.0.1:${await closedPort()}` }
+            : {};
         const started = Date.now();
         const run = await cc(surface === '-p' ? ['-p', 'hi'] : ['chat'], {
           env,
@@ -129,6 +140,11 @@ describe('fault matrix', { concurrency: 3 }, () => {
         });
         const ms = Date.now() - started;
         record(fault.name, surface, cliOutcome(run, ms, surface === 'chat'));
+        // Nothing reaches Bedrock past a proxy that is down, and the fix names the variable.
+        if (fault.deadProxy) {
+          assert.equal(run.log.length, 0);
+          assert.match(run.stderr, /fix: HTTPS_PROXY names http:\/\/127\.0\.0\.1:\d+, where no proxy answers/);
+        }
         // A silent wait is never silent on the terminal.
         if (fault.name.startsWith('stall')) assert.match(run.stderr, /^cc-bedrock: waiting for the (first byte|stream) from /m);
         assert.ok(ms < CLI_BOUND_MS, `ended after ${ms} ms`);
@@ -146,7 +162,11 @@ describe('fault matrix', { concurrency: 3 }, () => {
         url = listener.url;
         close = () => listener.close();
       } else {
-        const harness = await startGatewayHarness({ ...(fault.gatewayScenario ?? fault.scenario ? { scenario: fault.gatewayScenario ?? fault.scenario } : {}), gateway: gatewayOptions });
+        const agentFor = fault.deadProxy ? nodeAgentResolver(resolveProxy(envOf({ HTTPS_PROXY: `http://127.0.0.1:${await closedPort()}` }))) : undefined;
+        const harness = await startGatewayHarness({
+          ...(fault.gatewayScenario ?? fault.scenario ? { scenario: fault.gatewayScenario ?? fault.scenario } : {}),
+          gateway: { ...gatewayOptions, ...(agentFor ? { agentFor } : {}) },
+        });
         url = harness.url;
         close = () => harness.close();
       }

@@ -357,10 +357,13 @@ describe('createAuthProvider: awsCredentialExport', () => {
       await h2.provider.getAuth();
       assert.equal(countLines(noExpiryCounter), 2);
 
-      // A credential error is a reload: the export runs again (spec §6.4), and since it printed
-      // the same credentials, the provider says so instead of retrying forever.
-      await rejectsWith(h2.provider.recoverFromAuthFailure(EXPIRED_CAUSE), 'CREDENTIALS_EXPIRED');
+      // A credential error is a reload: the export runs again (spec §6.4). The same credentials
+      // are sent once more (as Claude Code does); rejected again, the provider says so instead of
+      // retrying forever.
+      assert.equal(await h2.provider.recoverFromAuthFailure(EXPIRED_CAUSE), true);
       assert.equal(countLines(noExpiryCounter), 3);
+      await h2.provider.getAuth();
+      await rejectsWith(h2.provider.recoverFromAuthFailure(EXPIRED_CAUSE), 'CREDENTIALS_EXPIRED');
     });
   });
 });
@@ -462,7 +465,7 @@ describe('createAuthProvider: expiry, awsAuthRefresh and the loop guard', () => 
     });
   });
 
-  test('without awsAuthRefresh: re-read once; rotated keys retry, the same keys are CREDENTIALS_EXPIRED', async () => {
+  test('without awsAuthRefresh: re-read once; rotated keys retry, the same keys retry once and then are CREDENTIALS_EXPIRED', async () => {
     await withTempHome({ 'home/.aws/credentials': `[default]\n${STATIC('AKIAOLDKEY0000000001')}` }, async (home) => {
       const h = await harness(home, {});
       await h.provider.getAuth();
@@ -471,6 +474,9 @@ describe('createAuthProvider: expiry, awsAuthRefresh and the loop guard', () => 
       assert.equal(sigv4(await h.provider.getAuth()).accessKeyId, 'AKIANEWKEY0000000002');
       h.provider.markWorking();
 
+      // Claude Code sends the unchanged keys once more (an ExpiredToken can pass); a second rejection ends the streak.
+      assert.equal(await h.provider.recoverFromAuthFailure(EXPIRED_CAUSE), true);
+      assert.equal(sigv4(await h.provider.getAuth()).accessKeyId, 'AKIANEWKEY0000000002');
       const error = await rejectsWith(h.provider.recoverFromAuthFailure(EXPIRED_CAUSE), 'CREDENTIALS_EXPIRED');
       assert.match(error.message, /profile "default"/);
       assert.match(error.remediation ?? '', /aws configure --profile default/);

@@ -90,7 +90,7 @@ console.log(JSON.stringify({ Credentials: { AccessKeyId: c.accessKeyId, SecretAc
     assertNoSecrets([lines.join('\n'), stderr.text(), JSON.stringify(log)].join('\n'));
   });
 
-  test('keys that stay expired fail after one recovery with the provider’s remediation', async () => {
+  test('keys that stay expired fail after one resend with the provider’s remediation', async () => {
     harness.emulator.state.reset();
     const credentialPlan: CredentialPlan = {
       kind: 'env-keys',
@@ -119,7 +119,8 @@ console.log(JSON.stringify({ Credentials: { AccessKeyId: c.accessKeyId, SecretAc
     assert.ok(error instanceof CcBedrockError);
     assert.equal(error.code, 'CREDENTIALS_EXPIRED');
     assert.match(error.remediation ?? '', /AWS_ACCESS_KEY_ID|aws sts get-caller-identity/);
-    assert.equal(harness.emulator.state.received.length, 1, 'a recovery that did not help is not repeated');
+    // One resend with the unchanged keys (Claude Code's), then no more.
+    assert.equal(harness.emulator.state.received.length, 2, 'a recovery that did not help is not repeated');
     assertNoSecrets(JSON.stringify(error.toJSON()));
     assertNoSecrets(error.describe());
   });

@@ -4,10 +4,14 @@
  * inference profiles resolved through GetInferenceProfile.
  */
 import { describe, test, after, before } from 'node:test';
+import { createServer, type AddressInfo } from 'node:net';
 import assert from 'node:assert/strict';
 import { applyDiscovery, createClient, discoverAvailability, fallbackCandidates } from '../../src/client/index.js';
 import { findModelById, requireModel } from '../../src/models/model-catalog.js';
 import type { EnvLookup } from '../../src/core/route-plan.js';
+import { CcBedrockError } from '../../src/core/errors.js';
+import { resolveProxy } from '../../src/network/proxy.js';
+import { createNetworkFetch } from '../../src/network/proxy-fetch.js';
 import { createTempHome, type TempHome } from '../helpers/temp-home.js';
 import { EMULATOR_KEYS, ScriptedAuthProvider, testPlan, startEmulator, type Harness } from './client-harness.js';
 
@@ -236,5 +240,32 @@ describe('application inference profiles', () => {
       home.cleanup();
       await harness.close();
     }
+  });
+
+  test('a proxy that is down stops discovery at the first call: one attempt, not one per call', async () => {
+    const upstream = await startEmulator();
+    // A loopback port with nothing listening: the proxy is down (ECONNREFUSED).
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const proxied = createNetworkFetch(resolveProxy(envOf({ HTTPS_PROXY: `http://127.0.0.1:${port}`, HTTP_PROXY: `http://127.0.0.1:${port}` })));
+    let attempts = 0;
+    const counting: typeof fetch = (input, init) => {
+      attempts += 1;
+      return proxied(input, init);
+    };
+    const plan = testPlan({ url: upstream.url, discoverable: true });
+    const provider = new ScriptedAuthProvider([EMULATOR_KEYS]);
+    await assert.rejects(discoverAvailability({ plan, auth: { bedrock: provider, mantle: provider }, fetch: counting }), (error: unknown) => {
+      assert.ok(error instanceof CcBedrockError);
+      assert.equal(error.code, 'NETWORK');
+      assert.equal(error.details['failureRule'], 'proxy-down');
+      assert.match(error.message, new RegExp(`the proxy http://127\\.0\\.0\\.1:${port} is not reachable \\(ECONNREFUSED\\)`));
+      return true;
+    });
+    assert.equal(attempts, 1, 'ListInferenceProfiles only: no probe is sent through a proxy that is down');
+    assert.equal(upstream.emulator.state.received.length, 0);
+    await upstream.close();
   });
 });
