@@ -215,7 +215,8 @@ function envFacts(env: Env, snapshot: ConfigurationSnapshot, proxy: ProxyInspect
       entry.settings.push({ label: file.label, scope: file.scope, value: valueFact(name, value) });
     }
   }
-  const variables = [...byName.entries()].map(([name, entry]) => ({ name, ...entry })).sort((a, b) => a.name.localeCompare(b.name));
+  // By code unit, not localeCompare: its first call loads ICU collation, ~10 ms of every status.
+  const variables = [...byName.entries()].map(([name, entry]) => ({ name, ...entry })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return { shellNames, variables, ...proxyFacts(snapshot, proxy) };
 }
 
