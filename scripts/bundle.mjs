@@ -8,14 +8,16 @@
 import { rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
-import { commonOptions, root, thirdPartyLicenses } from './build/esbuild-common.mjs';
+import { buildLazyRequires, commonOptions, lazyRequirePlugin, root, thirdPartyLicenses } from './build/esbuild-common.mjs';
 
 const outdir = join(root, 'dist', 'bundle');
 rmSync(outdir, { recursive: true, force: true });
 mkdirSync(outdir, { recursive: true });
 
+const lazyPackages = new Set();
 const result = await esbuild.build({
   ...commonOptions,
+  plugins: [lazyRequirePlugin({ lazyPackages })],
   entryPoints: { cli: 'src/cli/main.ts', index: 'src/index.ts' },
   outdir,
   format: 'esm',
@@ -25,7 +27,9 @@ const result = await esbuild.build({
   banner: { js: "import { createRequire as __ccbCreateRequire } from 'node:module'; const require = __ccbCreateRequire(import.meta.url);" },
 });
 
+const lazyInputs = await buildLazyRequires(esbuild, lazyPackages, result.metafile, join(outdir, 'chunks'));
+
 writeFileSync(join(outdir, 'meta.json'), JSON.stringify(result.metafile));
-writeFileSync(join(outdir, 'THIRD_PARTY_LICENSES.md'), thirdPartyLicenses(result.metafile));
+writeFileSync(join(outdir, 'THIRD_PARTY_LICENSES.md'), thirdPartyLicenses({ inputs: { ...result.metafile.inputs, ...lazyInputs } }));
 const bytes = Object.values(result.metafile.outputs).reduce((sum, o) => sum + o.bytes, 0);
 process.stderr.write(`bundle: ${Object.keys(result.metafile.outputs).length} files, ${(bytes / 1e6).toFixed(1)} MB in dist/bundle\n`);

@@ -1,6 +1,7 @@
 // What the npm bundle (scripts/bundle.mjs) and the standalone executable (scripts/build-sea.mjs)
 // share: the esbuild options, the lazy-require rewrite, and the third-party licence file.
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -9,26 +10,69 @@ export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /**
  * Our sources load a few modules lazily and synchronously with `createRequire(import.meta.url)(x)`
  * (zod, in src/settings/settings-schema.ts). esbuild does not follow that call, so the bundle would
- * look for the package on disk at run time; rewritten to a plain `require(x)`, esbuild bundles the
- * module and keeps it lazy (initialised on the first call).
+ * look for the package on disk at run time; the plugin rewrites it to a plain `require(x)`.
+ *
+ * Default (the standalone executable, one file): esbuild bundles the module and keeps it lazy
+ * (initialised on the first call). With a `lazyPackages` set (the split npm bundle): there a bundled
+ * require() would put the module in a chunk that every importer loads statically, so `status`
+ * would read and compile zod's 600 kB on every start; instead each such require() points at a
+ * CommonJS file of its own, chunks/lazy-<package>.cjs, which `buildLazyRequires` writes and
+ * Node reads only when the call runs; the set collects the packages seen.
  */
 const LAZY_REQUIRE = /createRequire\(import\.meta\.url\)\(/g;
-export const lazyRequirePlugin = {
-  name: 'cc-bedrock-lazy-require',
-  setup(build) {
-    // The rewritten require() must reach the same copy as the sources' imports (a package's ESM
-    // build), not its CommonJS build, or the bundle would carry the package twice.
-    build.onResolve({ filter: /^[^./]/ }, (args) => {
-      if (args.kind !== 'require-call' || !/[\\/]src[\\/]/.test(args.importer)) return undefined;
-      return build.resolve(args.path, { kind: 'import-statement', resolveDir: args.resolveDir });
+export function lazyRequirePlugin({ lazyPackages } = {}) {
+  return {
+    name: 'cc-bedrock-lazy-require',
+    setup(build) {
+      build.onResolve({ filter: /^[^./]/ }, (args) => {
+        if (args.kind !== 'require-call' || !ourSource(args.importer) || isBuiltin(args.path)) return undefined;
+        if (lazyPackages) {
+          lazyPackages.add(args.path);
+          return { path: `./${lazyFileName(args.path)}`, external: true };
+        }
+        // The rewritten require() must reach the same copy as the sources' imports (a package's
+        // ESM build), not its CommonJS build, or the bundle would carry the package twice.
+        return build.resolve(args.path, { kind: 'import-statement', resolveDir: args.resolveDir });
+      });
+      build.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, (args) => {
+        if (!ourSource(args.path)) return undefined;
+        const text = readFileSync(args.path, 'utf8');
+        if (!text.includes('createRequire(import.meta.url)(')) return undefined;
+        return { contents: text.replace(LAZY_REQUIRE, 'require('), loader: 'ts' };
+      });
+    },
+  };
+}
+
+/** A file of this repository's src/ (not a package that happens to have a src folder). */
+const ourSource = (path) => path.startsWith(join(root, 'src') + sep);
+const lazyFileName = (pkg) => `lazy-${pkg.replace(/[^a-zA-Z0-9._-]/g, '_')}.cjs`;
+
+/**
+ * Writes chunks/lazy-<package>.cjs for each of `lazyPackages` (filled by lazyRequirePlugin), and
+ * checks that every output calling one is in chunks/ (the require() is relative to that file).
+ * Returns the metafile inputs of those files, for the licences.
+ */
+export async function buildLazyRequires(esbuild, lazyPackages, metafile, chunksDir) {
+  for (const [out, output] of Object.entries(metafile.outputs)) {
+    const lazy = output.imports.filter((i) => i.external && i.path.startsWith('./lazy-'));
+    if (lazy.length > 0 && dirname(join(root, out)) !== chunksDir) {
+      throw new Error(`${out} calls ${lazy[0].path}, which is written to ${chunksDir}: a lazy require() must end up in a chunk`);
+    }
+  }
+  const inputs = {};
+  for (const pkg of lazyPackages) {
+    const result = await esbuild.build({
+      ...commonOptions,
+      plugins: [],
+      entryPoints: [pkg],
+      outfile: join(chunksDir, lazyFileName(pkg)),
+      format: 'cjs',
     });
-    build.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, (args) => {
-      const text = readFileSync(args.path, 'utf8');
-      if (!LAZY_REQUIRE.test(text)) return undefined;
-      return { contents: text.replace(LAZY_REQUIRE, 'require('), loader: 'ts' };
-    });
-  },
-};
+    Object.assign(inputs, result.metafile.inputs);
+  }
+  return inputs;
+}
 
 export const commonOptions = {
   absWorkingDir: root,
@@ -44,7 +88,7 @@ export const commonOptions = {
   // Prefer a package's ESM build: esbuild gives a dynamically imported CommonJS build only a
   // default export when it splits code, and ESM builds are smaller once tree-shaken.
   mainFields: ['module', 'main'],
-  plugins: [lazyRequirePlugin],
+  plugins: [lazyRequirePlugin()],
 };
 
 /** The npm package that holds a bundled input file, or undefined for our own sources. */

@@ -63,6 +63,17 @@ export function discoveryCacheDir(env: EnvLookup, homeDir: string): string {
   return env.get('CC_BEDROCK_CACHE_DIR')?.value ?? join(homeDir, '.cache', 'cc-bedrock');
 }
 
+/**
+ * Writes one file of the cache directory atomically (a reader sees the old or the new content,
+ * never half of it), readable by the owner only. Throws what the file system throws.
+ */
+export function writeCacheFile(dir: string, file: string, content: unknown): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const temp = `${file}.${process.pid}.tmp`;
+  writeFileSync(temp, `${JSON.stringify(content, null, 2)}\n`, { mode: 0o600 });
+  renameSync(temp, file);
+}
+
 export function resolveCacheDir(options: AvailabilityCacheOptions): string | undefined {
   if (options.cacheDir === false) return undefined;
   if (options.cacheDir !== undefined) return options.cacheDir;
@@ -232,10 +243,7 @@ export class AvailabilityCache {
     const profiles = this.#content.profiles ? newer(onDisk?.profiles, this.#content.profiles) : onDisk?.profiles;
     const content: CacheContent = { version: CACHE_VERSION, key: this.#key, ...(profiles ? { profiles } : {}), availability, applicationProfiles };
     try {
-      mkdirSync(this.#dir, { recursive: true, mode: 0o700 });
-      const temp = `${this.file}.${process.pid}.tmp`;
-      writeFileSync(temp, `${JSON.stringify(content, null, 2)}\n`, { mode: 0o600 });
-      renameSync(temp, this.file);
+      writeCacheFile(this.#dir, this.file, content);
       this.#dirty = false;
     } catch (error) {
       // The cache is an optimisation: a read-only home must not break a session.

@@ -7,13 +7,11 @@
  * anything credential-like) and a fingerprint, credentials to their kind, masked key ID and
  * expiry.
  */
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { accessSync, constants, statSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { AwsCredentialPlan } from '../aws/credential-plan.js';
 import { runCredentialExport } from '../aws/credential-export.js';
+import { discoveryCacheDir } from '../client/availability-cache.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import type { Env } from '../core/read-env.js';
 import { maskKeyId } from '../core/redact.js';
@@ -23,8 +21,11 @@ import type { EndpointKind, RouteWarning, Sourced } from '../core/route-plan.js'
 import { findEnvVar } from '../settings/env-vars.js';
 import type { SettingsScope } from '../settings/load-settings.js';
 import { resolveConfiguration, type ConfigurationSnapshot, type InspectOptions, type ProviderFacts, type Selection } from '../routing/resolve-configuration.js';
+import { detectClaudeCode, type ClaudeCodeFact } from './claude-code.js';
 import type { OnlineFacts } from './online-facts.js';
 import { toErrorFact, type Attempt, type ErrorFact } from './types.js';
+
+export type { ClaudeCodeFact } from './claude-code.js';
 
 // ---------------------------------------------------------------------------------------------
 // Shapes
@@ -55,10 +56,6 @@ export interface EnvVariableFact {
   /** Every settings file whose env block sets it, lowest precedence first. */
   readonly settings: ReadonlyArray<{ readonly label: string; readonly scope: SettingsScope; readonly value: EnvValueFact }>;
 }
-
-export type ClaudeCodeFact =
-  | { readonly status: 'not-found'; readonly searched: number }
-  | { readonly status: 'found'; readonly path: string; readonly version: string | undefined; readonly output: string; readonly error: string | undefined };
 
 export interface ExportFact {
   readonly source: string;
@@ -218,57 +215,9 @@ function envFacts(env: Env, snapshot: ConfigurationSnapshot, proxy: ProxyInspect
       entry.settings.push({ label: file.label, scope: file.scope, value: valueFact(name, value) });
     }
   }
-  const variables = [...byName.entries()].map(([name, entry]) => ({ name, ...entry })).sort((a, b) => a.name.localeCompare(b.name));
+  // By code unit, not localeCompare: its first call loads ICU collation, ~10 ms of every status.
+  const variables = [...byName.entries()].map(([name, entry]) => ({ name, ...entry })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return { shellNames, variables, ...proxyFacts(snapshot, proxy) };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Claude Code on this machine
-
-function executableOnPath(pathValue: string | undefined, platform: NodeJS.Platform): { found: string | undefined; searched: number } {
-  const dirs = (pathValue ?? '').split(delimiter).filter((dir) => dir !== '');
-  const names = platform === 'win32' ? ['claude.exe', 'claude.cmd', 'claude'] : ['claude'];
-  for (const dir of dirs) {
-    for (const name of names) {
-      const candidate = join(dir, name);
-      try {
-        if (!statSync(candidate).isFile()) continue;
-        if (platform !== 'win32') accessSync(candidate, constants.X_OK);
-        return { found: candidate, searched: dirs.length };
-      } catch {
-        // not here
-      }
-    }
-  }
-  return { found: undefined, searched: dirs.length };
-}
-
-const CLAUDE_VERSION_TIMEOUT_MS = 15_000;
-
-/** `claude --version` of the first `claude` on PATH (the one a user would launch). */
-export function detectClaudeCode(env: Env, platform: NodeJS.Platform): Promise<ClaudeCodeFact> {
-  const { found, searched } = executableOnPath(env.PATH ?? env.Path, platform);
-  if (!found) return Promise.resolve({ status: 'not-found', searched });
-  const childEnv: Record<string, string> = {};
-  for (const [key, value] of Object.entries(env)) if (value !== undefined) childEnv[key] = value;
-  return new Promise((resolve) => {
-    execFile(
-      found,
-      ['--version'],
-      { env: childEnv, timeout: CLAUDE_VERSION_TIMEOUT_MS, windowsHide: true, maxBuffer: 64 * 1024 },
-      (error, stdout) => {
-        const output = String(stdout ?? '').trim().split('\n')[0]?.slice(0, 100) ?? '';
-        const version = /\b(\d+\.\d+\.\d+)\b/.exec(output)?.[1];
-        resolve({
-          status: 'found',
-          path: found,
-          version,
-          output,
-          error: error && !version ? (error.killed ? `timed out after ${CLAUDE_VERSION_TIMEOUT_MS} ms` : error.message.split('\n')[0]) : undefined,
-        });
-      },
-    );
-  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -328,7 +277,7 @@ export interface GatherFactsOptions extends InspectOptions {
   readonly stderr: Writable;
   readonly clock?: Clock;
   readonly fetch?: typeof fetch;
-  /** Injected in tests; defaults to running `claude --version` from PATH. */
+  /** Injected in tests; defaults to `claude --version` of the first `claude` on PATH (cached, see claude-code.ts). */
   readonly detectClaudeCode?: (env: Env, platform: NodeJS.Platform) => Promise<ClaudeCodeFact>;
   /** The configuration, when the caller (status) has resolved it already with these options. */
   readonly snapshot?: ConfigurationSnapshot;
@@ -337,11 +286,13 @@ export interface GatherFactsOptions extends InspectOptions {
 /** Everything doctor needs, gathered once. Never throws for a configuration or upstream problem. */
 export async function gatherFacts(options: GatherFactsOptions): Promise<DoctorFacts> {
   const clock = options.clock ?? systemClock;
-  const claudeCode = (options.detectClaudeCode ?? detectClaudeCode)(options.env, options.platform).catch(
-    (error: unknown): ClaudeCodeFact => ({ status: 'found', path: 'claude', version: undefined, output: '', error: toErrorFact(error).message }),
-  );
   const snapshot = options.snapshot ?? (await resolveConfiguration(options));
   const { envLookup } = snapshot;
+  // Asked while the rest is gathered; the version cache lives where model discovery keeps its own.
+  const claudeCode = (options.detectClaudeCode ?? ((env, platform) => detectClaudeCode(env, platform, { cacheDir: discoveryCacheDir(envLookup, options.homeDir) })))(
+    options.env,
+    options.platform,
+  ).catch((error: unknown): ClaudeCodeFact => ({ status: 'found', path: 'claude', version: undefined, output: '', error: toErrorFact(error).message }));
 
   const settingsFiles: SettingsFileFact[] = (snapshot.settings?.files ?? []).map((file) => ({
     scope: file.scope,

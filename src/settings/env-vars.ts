@@ -211,7 +211,7 @@ export const ENV_VARS: readonly EnvVarEntry[] = [
   env('CC_BEDROCK_MANAGED_SETTINGS_DIR', 'cc-bedrock', 'directory; default per OS (`/etc/claude-code` on Linux)', 'Where managed-settings.json and managed-settings.d/ are read; for tests and non-standard installs.'),
   env('NO_COLOR', 'cc-bedrock', 'any non-empty value', 'No colour in cc-bedrock output (FAIL/WARN/ok marks), even on a terminal.'),
   env('FORCE_COLOR', 'cc-bedrock', '`1`/`true` on, `0`/`false` off; default: colour only on a terminal', 'Colour cc-bedrock output even when it is not a terminal (or, `0`, never); wins over NO_COLOR.'),
-  env('CC_BEDROCK_CACHE_DIR', 'cc-bedrock', 'directory', 'Where the model discovery and availability cache is kept.'),
+  env('CC_BEDROCK_CACHE_DIR', 'cc-bedrock', 'directory', 'Where the model discovery and availability cache, and the Claude Code version last read, are kept.'),
   env('CC_BEDROCK_FIRST_BYTE_TIMEOUT_MS', 'cc-bedrock', 'milliseconds; default 90000 (API_TIMEOUT_MS when only that is set)', 'A streaming call (CLI, library, `serve`) whose response has not begun after this long ends with a TIMEOUT error, not retried.'),
   env('CC_BEDROCK_STREAM_IDLE_TIMEOUT_MS', 'cc-bedrock', 'milliseconds; default 90000 (CLAUDE_STREAM_IDLE_TIMEOUT_MS / the byte watchdog when only those are set)', 'A stream that sends nothing for this long is abandoned; `serve` ends it with an SSE `error` event.'),
   env('CC_BEDROCK_WAIT_NOTICE_MS', 'cc-bedrock', 'milliseconds; default 10000; `0` off', '`-p` and `chat`: how often a silent wait is reported on stderr (what is awaited, for how long, when it is given up).'),

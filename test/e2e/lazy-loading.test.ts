@@ -19,7 +19,8 @@ after(() => homes.cleanup());
 
 /** What each command must not load: our modules by folder, dependencies by package. */
 const FORBIDDEN: Record<string, readonly string[]> = {
-  status: ['src/gateway/', 'src/emulator/', 'src/setup/', 'src/cli/commands/setup', 'node_modules/@anthropic-ai/', 'node_modules/@aws-sdk/', 'node_modules/@inquirer/'],
+  // zod: only a settings value the plain type checks reject needs it (chunks/lazy-zod.cjs in the bundle).
+  status: ['src/gateway/', 'src/emulator/', 'src/setup/', 'src/cli/commands/setup', 'node_modules/@anthropic-ai/', 'node_modules/@aws-sdk/', 'node_modules/@inquirer/', 'node_modules/zod/'],
   emulate: ['src/gateway/', 'src/setup/', 'src/cli/commands/setup', 'node_modules/@inquirer/'],
   serve: ['src/emulator/', 'src/setup/', 'src/cli/commands/setup', 'node_modules/@inquirer/'],
 };
@@ -80,4 +81,18 @@ describe('each command loads only its own modules', () => {
       assert.deepEqual(offending, [], `the bundle's ${command} chunks include modules it does not use`);
     });
   }
+});
+
+test('the bundle reads zod from its own file when a settings value needs explaining', async () => {
+  // status's chunks do not carry zod (above); a wrong type in a settings file still gets zod's
+  // account of it, from dist/bundle/chunks/lazy-zod.cjs.
+  const home = homes.create({ 'home/.claude/settings.json': { env: { CLAUDE_CODE_USE_BEDROCK: '1', AWS_REGION: 5 }, availableModels: ['sonnet', false] } });
+  const result = await runProcess(process.execPath, [join(repoRoot(), 'dist', 'bundle', 'cli.js'), 'status', '--json'], {
+    env: hermeticEnv(home),
+    stdin: 'ignore',
+    timeoutMs: 60_000,
+  });
+  assert.equal(result.code, 2, result.stderr);
+  assert.match(result.stdout, /env\.AWS_REGION must be a string, found number/);
+  assert.match(result.stdout, /availableModels\[1\] must be a string, found boolean/);
 });
