@@ -9,12 +9,11 @@
  */
 import type { AuthProvider } from '../core/auth-types.js';
 import type { BedrockClient, ClientLogger, DiscoveryResult } from '../client/index.js';
-import { CcBedrockError, isCcBedrockError, type ErrorCode } from '../core/errors.js';
+import { CcBedrockError, isCcBedrockError } from '../core/errors.js';
 import { planNameContext, resolveModelName } from '../models/resolve-model.js';
 import { loadNetworkFetch, resolveProxy, type ProxyConfig } from '../network/proxy.js';
 import { resolveRoutePlan, type RouteResolution } from '../routing/resolve-route-plan.js';
 import type { ResolvedModel, RoutePlan, RouteWarning } from '../core/route-plan.js';
-import { ExitCode } from './io.js';
 import { type CliIO, resolutionInputs } from '../core/command-io.js';
 import type { OnWaiting } from '../bedrock/deadlines.js';
 import { wireTimingFromEnv } from '../bedrock/timing.js';
@@ -54,38 +53,6 @@ export interface Session {
    * overrides, discovered profile IDs and `availableModels` apply. Throws MODEL_NOT_ALLOWED etc.
    */
   resolveModel(name: string, origin?: string): ResolvedModel;
-}
-
-/** Upstream failures: exit code 1. Everything else a user can fix locally is exit code 2. */
-const UPSTREAM_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
-  'ACCESS_DENIED',
-  'MODEL_NOT_GRANTED',
-  'ON_DEMAND_NOT_SUPPORTED',
-  'MODEL_NOT_IN_REGION',
-  'MANTLE_NOT_GRANTED',
-  'MANTLE_MODEL_NOT_SERVED',
-  'THROTTLED',
-  'UPSTREAM_UNAVAILABLE',
-  'UPSTREAM_ERROR',
-  'STREAM_INTERRUPTED',
-  'GUARDRAIL_INTERVENED',
-  'TOOL_UNAVAILABLE',
-  'REQUEST_INVALID',
-  'REQUEST_TOO_LARGE',
-  'TIMEOUT',
-  'NETWORK',
-  'INTERNAL',
-]);
-
-/**
- * Exit code for a failure: 1 when the API (or the way to it) failed, 2 for usage and
- * configuration problems, including credentials that are missing locally. An error that carries
- * an upstream HTTP status is always an API error.
- */
-export function exitCodeFor(error: unknown): number {
-  if (!isCcBedrockError(error)) return ExitCode.apiError;
-  if (error.status !== undefined || UPSTREAM_CODES.has(error.code)) return ExitCode.apiError;
-  return ExitCode.usage;
 }
 
 /** `cc-bedrock: <message>\n  fix: <remediation>` — the one way every talking command reports a failure. */

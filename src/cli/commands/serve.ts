@@ -11,6 +11,7 @@ import { clientOptionsFromEnv } from '../../client/options-from-env.js';
 import { wireTimingFromEnv } from '../../bedrock/timing.js';
 import { betaOverridesFromEnv, createGateway, listenGateway, DEFAULT_BODY_MEMORY_BYTES, DEFAULT_DRAIN_TIMEOUT_MS, DEFAULT_GATEWAY_RETRIES, DEFAULT_MAX_BODY_BYTES } from '../../gateway/index.js';
 import type { GatewayLogger } from '../../gateway/index.js';
+import { isLoopbackHost } from '../../network/loopback.js';
 import { loadNetworkFetch, resolveProxy } from '../../network/proxy.js';
 import { resolveRoutePlan } from '../../routing/resolve-route-plan.js';
 import type { EnvLookup } from '../../core/route-plan.js';
@@ -26,8 +27,6 @@ export interface ServeOptions {
   /** Stops the gateway like a signal would (tests); SIGINT and SIGTERM always do. */
   readonly signal?: AbortSignal;
 }
-
-const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|::1|\[::1\])$/i;
 
 function parsePort(value: string): number {
   const port = Number(value);
@@ -51,7 +50,8 @@ function readCount(env: EnvLookup, name: string, fallback: number): number {
   return value;
 }
 
-function gatewayKey(options: ServeOptions, env: EnvLookup, host: string): string | undefined {
+/** The key clients must send: from --api-key-env, or none, which only a loopback bind may go without. */
+export function gatewayKey(options: Pick<ServeOptions, 'apiKeyEnv'>, env: EnvLookup, host: string): string | undefined {
   if (options.apiKeyEnv !== undefined) {
     const name = options.apiKeyEnv.trim();
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
@@ -72,7 +72,7 @@ function gatewayKey(options: ServeOptions, env: EnvLookup, host: string): string
     }
     return value;
   }
-  if (!LOOPBACK.test(host)) {
+  if (!isLoopbackHost(host)) {
     throw new CcBedrockError('USAGE', `refusing to listen on ${host} without a gateway key: anyone who can reach it could spend your AWS account`, {
       remediation: 'pass --api-key-env NAME (the environment variable holding the key clients must send), or bind to 127.0.0.1',
     });
