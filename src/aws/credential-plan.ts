@@ -1,5 +1,6 @@
 import type { CredentialKind, CredentialPlan, EndpointKind, EnvLookup, RouteWarning, Sourced } from '../core/route-plan.js';
 import { maskKeyId } from '../core/redact.js';
+import { readSwitchReading } from '../settings/read-var.js';
 import { activeProfile, loadAwsFiles, viewProfile, type AwsFiles, type IniSection, type ProfileView } from './shared-files.js';
 
 /** A CredentialPlan plus what only the AWS layer knows; assignable to CredentialPlan. */
@@ -144,21 +145,12 @@ export async function planCredentials(options: PlanCredentialsOptions): Promise<
   const warnings: RouteWarning[] = [];
 
   const skipVariable = SKIP_AUTH_VARIABLE[endpoint];
-  const skip = env.get(skipVariable);
-  if (skip) {
-    const lower = skip.value.toLowerCase();
-    if (lower === '1' || lower === 'true') {
-      return plan('skip-auth', `${skipVariable} (${skip.source})`, 'requests are sent unsigned; the gateway in front adds auth', options, {
-        warnings,
-      });
-    }
-    if (lower !== '0' && lower !== 'false') {
-      warnings.push({
-        code: 'switch-value-unrecognised',
-        message: `${skipVariable}=${skip.value} (${skip.source}) is not an on/off value, so requests are still authenticated`,
-        fix: `set ${skipVariable}=1 to send unsigned requests, or remove it`,
-      });
-    }
+  // An unrecognised value counts as off (requests stay authenticated), with a warning.
+  const skip = readSwitchReading(env, skipVariable, { warn: (warning) => warnings.push(warning) });
+  if (skip?.value === true) {
+    return plan('skip-auth', `${skipVariable} (${skip.source})`, 'requests are sent unsigned; the gateway in front adds auth', options, {
+      warnings,
+    });
   }
 
   const bearer = env.get('AWS_BEARER_TOKEN_BEDROCK');

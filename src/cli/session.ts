@@ -17,6 +17,7 @@ import type { ResolvedModel, RoutePlan, RouteWarning } from '../core/route-plan.
 import { type CliIO, resolutionInputs } from '../core/command-io.js';
 import type { OnWaiting } from '../bedrock/deadlines.js';
 import { wireTimingFromEnv } from '../bedrock/timing.js';
+import { readNumberVar } from '../settings/read-var.js';
 
 export interface OpenSessionOptions {
   readonly io: CliIO;
@@ -184,16 +185,8 @@ export async function openSession(options: OpenSessionOptions): Promise<Session>
  * Claude Code asks for on current models, lowered for the older models that cap below it.
  */
 export function defaultMaxTokens(session: Pick<Session, 'resolution'>, model: ResolvedModel): number {
-  const configured = session.resolution.envLookup.get('CLAUDE_CODE_MAX_OUTPUT_TOKENS');
-  if (configured) {
-    const value = Number(configured.value.replace(/_/g, ''));
-    if (!Number.isInteger(value) || value <= 0) {
-      throw new CcBedrockError('SETTINGS_TYPE_INVALID', `CLAUDE_CODE_MAX_OUTPUT_TOKENS (${configured.source}) is "${configured.value}", not a positive whole number`, {
-        remediation: 'set it to a number such as 32000, or unset it',
-      });
-    }
-    return value;
-  }
+  const configured = readNumberVar(session.resolution.envLookup, 'CLAUDE_CODE_MAX_OUTPUT_TOKENS');
+  if (configured) return configured.value;
   const key = model.catalogKey ?? '';
   if (key.startsWith('claude-3-haiku')) return 4096;
   if (key.startsWith('claude-3-5')) return 8192;

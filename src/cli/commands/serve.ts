@@ -8,8 +8,9 @@
 import { CcBedrockError } from '../../core/errors.js';
 import { createAuthProvider } from '../../aws/credentials.js';
 import { clientOptionsFromEnv } from '../../client/options-from-env.js';
-import { wireTimingFromEnv } from '../../bedrock/timing.js';
-import { betaOverridesFromEnv, createGateway, listenGateway, DEFAULT_BODY_MEMORY_BYTES, DEFAULT_DRAIN_TIMEOUT_MS, DEFAULT_GATEWAY_RETRIES, DEFAULT_MAX_BODY_BYTES } from '../../gateway/index.js';
+import { timerMs, wireTimingFromEnv } from '../../bedrock/timing.js';
+import { readNumberVar, readSwitchVar } from '../../settings/read-var.js';
+import { betaOverridesFromEnv, createGateway, listenGateway, DEFAULT_BODY_MEMORY_BYTES, DEFAULT_DRAIN_TIMEOUT_MS, DEFAULT_GATEWAY_RETRIES } from '../../gateway/index.js';
 import type { GatewayLogger } from '../../gateway/index.js';
 import { isLoopbackHost } from '../../network/loopback.js';
 import { loadNetworkFetch, resolveProxy } from '../../network/proxy.js';
@@ -36,18 +37,6 @@ function parsePort(value: string): number {
     });
   }
   return port;
-}
-
-function readCount(env: EnvLookup, name: string, fallback: number): number {
-  const entry = env.get(name);
-  if (!entry) return fallback;
-  const value = Number(entry.value.replace(/_/g, ''));
-  if (!Number.isInteger(value) || value < 0) {
-    throw new CcBedrockError('SETTINGS_TYPE_INVALID', `${name} (${entry.source}) is "${entry.value}", which is not a whole number`, {
-      remediation: `set ${name} to a whole number such as ${fallback}, or unset it`,
-    });
-  }
-  return value;
 }
 
 /** The key clients must send: from --api-key-env, or none, which only a loopback bind may go without. */
@@ -78,18 +67,6 @@ export function gatewayKey(options: Pick<ServeOptions, 'apiKeyEnv'>, env: EnvLoo
     });
   }
   return undefined;
-}
-
-/** CC_BEDROCK_GATEWAY_BODY_MEMORY_BYTES: below one maximal body, such a body could never be served. */
-function bodyMemory(env: EnvLookup): number {
-  const name = 'CC_BEDROCK_GATEWAY_BODY_MEMORY_BYTES';
-  const value = readCount(env, name, DEFAULT_BODY_MEMORY_BYTES);
-  if (value < DEFAULT_MAX_BODY_BYTES) {
-    throw new CcBedrockError('SETTINGS_TYPE_INVALID', `${name} (${env.get(name)?.source ?? 'environment'}) is ${value}, less than one request body may be (${DEFAULT_MAX_BODY_BYTES} bytes)`, {
-      remediation: `set ${name} to at least ${DEFAULT_MAX_BODY_BYTES} (default ${DEFAULT_BODY_MEMORY_BYTES}), or unset it`,
-    });
-  }
-  return value;
 }
 
 export async function run(options: ServeOptions, io: CliIO): Promise<number> {
@@ -125,7 +102,6 @@ export async function run(options: ServeOptions, io: CliIO): Promise<number> {
     bedrock: createAuthProvider({ ...authOptions, plan: plan.credentials.bedrock, region: plan.region.value }),
     mantle: createAuthProvider({ ...authOptions, plan: plan.credentials.mantle, region: plan.region.value }),
   };
-  const tagging = envLookup.get('CC_BEDROCK_GUARDRAIL_TAGGING')?.value.toLowerCase();
   const gateway = createGateway({
     plan,
     auth,
@@ -139,11 +115,12 @@ export async function run(options: ServeOptions, io: CliIO): Promise<number> {
     timeoutMs,
     firstByteTimeoutMs,
     streamIdleTimeoutMs,
-    maxRetries: readCount(envLookup, 'CC_BEDROCK_GATEWAY_MAX_RETRIES', DEFAULT_GATEWAY_RETRIES),
-    drainTimeoutMs: readCount(envLookup, 'CC_BEDROCK_GATEWAY_DRAIN_TIMEOUT_MS', DEFAULT_DRAIN_TIMEOUT_MS),
-    maxBodyBytesInFlight: bodyMemory(envLookup),
+    maxRetries: readNumberVar(envLookup, 'CC_BEDROCK_GATEWAY_MAX_RETRIES')?.value ?? DEFAULT_GATEWAY_RETRIES,
+    drainTimeoutMs: timerMs(envLookup, 'CC_BEDROCK_GATEWAY_DRAIN_TIMEOUT_MS') ?? DEFAULT_DRAIN_TIMEOUT_MS,
+    // The table's floor for this variable is one maximal request body (DEFAULT_MAX_BODY_BYTES).
+    maxBodyBytesInFlight: readNumberVar(envLookup, 'CC_BEDROCK_GATEWAY_BODY_MEMORY_BYTES')?.value ?? DEFAULT_BODY_MEMORY_BYTES,
     betaOverrides: betaOverridesFromEnv((name) => envLookup.get(name)?.value),
-    guardrailTagging: tagging === '1' || tagging === 'true',
+    guardrailTagging: readSwitchVar(envLookup, 'CC_BEDROCK_GUARDRAIL_TAGGING'),
   });
 
   let listener;
