@@ -1,6 +1,6 @@
 import type { CredentialKind, CredentialPlan, EndpointKind, EnvLookup, RouteWarning, Sourced } from '../core/route-plan.js';
 import { maskKeyId } from '../core/redact.js';
-import { readSwitchReading } from '../settings/read-var.js';
+import { readAwsFlag, readSwitchReading } from '../settings/read-var.js';
 import { activeProfile, loadAwsFiles, viewProfile, type AwsFiles, type IniSection, type ProfileView } from './shared-files.js';
 
 /** A CredentialPlan plus what only the AWS layer knows; assignable to CredentialPlan. */
@@ -67,9 +67,8 @@ export function commandProgram(command: string): string {
 }
 
 /** The SDK's test (remoteProvider): any value other than `false` disables IMDS. */
-export function instanceMetadataDisabled(env: EnvLookup): Sourced<string> | undefined {
-  const entry = env.get('AWS_EC2_METADATA_DISABLED');
-  return entry && entry.value !== 'false' ? entry : undefined;
+export function instanceMetadataDisabled(env: EnvLookup): { readonly source: string } | undefined {
+  return readAwsFlag(env, 'AWS_EC2_METADATA_DISABLED');
 }
 
 export const CONTAINER_LINK_LOCAL_HOST = 'http://169.254.170.2';

@@ -39,6 +39,8 @@ export interface EnvVarEntry {
 /** The value shapes of the table; the reader turns each into a typed value. */
 export type VarParse =
   | { readonly kind: 'switch' }
+  /** The AWS SDK's flags: set to anything but `false` is on (its remoteProvider test); never invalid. */
+  | { readonly kind: 'aws-flag' }
   | { readonly kind: 'integer'; readonly unit: 'count' | 'tokens' | 'bytes'; readonly min: number; readonly example: number }
   | { readonly kind: 'duration'; readonly min: number; readonly example: number }
   | { readonly kind: 'url'; readonly example: string }
@@ -152,10 +154,10 @@ export const ENV_VARS: readonly EnvVarEntry[] = [
   env('AWS_CONTAINER_CREDENTIALS_FULL_URI', 'credentials', 'URL', 'Container credentials endpoint (EKS Pod Identity, Greengrass).'),
   env('AWS_CONTAINER_AUTHORIZATION_TOKEN', 'credentials', 'secret', 'Authorization header for the container credentials endpoint; never printed.', { parse: SECRET }),
   env('AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE', 'credentials', 'path', 'File holding the container credentials authorization token (EKS Pod Identity).', { parse: PATH }),
-  env('AWS_EC2_METADATA_DISABLED', 'credentials', '`true` disables; default enabled', 'Skip the EC2 instance metadata service in the credential chain.'),
+  env('AWS_EC2_METADATA_DISABLED', 'credentials', '`true` disables; default enabled', 'Skip the EC2 instance metadata service in the credential chain.', { parse: { kind: 'aws-flag' } }),
   env('AWS_EC2_METADATA_SERVICE_ENDPOINT', 'credentials', 'URL; default `http://169.254.169.254`', 'Instance metadata service endpoint for instance-role credentials.'),
   env('AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE', 'credentials', '`IPv4` or `IPv6`; default `IPv4`', 'Which default instance metadata endpoint to use.'),
-  env('AWS_EC2_METADATA_V1_DISABLED', 'credentials', '`true` disables; default enabled', 'Refuse the IMDSv1 fallback when an IMDSv2 token cannot be fetched.'),
+  env('AWS_EC2_METADATA_V1_DISABLED', 'credentials', '`true` disables; default enabled', 'Refuse the IMDSv1 fallback when an IMDSv2 token cannot be fetched.', { parse: { kind: 'aws-flag' } }),
   env('CLAUDE_CODE_SKIP_BEDROCK_AUTH', 'credentials', SWITCH, 'Send Bedrock requests unsigned (a gateway adds credentials); pair with ANTHROPIC_BEDROCK_BASE_URL.'),
   env('CLAUDE_CODE_SKIP_MANTLE_AUTH', 'credentials', SWITCH, 'Send Mantle requests without SigV4 or `x-api-key`; pair with ANTHROPIC_BEDROCK_MANTLE_BASE_URL.'),
   env('CLAUDE_CODE_SKIP_AWS_CRED_CACHE', 'credentials', SWITCH, 'Resolve the AWS credential chain on every request instead of caching it.'),

@@ -57,6 +57,8 @@ function parse(name: string, spec: VarParse, text: string): { ok: true; value: V
       if (word) return { ok: true, value: word === 'on' };
       return { ok: false, rejection: { expected: 'an on/off value (1/true or 0/false)', fix: `set ${name}=1 to turn it on, or remove it` } };
     }
+    case 'aws-flag':
+      return { ok: true, value: text !== 'false' };
     case 'integer':
     case 'duration': {
       const unit = spec.kind === 'duration' ? 'milliseconds' : spec.unit;
@@ -121,9 +123,21 @@ export function readVar(env: EnvLookup, name: string, options: ReadVarOptions = 
   throw new CcBedrockError('SETTINGS_TYPE_INVALID', what, { remediation: fix, details: { variable: name, source: raw.source } });
 }
 
+/** Whether a table variable is set at all (non-empty), its value unparsed: for "is there an override". */
+export function isVarSet(env: EnvLookup, name: string): boolean {
+  tableEntry(name);
+  return env.get(name) !== undefined;
+}
+
 /** A switch: true only when on; unset, off, and (for Claude Code's switches) an unrecognised value are false. */
 export function readSwitchVar(env: EnvLookup, name: string, options: ReadVarOptions = {}): boolean {
   return readVar(env, name, options, ['switch'])?.value === true;
+}
+
+/** An AWS SDK flag with where it came from, when it is on (set to anything but `false`). */
+export function readAwsFlag(env: EnvLookup, name: string): VarReading<boolean> | undefined {
+  const entry = readVar(env, name, {}, ['aws-flag']);
+  return entry?.value === true ? (entry as VarReading<boolean>) : undefined;
 }
 
 /** A switch with where it came from, when it is set to an on/off value. */
