@@ -45,8 +45,14 @@ function tableEntry(name: string, kinds?: readonly VarKind[]): EnvVarEntry {
   return entry;
 }
 
+/** "a whole number of milliseconds", "a whole number of tokens", "a whole number" (a count). */
+export function numberPhrase(spec: { readonly kind: 'integer' | 'duration'; readonly unit?: string }): string {
+  const unit = spec.kind === 'duration' ? 'milliseconds' : spec.unit;
+  return unit === undefined || unit === 'count' ? 'a whole number' : `a whole number of ${unit}`;
+}
+
 function rangeText(min: number, unit: string): string {
-  return min > 0 ? `, at least ${min} ${unit}` : '';
+  return min > 0 ? `, at least ${min}${unit ? ` ${unit}` : ''}` : '';
 }
 
 /** The parsed value, or why the text is not one. */
@@ -62,8 +68,9 @@ function parse(name: string, spec: VarParse, text: string): { ok: true; value: V
     case 'integer':
     case 'duration': {
       const unit = spec.kind === 'duration' ? 'milliseconds' : spec.unit;
-      const expected = `a whole number of ${unit}${rangeText(spec.min, unit)}`;
-      const fix = `set ${name} to a whole number of ${unit} such as ${spec.example}, or unset it`;
+      const what = numberPhrase(spec);
+      const expected = `${what}${rangeText(spec.min, unit === 'count' ? '' : unit)}`;
+      const fix = `set ${name} to ${what} such as ${spec.example}, or unset it`;
       const number = parseNumberWord(text);
       // Durations may be fractional (`1.5e3`); they are rounded down, as the timers would.
       const value = number === undefined ? undefined : spec.kind === 'duration' ? Math.floor(number) : number;

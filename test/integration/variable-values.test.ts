@@ -21,6 +21,7 @@ import { CcBedrockError } from '../../src/core/errors.js';
 import type { EnvLookup, ResolvedModel } from '../../src/core/route-plan.js';
 import { DEFAULT_MAX_BODY_BYTES } from '../../src/gateway/index.js';
 import { ENV_VARS } from '../../src/settings/env-vars.js';
+import { numberPhrase } from '../../src/settings/read-var.js';
 import { SETTINGS_ENV_SOURCE, settingsOverShellLookup } from '../helpers/env-lookup.js';
 import { hermeticEnv } from '../helpers/run-cli.js';
 import { createTempHomePool } from '../helpers/temp-home.js';
@@ -71,13 +72,13 @@ test('every numeric variable of the table has its consumer listed here', () => {
 
 for (const entry of numeric.filter((e) => CONSUMERS[e.name])) {
   test(`${entry.name}="${BAD}" gets the table's one answer (${entry.badValue})`, async () => {
-    const unit = entry.parse.kind === 'duration' ? 'milliseconds' : entry.parse.kind === 'integer' ? entry.parse.unit : '';
+    const phrase = entry.parse.kind === 'duration' || entry.parse.kind === 'integer' ? numberPhrase(entry.parse) : '';
     const example = entry.parse.kind === 'duration' || entry.parse.kind === 'integer' ? entry.parse.example : 0;
     // serve reads the process-style env (shell); the others get the settings env block as the source
     const viaServe = entry.name.startsWith('CC_BEDROCK_GATEWAY_');
     const source = viaServe ? 'shell env' : entry.name === 'CC_BEDROCK_OUTPUT_DRAIN_TIMEOUT_MS' ? 'shell env' : SETTINGS_ENV_SOURCE;
-    const shape = new RegExp(`^(cc-bedrock: warning: )?${entry.name} \\(${source.replace(/[.*+?^${}()|[\]\\/~]/g, '\\$&')}\\) is "${BAD}", which is not a whole number of ${unit}`);
-    const fix = `set ${entry.name} to a whole number of ${unit} such as ${example}, or unset it`;
+    const shape = new RegExp(`^(cc-bedrock: warning: )?${entry.name} \\(${source.replace(/[.*+?^${}()|[\]\\/~]/g, '\\$&')}\\) is "${BAD}", which is not ${phrase}`);
+    const fix = `set ${entry.name} to ${phrase} such as ${example}, or unset it`;
     const warnings: string[] = [];
     const env = settingsOverShellLookup({}, { [entry.name]: BAD });
     if (entry.badValue === 'error') {
