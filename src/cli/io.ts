@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander';
-import { isCcBedrockError, type ErrorCode } from '../core/errors.js';
+import { CcBedrockError, isCcBedrockError, type ErrorCode } from '../core/errors.js';
 
 /**
  * Exit codes shared by every command: 0 ok, 1 API/upstream error (or output that could not be
@@ -44,4 +44,15 @@ export function exitCodeFor(error: unknown): number {
 export function exitCodeForThrown(error: unknown): number {
   if (error instanceof CommanderError) return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
   return exitCodeFor(error);
+}
+
+/** `--port` of `serve` and `emulate`: 0 to 65535 (0 picks a free port), or a usage error naming the flag. */
+export function parsePort(value: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new CcBedrockError('USAGE', `--port ${JSON.stringify(value)} is not a port number`, {
+      remediation: 'pass an integer from 0 to 65535 (0 picks a free port)',
+    });
+  }
+  return port;
 }

@@ -9,7 +9,7 @@ import { CcBedrockError } from '../../core/errors.js';
 import { createEmulator, emulatorEnvironment, type ReceivedRequest } from '../../emulator/index.js';
 import { isLoopbackHost } from '../../network/loopback.js';
 import { writeTextFileAtomic } from '../../settings/write-settings.js';
-import { ExitCode } from '../io.js';
+import { ExitCode, parsePort } from '../io.js';
 import { type CliIO } from '../../core/command-io.js';
 import { untilStopped } from '../until-stopped.js';
 
@@ -29,15 +29,6 @@ export function nonLoopbackWarning(host: string): string | undefined {
   return `emulator: warning: listening on ${host}, not loopback; anyone who can reach it can use the emulated account\n`;
 }
 
-function parsePort(value: string): number {
-  const port = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new CcBedrockError('USAGE', `--port ${JSON.stringify(value)} is not a port number`, {
-      remediation: 'pass an integer from 0 to 65535 (0 picks a free port)',
-    });
-  }
-  return port;
-}
 
 /** Single-quotes a value for POSIX shells when it holds anything beyond a safe set. */
 function shellValue(value: string): string {

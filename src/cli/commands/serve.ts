@@ -16,7 +16,7 @@ import { isLoopbackHost } from '../../network/loopback.js';
 import { loadNetworkFetch, resolveProxy } from '../../network/proxy.js';
 import { resolveRoutePlan } from '../../routing/resolve-route-plan.js';
 import type { EnvLookup } from '../../core/route-plan.js';
-import { ExitCode } from '../io.js';
+import { ExitCode, parsePort } from '../io.js';
 import { type CliIO, resolutionInputs } from '../../core/command-io.js';
 import { untilStopped } from '../until-stopped.js';
 
@@ -29,15 +29,6 @@ export interface ServeOptions {
   readonly signal?: AbortSignal;
 }
 
-function parsePort(value: string): number {
-  const port = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new CcBedrockError('USAGE', `--port ${JSON.stringify(value)} is not a port number`, {
-      remediation: 'pass an integer from 0 to 65535 (0 picks a free port)',
-    });
-  }
-  return port;
-}
 
 /** The key clients must send: from --api-key-env, or none, which only a loopback bind may go without. */
 export function gatewayKey(options: Pick<ServeOptions, 'apiKeyEnv'>, env: EnvLookup, host: string): string | undefined {
