@@ -29,7 +29,6 @@ export function nonLoopbackWarning(host: string): string | undefined {
   return `emulator: warning: listening on ${host}, not loopback; anyone who can reach it can use the emulated account\n`;
 }
 
-
 /** Single-quotes a value for POSIX shells when it holds anything beyond a safe set. */
 function shellValue(value: string): string {
   return /^[A-Za-z0-9_./:@%+=,-]*$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;

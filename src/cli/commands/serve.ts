@@ -29,7 +29,6 @@ export interface ServeOptions {
   readonly signal?: AbortSignal;
 }
 
-
 /** The key clients must send: from --api-key-env, or none, which only a loopback bind may go without. */
 export function gatewayKey(options: Pick<ServeOptions, 'apiKeyEnv'>, env: EnvLookup, host: string): string | undefined {
   if (options.apiKeyEnv !== undefined) {
