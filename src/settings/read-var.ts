@@ -45,14 +45,15 @@ function tableEntry(name: string, kinds?: readonly VarKind[]): EnvVarEntry {
   return entry;
 }
 
-/** "a whole number of milliseconds", "a whole number of tokens", "a whole number" (a count). */
-export function numberPhrase(spec: { readonly kind: 'integer' | 'duration'; readonly unit?: string }): string {
+/** "a whole number of milliseconds", "a positive whole number of tokens", "a whole number" (a count). */
+export function numberPhrase(spec: { readonly kind: 'integer' | 'duration'; readonly unit?: string; readonly min: number }): string {
   const unit = spec.kind === 'duration' ? 'milliseconds' : spec.unit;
-  return unit === undefined || unit === 'count' ? 'a whole number' : `a whole number of ${unit}`;
+  const whole = spec.min === 1 ? 'a positive whole number' : 'a whole number';
+  return unit === undefined || unit === 'count' ? whole : `${whole} of ${unit}`;
 }
 
 function rangeText(min: number, unit: string): string {
-  return min > 0 ? `, at least ${min}${unit ? ` ${unit}` : ''}` : '';
+  return min > 1 ? `, at least ${min}${unit ? ` ${unit}` : ''}` : '';
 }
 
 /** The parsed value, or why the text is not one. */
