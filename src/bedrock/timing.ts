@@ -7,7 +7,7 @@
  * idle watchdogs, the shorter one winning. The CC_BEDROCK_* variables beat them all.
  */
 import type { EnvLookup } from '../core/route-plan.js';
-import { readNumberVar, readSwitchVar } from '../settings/read-var.js';
+import { readNumberVar, readSwitchVar, type ReadVarOptions } from '../settings/read-var.js';
 import { DEFAULT_FIRST_BYTE_TIMEOUT_MS, DEFAULT_STREAM_IDLE_TIMEOUT_MS, DEFAULT_WAIT_NOTICE_MS } from './deadlines.js';
 
 /** The largest delay a Node.js timer takes. */
@@ -28,12 +28,13 @@ export function timerMs(env: EnvLookup, name: string): number | undefined {
   return read === undefined ? undefined : Math.min(Math.max(1, read.value), MAX_TIMER_MS);
 }
 
-export function wireTimingFromEnv(env: EnvLookup): WireTiming {
+/** `options.warn` hears about a switch value Claude Code would count as off (`yes`). */
+export function wireTimingFromEnv(env: EnvLookup, options: ReadVarOptions = {}): WireTiming {
   const firstByte = timerMs(env, 'CC_BEDROCK_FIRST_BYTE_TIMEOUT_MS') ?? timerMs(env, 'API_TIMEOUT_MS');
   let idle = timerMs(env, 'CC_BEDROCK_STREAM_IDLE_TIMEOUT_MS');
   if (idle === undefined) {
     const event = timerMs(env, 'CLAUDE_STREAM_IDLE_TIMEOUT_MS');
-    const byteSet = readSwitchVar(env, 'CLAUDE_ENABLE_BYTE_WATCHDOG_BEDROCK') ? timerMs(env, 'CLAUDE_BYTE_STREAM_IDLE_TIMEOUT_MS') : undefined;
+    const byteSet = readSwitchVar(env, 'CLAUDE_ENABLE_BYTE_WATCHDOG_BEDROCK', options) ? timerMs(env, 'CLAUDE_BYTE_STREAM_IDLE_TIMEOUT_MS') : undefined;
     const byte = byteSet === undefined ? undefined : Math.min(Math.max(byteSet, BYTE_WATCHDOG_RANGE[0]), BYTE_WATCHDOG_RANGE[1]);
     const candidates = [event === undefined ? undefined : Math.max(event, MIN_EVENT_WATCHDOG_MS), byte].filter((ms): ms is number => ms !== undefined);
     if (candidates.length > 0) idle = Math.min(...candidates);

@@ -125,8 +125,8 @@ export async function openSession(options: OpenSessionOptions): Promise<Session>
   const auth = { bedrock: authFor('bedrock'), mantle: authFor('mantle') };
 
   const { applyDiscovery, clientOptionsFromEnv, createClient, discoverAvailability } = await clientModule;
-  const clientTuning = clientOptionsFromEnv(envLookup);
-  const wireTiming = wireTimingFromEnv(envLookup);
+  const clientTuning = clientOptionsFromEnv(envLookup, { warn });
+  const wireTiming = wireTimingFromEnv(envLookup, { warn });
   const discover = (plan: RoutePlan) =>
     discoverAvailability({
       plan,

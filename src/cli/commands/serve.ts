@@ -15,7 +15,7 @@ import type { GatewayLogger } from '../../gateway/index.js';
 import { isLoopbackHost } from '../../network/loopback.js';
 import { loadNetworkFetch, resolveProxy } from '../../network/proxy.js';
 import { resolveRoutePlan } from '../../routing/resolve-route-plan.js';
-import type { EnvLookup } from '../../core/route-plan.js';
+import type { EnvLookup, RouteWarning } from '../../core/route-plan.js';
 import { ExitCode, parsePort } from '../io.js';
 import { type CliIO, resolutionInputs } from '../../core/command-io.js';
 import { untilStopped } from '../until-stopped.js';
@@ -70,14 +70,14 @@ export async function run(options: ServeOptions, io: CliIO): Promise<number> {
   const proxy = resolveProxy(envLookup);
   const [networkFetch, agents] = await Promise.all([loadNetworkFetch(proxy), proxy ? import('../../network/proxy-agents.js') : undefined]);
   const agentFor = agents?.nodeAgentResolver(proxy);
-  const { timeoutMs } = clientOptionsFromEnv(envLookup);
-  const { firstByteTimeoutMs, streamIdleTimeoutMs } = wireTimingFromEnv(envLookup);
   const log = batchedLines(io.stderr);
   const logger: GatewayLogger = (line) => log.write(line);
   const now = (): string => new Date().toISOString();
-  for (const warning of plan.warnings) {
+  const warn = (warning: RouteWarning): void =>
     logger({ ts: now(), level: 'warn', event: 'config', code: warning.code, message: warning.message, ...(warning.fix ? { fix: warning.fix } : {}) });
-  }
+  for (const warning of plan.warnings) warn(warning);
+  const { timeoutMs } = clientOptionsFromEnv(envLookup, { warn });
+  const { firstByteTimeoutMs, streamIdleTimeoutMs } = wireTimingFromEnv(envLookup, { warn });
 
   const authOptions = {
     env: envLookup,
