@@ -1,6 +1,7 @@
 import { CcBedrockError } from '../core/errors.js';
 import { classifyNetworkFailure } from '../bedrock/classify-failure.js';
 import type { EnvLookup } from '../core/route-plan.js';
+import { readUrlVar } from '../settings/read-var.js';
 import type { RequestAuth } from '../core/auth-types.js';
 import type { FetchFn } from './fetch-http-handler.js';
 
@@ -24,7 +25,7 @@ export const DEFAULT_STS_TIMEOUT_MS = 10_000;
 
 /** AWS_ENDPOINT_URL_STS, then AWS_ENDPOINT_URL (the SDK's service-specific endpoint variables). */
 export function stsEndpoint(env: EnvLookup): string | undefined {
-  return (env.get('AWS_ENDPOINT_URL_STS') ?? env.get('AWS_ENDPOINT_URL'))?.value;
+  return (readUrlVar(env, 'AWS_ENDPOINT_URL_STS') ?? readUrlVar(env, 'AWS_ENDPOINT_URL'))?.value;
 }
 
 const EXPIRED_CODES = new Set(['ExpiredToken', 'ExpiredTokenException']);

@@ -1,5 +1,6 @@
 import type { CredentialKind, CredentialPlan, EndpointKind, EnvLookup, RouteWarning, Sourced } from '../core/route-plan.js';
 import { maskKeyId } from '../core/redact.js';
+import { readAwsFlag, readSwitchReading } from '../settings/read-var.js';
 import { activeProfile, loadAwsFiles, viewProfile, type AwsFiles, type IniSection, type ProfileView } from './shared-files.js';
 
 /** A CredentialPlan plus what only the AWS layer knows; assignable to CredentialPlan. */
@@ -66,9 +67,8 @@ export function commandProgram(command: string): string {
 }
 
 /** The SDK's test (remoteProvider): any value other than `false` disables IMDS. */
-export function instanceMetadataDisabled(env: EnvLookup): Sourced<string> | undefined {
-  const entry = env.get('AWS_EC2_METADATA_DISABLED');
-  return entry && entry.value !== 'false' ? entry : undefined;
+export function instanceMetadataDisabled(env: EnvLookup): { readonly source: string } | undefined {
+  return readAwsFlag(env, 'AWS_EC2_METADATA_DISABLED');
 }
 
 export const CONTAINER_LINK_LOCAL_HOST = 'http://169.254.170.2';
@@ -144,21 +144,12 @@ export async function planCredentials(options: PlanCredentialsOptions): Promise<
   const warnings: RouteWarning[] = [];
 
   const skipVariable = SKIP_AUTH_VARIABLE[endpoint];
-  const skip = env.get(skipVariable);
-  if (skip) {
-    const lower = skip.value.toLowerCase();
-    if (lower === '1' || lower === 'true') {
-      return plan('skip-auth', `${skipVariable} (${skip.source})`, 'requests are sent unsigned; the gateway in front adds auth', options, {
-        warnings,
-      });
-    }
-    if (lower !== '0' && lower !== 'false') {
-      warnings.push({
-        code: 'switch-value-unrecognised',
-        message: `${skipVariable}=${skip.value} (${skip.source}) is not an on/off value, so requests are still authenticated`,
-        fix: `set ${skipVariable}=1 to send unsigned requests, or remove it`,
-      });
-    }
+  // An unrecognised value counts as off (requests stay authenticated), with a warning.
+  const skip = readSwitchReading(env, skipVariable, { warn: (warning) => warnings.push(warning) });
+  if (skip?.value === true) {
+    return plan('skip-auth', `${skipVariable} (${skip.source})`, 'requests are sent unsigned; the gateway in front adds auth', options, {
+      warnings,
+    });
   }
 
   const bearer = env.get('AWS_BEARER_TOKEN_BEDROCK');

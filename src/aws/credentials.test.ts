@@ -1,8 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { EnvLookup } from '../core/route-plan.js';
 import { CcBedrockError } from '../core/errors.js';
-import { isExpiryCause, readMilliseconds, refreshTime } from './credentials.js';
+import { isExpiryCause, refreshTime } from './credentials.js';
 
 const MINUTE = 60_000;
 
@@ -28,13 +27,4 @@ test('isExpiryCause recognises AWS expiry errors, also wrapped, and nothing else
   assert.ok(!isExpiryCause({ name: 'AccessDeniedException', message: 'not authorized' }));
   assert.ok(!isExpiryCause(new Error('The security token included in the request is invalid.')));
   assert.ok(!isExpiryCause(undefined));
-});
-
-test('readMilliseconds accepts digit separators and scientific notation, ignores junk', () => {
-  const env = (value: string): EnvLookup => ({ get: () => ({ value, source: 'shell env' }) });
-  assert.equal(readMilliseconds(env('60_000'), 'X', 1), 60000);
-  assert.equal(readMilliseconds(env('2e3'), 'X', 1), 2000);
-  assert.equal(readMilliseconds(env('soon'), 'X', 7), 7);
-  assert.equal(readMilliseconds(env('-5'), 'X', 7), 7);
-  assert.equal(readMilliseconds({ get: () => undefined }, 'X', 7), 7);
 });

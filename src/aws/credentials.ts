@@ -2,7 +2,8 @@ import type { Writable } from 'node:stream';
 import { CcBedrockError, isCcBedrockError } from '../core/errors.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import type { Env } from '../core/read-env.js';
-import type { CredentialPlan, EnvLookup, Sourced } from '../core/route-plan.js';
+import type { CredentialPlan, EnvLookup, RouteWarning, Sourced } from '../core/route-plan.js';
+import { readNumberVar, readSwitchVar } from '../settings/read-var.js';
 import type { AuthProvider, AwsCredentials, RequestAuth } from '../core/auth-types.js';
 import { runAuthRefresh } from './auth-refresh.js';
 import { getCallerIdentity } from './caller-identity.js';
@@ -38,14 +39,6 @@ export const DEFAULT_RESOLVE_TIMEOUT_MS = 60_000;
 export const PROBE_TIMEOUT_MS = 1_000;
 /** `aws sso login` waits for a browser; its device code lives about ten minutes. */
 export const AUTH_REFRESH_TIMEOUT_MS = 10 * 60_000;
-
-/** Numeric env values as Claude Code reads them (v2.1.211+): `2e3` and `60_000` are fine. */
-export function readMilliseconds(env: EnvLookup, name: string, fallback: number): number {
-  const entry = env.get(name);
-  if (!entry) return fallback;
-  const value = Number(entry.value.replace(/_/g, ''));
-  return Number.isFinite(value) && value > 0 ? value : fallback;
-}
 
 /** When cached credentials should be replaced: 5 minutes before expiry, or after an hour without one. */
 export function refreshTime(credentials: AwsCredentials, now: number): number {
@@ -111,9 +104,9 @@ class DefaultAuthProvider implements AuthProvider {
   constructor(private readonly options: AuthProviderOptions) {
     this.clock = options.clock ?? systemClock;
     this.fetchFn = options.fetch ?? globalThis.fetch;
-    const skipCache = options.env.get('CLAUDE_CODE_SKIP_AWS_CRED_CACHE')?.value.toLowerCase();
-    this.cacheDisabled = skipCache === '1' || skipCache === 'true';
-    this.resolveTimeoutMs = readMilliseconds(options.env, 'CLAUDE_CODE_AWS_CHAIN_RESOLVE_TIMEOUT_MS', DEFAULT_RESOLVE_TIMEOUT_MS);
+    const warn = (warning: RouteWarning): void => options.warn(warning.fix ? `${warning.message}; fix: ${warning.fix}` : warning.message);
+    this.cacheDisabled = readSwitchVar(options.env, 'CLAUDE_CODE_SKIP_AWS_CRED_CACHE', { warn });
+    this.resolveTimeoutMs = readNumberVar(options.env, 'CLAUDE_CODE_AWS_CHAIN_RESOLVE_TIMEOUT_MS', { warn })?.value ?? DEFAULT_RESOLVE_TIMEOUT_MS;
   }
 
   async getAuth(): Promise<RequestAuth> {

@@ -1,5 +1,6 @@
 import type { EnvLookup } from '../core/route-plan.js';
 import type { AwsCredentials } from '../core/auth-types.js';
+import { readAwsFlag } from '../settings/read-var.js';
 import type { FetchFn } from './fetch-http-handler.js';
 
 export interface InstanceMetadataOptions {
@@ -42,8 +43,8 @@ export async function fetchInstanceMetadataCredentials(options: InstanceMetadata
   if (tokenResponse.ok) {
     headers['x-aws-ec2-metadata-token'] = (await tokenResponse.text()).trim();
   } else if ([403, 404, 405].includes(tokenResponse.status)) {
-    const v1Off = options.env.get('AWS_EC2_METADATA_V1_DISABLED');
-    if (v1Off && v1Off.value !== 'false') {
+    const v1Off = readAwsFlag(options.env, 'AWS_EC2_METADATA_V1_DISABLED');
+    if (v1Off) {
       throw new Error(`${base} refused an IMDSv2 token (HTTP ${tokenResponse.status}) and IMDSv1 is disabled by AWS_EC2_METADATA_V1_DISABLED (${v1Off.source})`);
     }
   } else {

@@ -6,8 +6,8 @@
  * CLAUDE_ENABLE_BYTE_WATCHDOG_BEDROCK=1, CLAUDE_BYTE_STREAM_IDLE_TIMEOUT_MS (10 s to 30 min) are
  * idle watchdogs, the shorter one winning. The CC_BEDROCK_* variables beat them all.
  */
-import { CcBedrockError } from '../core/errors.js';
 import type { EnvLookup } from '../core/route-plan.js';
+import { readNumberVar, readSwitchVar, type ReadVarOptions } from '../settings/read-var.js';
 import { DEFAULT_FIRST_BYTE_TIMEOUT_MS, DEFAULT_STREAM_IDLE_TIMEOUT_MS, DEFAULT_WAIT_NOTICE_MS } from './deadlines.js';
 
 /** The largest delay a Node.js timer takes. */
@@ -22,43 +22,27 @@ export interface WireTiming {
   readonly waitNoticeMs: number;
 }
 
-/** A non-negative number from a variable, or an error naming it. */
-export function readNumber(env: EnvLookup, name: string, example: number): { value: number; source: string } | undefined {
-  const entry = env.get(name);
-  if (!entry) return undefined;
-  const value = Number(entry.value.replace(/_/g, ''));
-  if (!Number.isFinite(value) || value < 0) {
-    throw new CcBedrockError('SETTINGS_TYPE_INVALID', `${name} (${entry.source}) is "${entry.value}", which is not a non-negative number`, {
-      remediation: `set ${name} to a whole number such as ${example}, or unset it`,
-    });
-  }
-  return { value, source: entry.source };
+/** A timer delay from a duration variable of the table, kept within what a Node.js timer takes. */
+export function timerMs(env: EnvLookup, name: string): number | undefined {
+  const read = readNumberVar(env, name);
+  return read === undefined ? undefined : Math.min(Math.max(1, read.value), MAX_TIMER_MS);
 }
 
-function millis(env: EnvLookup, name: string, example: number): number | undefined {
-  const read = readNumber(env, name, example);
-  return read === undefined ? undefined : Math.min(Math.max(1, Math.floor(read.value)), MAX_TIMER_MS);
-}
-
-function switchedOn(env: EnvLookup, name: string): boolean {
-  const value = env.get(name)?.value.toLowerCase();
-  return value === '1' || value === 'true';
-}
-
-export function wireTimingFromEnv(env: EnvLookup): WireTiming {
-  const firstByte = millis(env, 'CC_BEDROCK_FIRST_BYTE_TIMEOUT_MS', DEFAULT_FIRST_BYTE_TIMEOUT_MS) ?? millis(env, 'API_TIMEOUT_MS', 600_000);
-  let idle = millis(env, 'CC_BEDROCK_STREAM_IDLE_TIMEOUT_MS', DEFAULT_STREAM_IDLE_TIMEOUT_MS);
+/** `options.warn` hears about a switch value Claude Code would count as off (`yes`). */
+export function wireTimingFromEnv(env: EnvLookup, options: ReadVarOptions = {}): WireTiming {
+  const firstByte = timerMs(env, 'CC_BEDROCK_FIRST_BYTE_TIMEOUT_MS') ?? timerMs(env, 'API_TIMEOUT_MS');
+  let idle = timerMs(env, 'CC_BEDROCK_STREAM_IDLE_TIMEOUT_MS');
   if (idle === undefined) {
-    const event = millis(env, 'CLAUDE_STREAM_IDLE_TIMEOUT_MS', MIN_EVENT_WATCHDOG_MS);
-    const byteSet = switchedOn(env, 'CLAUDE_ENABLE_BYTE_WATCHDOG_BEDROCK') ? millis(env, 'CLAUDE_BYTE_STREAM_IDLE_TIMEOUT_MS', 60_000) : undefined;
+    const event = timerMs(env, 'CLAUDE_STREAM_IDLE_TIMEOUT_MS');
+    const byteSet = readSwitchVar(env, 'CLAUDE_ENABLE_BYTE_WATCHDOG_BEDROCK', options) ? timerMs(env, 'CLAUDE_BYTE_STREAM_IDLE_TIMEOUT_MS') : undefined;
     const byte = byteSet === undefined ? undefined : Math.min(Math.max(byteSet, BYTE_WATCHDOG_RANGE[0]), BYTE_WATCHDOG_RANGE[1]);
     const candidates = [event === undefined ? undefined : Math.max(event, MIN_EVENT_WATCHDOG_MS), byte].filter((ms): ms is number => ms !== undefined);
     if (candidates.length > 0) idle = Math.min(...candidates);
   }
-  const notice = readNumber(env, 'CC_BEDROCK_WAIT_NOTICE_MS', DEFAULT_WAIT_NOTICE_MS);
+  const notice = readNumberVar(env, 'CC_BEDROCK_WAIT_NOTICE_MS');
   return {
     firstByteTimeoutMs: firstByte ?? DEFAULT_FIRST_BYTE_TIMEOUT_MS,
     streamIdleTimeoutMs: idle ?? DEFAULT_STREAM_IDLE_TIMEOUT_MS,
-    waitNoticeMs: notice === undefined ? DEFAULT_WAIT_NOTICE_MS : Math.min(Math.floor(notice.value), MAX_TIMER_MS),
+    waitNoticeMs: notice === undefined ? DEFAULT_WAIT_NOTICE_MS : Math.min(notice.value, MAX_TIMER_MS),
   };
 }

@@ -7,7 +7,10 @@
  */
 import type { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { readEnv, type Env } from '../core/read-env.js';
+import type { Env } from '../core/read-env.js';
+import type { RouteWarning } from '../core/route-plan.js';
+import { createEnvLookup } from '../settings/effective-env.js';
+import { readNumberVar } from '../settings/read-var.js';
 import { ExitCode } from './io.js';
 
 /** A stream the CLI writes to, with the name used in what it says about it. */
@@ -37,17 +40,14 @@ function queued(output: NamedOutput): number {
   return stream.destroyed || stream.errored ? 0 : stream.writableLength;
 }
 
-/** The deadline from CC_BEDROCK_OUTPUT_DRAIN_TIMEOUT_MS, or the default with a note when the value is not usable. */
+/**
+ * The deadline from CC_BEDROCK_OUTPUT_DRAIN_TIMEOUT_MS, or the default. Read when the command is
+ * done, so an unusable value is a note (the table marks it `warn`), never a throw that would
+ * replace the command's own exit status.
+ */
 export function drainTimeoutMs(env: Env, note: (message: string) => void): number {
-  const raw = readEnv(env, OUTPUT_DRAIN_TIMEOUT_VARIABLE);
-  if (raw === undefined) return DEFAULT_DRAIN_TIMEOUT_MS;
-  const value = Number(raw.replace(/_/g, ''));
-  if (Number.isInteger(value) && value > 0) return value;
-  note(
-    `cc-bedrock: warning: ${OUTPUT_DRAIN_TIMEOUT_VARIABLE} is "${raw}", which is not a positive whole number of milliseconds; using ${DEFAULT_DRAIN_TIMEOUT_MS}\n` +
-      `  fix: set ${OUTPUT_DRAIN_TIMEOUT_VARIABLE} to a number such as ${DEFAULT_DRAIN_TIMEOUT_MS}, or unset it\n`,
-  );
-  return DEFAULT_DRAIN_TIMEOUT_MS;
+  const warn = (warning: RouteWarning): void => note(`cc-bedrock: warning: ${warning.message}\n  fix: ${warning.fix ?? ''}\n`);
+  return readNumberVar(createEnvLookup(env, undefined), OUTPUT_DRAIN_TIMEOUT_VARIABLE, { warn })?.value ?? DEFAULT_DRAIN_TIMEOUT_MS;
 }
 
 /**

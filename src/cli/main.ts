@@ -10,7 +10,7 @@ import { homedir } from 'node:os';
 import { Command, CommanderError, Option } from 'commander';
 import { CcBedrockError, isCcBedrockError } from '../core/errors.js';
 import { describeUndelivered, drainTimeoutMs, flushOutputs, onOutputError, type NamedOutput } from './finish-output.js';
-import { ExitCode } from './io.js';
+import { ExitCode, exitCodeForThrown } from './io.js';
 import { type CliIO } from '../core/command-io.js';
 
 const VERSION = '0.1.0';
@@ -243,15 +243,16 @@ async function main(): Promise<void> {
   try {
     await program.parseAsync(process.argv);
   } catch (error) {
+    // The one mapping every command uses, so a network failure thrown past a command's own catch
+    // (serve, status, setup) exits 1 exactly like one caught inside `-p` or `chat` does.
+    exitCode = exitCodeForThrown(error);
     if (error instanceof CommanderError) {
-      exitCode = error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+      // commander has already printed its usage message
     } else if (isCcBedrockError(error)) {
       io.stderr.write(`cc-bedrock: ${error.describe()}\n`);
-      exitCode = error.status === undefined ? ExitCode.usage : ExitCode.apiError;
     } else {
       const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
       io.stderr.write(`cc-bedrock: unexpected error (please report it):\n${message}\n`);
-      exitCode = ExitCode.apiError;
     }
   }
   // Every command ends here: the exit status comes after the last byte of output has been taken

@@ -9,15 +9,15 @@
  */
 import type { AuthProvider } from '../core/auth-types.js';
 import type { BedrockClient, ClientLogger, DiscoveryResult } from '../client/index.js';
-import { CcBedrockError, isCcBedrockError, type ErrorCode } from '../core/errors.js';
+import { CcBedrockError, isCcBedrockError } from '../core/errors.js';
 import { planNameContext, resolveModelName } from '../models/resolve-model.js';
 import { loadNetworkFetch, resolveProxy, type ProxyConfig } from '../network/proxy.js';
 import { resolveRoutePlan, type RouteResolution } from '../routing/resolve-route-plan.js';
 import type { ResolvedModel, RoutePlan, RouteWarning } from '../core/route-plan.js';
-import { ExitCode } from './io.js';
 import { type CliIO, resolutionInputs } from '../core/command-io.js';
 import type { OnWaiting } from '../bedrock/deadlines.js';
 import { wireTimingFromEnv } from '../bedrock/timing.js';
+import { readNumberVar } from '../settings/read-var.js';
 
 export interface OpenSessionOptions {
   readonly io: CliIO;
@@ -54,38 +54,6 @@ export interface Session {
    * overrides, discovered profile IDs and `availableModels` apply. Throws MODEL_NOT_ALLOWED etc.
    */
   resolveModel(name: string, origin?: string): ResolvedModel;
-}
-
-/** Upstream failures: exit code 1. Everything else a user can fix locally is exit code 2. */
-const UPSTREAM_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
-  'ACCESS_DENIED',
-  'MODEL_NOT_GRANTED',
-  'ON_DEMAND_NOT_SUPPORTED',
-  'MODEL_NOT_IN_REGION',
-  'MANTLE_NOT_GRANTED',
-  'MANTLE_MODEL_NOT_SERVED',
-  'THROTTLED',
-  'UPSTREAM_UNAVAILABLE',
-  'UPSTREAM_ERROR',
-  'STREAM_INTERRUPTED',
-  'GUARDRAIL_INTERVENED',
-  'TOOL_UNAVAILABLE',
-  'REQUEST_INVALID',
-  'REQUEST_TOO_LARGE',
-  'TIMEOUT',
-  'NETWORK',
-  'INTERNAL',
-]);
-
-/**
- * Exit code for a failure: 1 when the API (or the way to it) failed, 2 for usage and
- * configuration problems, including credentials that are missing locally. An error that carries
- * an upstream HTTP status is always an API error.
- */
-export function exitCodeFor(error: unknown): number {
-  if (!isCcBedrockError(error)) return ExitCode.apiError;
-  if (error.status !== undefined || UPSTREAM_CODES.has(error.code)) return ExitCode.apiError;
-  return ExitCode.usage;
 }
 
 /** `cc-bedrock: <message>\n  fix: <remediation>` — the one way every talking command reports a failure. */
@@ -157,8 +125,8 @@ export async function openSession(options: OpenSessionOptions): Promise<Session>
   const auth = { bedrock: authFor('bedrock'), mantle: authFor('mantle') };
 
   const { applyDiscovery, clientOptionsFromEnv, createClient, discoverAvailability } = await clientModule;
-  const clientTuning = clientOptionsFromEnv(envLookup);
-  const wireTiming = wireTimingFromEnv(envLookup);
+  const clientTuning = clientOptionsFromEnv(envLookup, { warn });
+  const wireTiming = wireTimingFromEnv(envLookup, { warn });
   const discover = (plan: RoutePlan) =>
     discoverAvailability({
       plan,
@@ -217,16 +185,8 @@ export async function openSession(options: OpenSessionOptions): Promise<Session>
  * Claude Code asks for on current models, lowered for the older models that cap below it.
  */
 export function defaultMaxTokens(session: Pick<Session, 'resolution'>, model: ResolvedModel): number {
-  const configured = session.resolution.envLookup.get('CLAUDE_CODE_MAX_OUTPUT_TOKENS');
-  if (configured) {
-    const value = Number(configured.value.replace(/_/g, ''));
-    if (!Number.isInteger(value) || value <= 0) {
-      throw new CcBedrockError('SETTINGS_TYPE_INVALID', `CLAUDE_CODE_MAX_OUTPUT_TOKENS (${configured.source}) is "${configured.value}", not a positive whole number`, {
-        remediation: 'set it to a number such as 32000, or unset it',
-      });
-    }
-    return value;
-  }
+  const configured = readNumberVar(session.resolution.envLookup, 'CLAUDE_CODE_MAX_OUTPUT_TOKENS');
+  if (configured) return configured.value;
   const key = model.catalogKey ?? '';
   if (key.startsWith('claude-3-haiku')) return 4096;
   if (key.startsWith('claude-3-5')) return 8192;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { EnvLookup } from '../core/route-plan.js';
+import type { EnvLookup, RouteWarning } from '../core/route-plan.js';
 import { clientOptionsFromEnv } from './options-from-env.js';
 import { backoffDelay } from '../bedrock/retry-policy.js';
 import { requestHeaders } from './transport.js';
@@ -9,6 +9,13 @@ const env = (values: Record<string, string>): EnvLookup => ({ get: (name) => (va
 
 test('CLAUDE_CODE_MAX_RETRIES and API_TIMEOUT_MS follow Claude Code', () => {
   assert.deepEqual(clientOptionsFromEnv(env({})), { maxRetries: 10, timeoutMs: 600_000 });
+
+test('CLAUDE_CODE_RETRY_WATCHDOG=yes: off, as Claude Code counts it, and the caller hears why', () => {
+  const warnings: RouteWarning[] = [];
+  assert.equal(clientOptionsFromEnv(env({ CLAUDE_CODE_MAX_RETRIES: '40', CLAUDE_CODE_RETRY_WATCHDOG: 'yes' }), { warn: (w) => warnings.push(w) }).maxRetries, 15);
+  assert.deepEqual(warnings.map((w) => w.code), ['switch-value-unrecognised']);
+  assert.match(warnings[0]?.message ?? '', /^CLAUDE_CODE_RETRY_WATCHDOG \(shell env\) is "yes"/);
+});
   assert.deepEqual(clientOptionsFromEnv(env({ CLAUDE_CODE_MAX_RETRIES: '40', API_TIMEOUT_MS: '30_000' })), { maxRetries: 15, timeoutMs: 30_000 });
   assert.equal(clientOptionsFromEnv(env({ CLAUDE_CODE_MAX_RETRIES: '40', CLAUDE_CODE_RETRY_WATCHDOG: '1' })).maxRetries, 40);
   assert.throws(() => clientOptionsFromEnv(env({ CLAUDE_CODE_MAX_RETRIES: 'many' })), /CLAUDE_CODE_MAX_RETRIES \(shell env\)/);

@@ -5,16 +5,15 @@
  */
 import type { EnvLookup } from '../core/route-plan.js';
 import { DEFAULT_MAX_RETRIES, DEFAULT_TIMEOUT_MS, MAX_RETRIES_CAP } from '../bedrock/retry-policy.js';
-import { MAX_TIMER_MS, readNumber } from '../bedrock/timing.js';
+import { timerMs } from '../bedrock/timing.js';
+import { readNumberVar, readSwitchVar, type ReadVarOptions } from '../settings/read-var.js';
 
-export function clientOptionsFromEnv(env: EnvLookup): { maxRetries: number; timeoutMs: number } {
-  const retries = readNumber(env, 'CLAUDE_CODE_MAX_RETRIES', DEFAULT_MAX_RETRIES);
-  const watchdog = env.get('CLAUDE_CODE_RETRY_WATCHDOG')?.value.toLowerCase();
-  const uncapped = watchdog === '1' || watchdog === 'true';
-  const maxRetries = retries === undefined ? DEFAULT_MAX_RETRIES : Math.floor(retries.value);
-  const timeout = readNumber(env, 'API_TIMEOUT_MS', DEFAULT_TIMEOUT_MS);
+/** `options.warn` hears about a switch value Claude Code would count as off (`yes`). */
+export function clientOptionsFromEnv(env: EnvLookup, options: ReadVarOptions = {}): { maxRetries: number; timeoutMs: number } {
+  const maxRetries = readNumberVar(env, 'CLAUDE_CODE_MAX_RETRIES')?.value ?? DEFAULT_MAX_RETRIES;
+  const uncapped = readSwitchVar(env, 'CLAUDE_CODE_RETRY_WATCHDOG', options);
   return {
     maxRetries: uncapped ? maxRetries : Math.min(maxRetries, MAX_RETRIES_CAP),
-    timeoutMs: timeout === undefined ? DEFAULT_TIMEOUT_MS : Math.min(Math.max(1, Math.floor(timeout.value)), MAX_TIMER_MS),
+    timeoutMs: timerMs(env, 'API_TIMEOUT_MS') ?? DEFAULT_TIMEOUT_MS,
   };
 }

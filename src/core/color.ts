@@ -6,14 +6,15 @@
  */
 import type { Writable } from 'node:stream';
 import { styleText } from 'node:util';
-import { readEnv, type Env } from './read-env.js';
+import { parseSwitchWord, readEnv, type Env } from './read-env.js';
 
 export type Style = 'red' | 'yellow' | 'green' | 'dim' | 'bold';
 export type Paint = (style: Style, text: string) => string;
 
 export function colorEnabled(env: Env, stream: Writable): boolean {
-  const force = readEnv(env, 'FORCE_COLOR')?.toLowerCase();
-  if (force !== undefined) return force !== '0' && force !== 'false';
+  // Any value but an explicit off forces colour (FORCE_COLOR=3 means "yes, 256 colours" elsewhere).
+  const force = readEnv(env, 'FORCE_COLOR');
+  if (force !== undefined) return parseSwitchWord(force) !== 'off';
   if (readEnv(env, 'NO_COLOR') !== undefined) return false;
   return (stream as { isTTY?: boolean }).isTTY === true && readEnv(env, 'TERM') !== 'dumb';
 }

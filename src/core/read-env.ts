@@ -13,21 +13,26 @@ export function readEnv(env: Env, name: string): string | undefined {
   return trimmed === '' ? undefined : trimmed;
 }
 
-export type Switch = 'on' | 'off' | 'unset' | 'invalid';
-
 /**
- * On/off parsing of spec §1: `1`/`true` on, `0`/`false` off (case-insensitive), empty unset.
- * Any other non-empty value is `invalid`; callers decide whether that is a warning.
+ * THE on/off parser (spec §1): `1`/`true` on, `0`/`false` off, case-insensitive, surrounding
+ * blanks ignored. Anything else is undefined; the variable table (src/settings/read-var.ts)
+ * decides what that means for each variable. No other module compares a value with '1' or 'true'.
  */
-export function readSwitch(env: Env, name: string): Switch {
-  const value = readEnv(env, name);
-  if (value === undefined) return 'unset';
-  const lower = value.toLowerCase();
+export function parseSwitchWord(text: string): 'on' | 'off' | undefined {
+  const lower = text.trim().toLowerCase();
   if (lower === '1' || lower === 'true') return 'on';
   if (lower === '0' || lower === 'false') return 'off';
-  return 'invalid';
+  return undefined;
 }
 
-export function isTruthy(env: Env, name: string): boolean {
-  return readSwitch(env, name) === 'on';
+/**
+ * THE number parser for variable values, as Claude Code reads them (v2.1.211+): digit separators
+ * (`60_000`) and scientific notation (`2e3`) are fine; anything that is not a finite number
+ * (including an empty string) is undefined. Ranges are the table's business.
+ */
+export function parseNumberWord(text: string): number | undefined {
+  const compact = text.trim().replace(/_/g, '');
+  if (compact === '') return undefined;
+  const value = Number(compact);
+  return Number.isFinite(value) ? value : undefined;
 }

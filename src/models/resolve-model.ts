@@ -8,6 +8,7 @@
 import { CcBedrockError } from '../core/errors.js';
 import { isRegionShaped } from '../core/region-shape.js';
 import type { EndpointKind, EnvLookup, ModelRole, ResolvedModel, RoutePlan, RouteWarning, Sourced } from '../core/route-plan.js';
+import { readSwitchReading } from '../settings/read-var.js';
 import {
   BUILT_IN_DEFAULTS,
   CONTEXT_1M_BETA,
@@ -948,9 +949,9 @@ function finish(requested: string, draft: Draft, scope: Scope): ResolvedModel {
   const betas: string[] = [];
   let rule = draft.rule;
   if (draft.want1m) {
-    const disable = scope.input.env.get('CLAUDE_CODE_DISABLE_1M_CONTEXT');
+    const disable = readSwitchReading(scope.input.env, 'CLAUDE_CODE_DISABLE_1M_CONTEXT', { warn: (warning) => scope.warnings.push(warning) });
     const model = draft.model;
-    if (disable && /^(1|true)$/i.test(disable.value)) {
+    if (disable?.value === true) {
       scope.warnings.push({
         code: 'MODEL_1M_DISABLED',
         message: `[1m] on ${requested} is ignored because CLAUDE_CODE_DISABLE_1M_CONTEXT is set (${disable.source})`,

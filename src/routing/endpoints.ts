@@ -1,34 +1,14 @@
-import { CcBedrockError } from '../core/errors.js';
 import type { EnvLookup, RoutePlan, Sourced } from '../core/route-plan.js';
+import { readUrlVar } from '../settings/read-var.js';
 
 function dnsSuffix(region: string): string {
   return region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
 }
 
+/** A base URL override through the variable table (absolute http(s), no credentials, no trailing slash). */
 function readBaseUrl(env: EnvLookup, variable: string): Sourced<string> | undefined {
-  const entry = env.get(variable);
-  if (!entry) return undefined;
-  let url: URL;
-  try {
-    url = new URL(entry.value);
-  } catch {
-    // The value is not echoed: a scheme-less `user:password@host` would print the password.
-    throw new CcBedrockError('SETTINGS_TYPE_INVALID', `${variable} (${entry.source}) is not an absolute URL`, {
-      remediation: `set ${variable} to an absolute http(s) URL such as https://bedrock-runtime.us-east-1.amazonaws.com, or unset it`,
-    });
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new CcBedrockError('SETTINGS_TYPE_INVALID', `${variable} (${entry.source}) must be an http or https URL, not ${url.protocol}`, {
-      remediation: `set ${variable} to an absolute https URL, or unset it`,
-    });
-  }
-  if (url.username || url.password) {
-    // Credentials in a base URL would be printed by status and logged by every proxy on the way.
-    throw new CcBedrockError('SETTINGS_TYPE_INVALID', `${variable} (${entry.source}) must not embed a user name or password`, {
-      remediation: `remove the credentials from ${variable}; put gateway credentials in ANTHROPIC_CUSTOM_HEADERS instead`,
-    });
-  }
-  return { value: entry.value.replace(/\/+$/, ''), source: `${variable} (${entry.source})` };
+  const entry = readUrlVar(env, variable);
+  return entry && { value: entry.value, source: `${variable} (${entry.source})` };
 }
 
 /**

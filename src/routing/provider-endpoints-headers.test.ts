@@ -45,7 +45,7 @@ describe('provider selection', () => {
   test('an unrecognised switch value is off and warned about', () => {
     const result = resolveProviders(envFromRecord({ CLAUDE_CODE_USE_BEDROCK: '1', CLAUDE_CODE_USE_MANTLE: 'yes' }));
     assert.equal(result.providers.label, 'Amazon Bedrock');
-    assert.ok(result.warnings.some((w) => w.code === 'switch-value-unrecognised' && w.message.includes('CLAUDE_CODE_USE_MANTLE=yes')));
+    assert.ok(result.warnings.some((w) => w.code === 'switch-value-unrecognised' && w.message.startsWith('CLAUDE_CODE_USE_MANTLE (') && w.message.includes('"yes"')));
   });
 
   for (const [variable, provider] of [

@@ -1,5 +1,6 @@
 import { CcBedrockError } from '../core/errors.js';
-import type { EnvLookup, ProviderSelection, RouteWarning, Sourced } from '../core/route-plan.js';
+import type { EnvLookup, ProviderSelection, RouteWarning } from '../core/route-plan.js';
+import { readSwitchReading } from '../settings/read-var.js';
 
 /** Switches for providers Claude Code supports but cc-bedrock does not serve. */
 const UNSERVED_SWITCHES: ReadonlyArray<{ variable: string; provider: string }> = [
@@ -8,26 +9,16 @@ const UNSERVED_SWITCHES: ReadonlyArray<{ variable: string; provider: string }> =
   { variable: 'CLAUDE_CODE_USE_ANTHROPIC_AWS', provider: 'Claude Platform on AWS' },
 ];
 
-type SwitchState = { on: boolean; entry: Sourced<string> | undefined };
+type SwitchState = { on: boolean; entry: { readonly source: string } | undefined };
 
 /**
- * Claude Code's on/off parsing (spec §1): `1`/`true` on, `0`/`false` off, case-insensitive,
- * empty is unset. Anything else is off, with a warning, because a typo such as `yes` silently
- * sending traffic to the Anthropic API is exactly the failure this tool exists to surface.
+ * A provider switch through the variable table: an unrecognised value (`yes`) counts as off, as in
+ * Claude Code, with a warning, because a typo silently sending traffic to the Anthropic API is
+ * exactly the failure this tool exists to surface.
  */
 function readSwitch(env: EnvLookup, variable: string, warnings: RouteWarning[]): SwitchState {
-  const entry = env.get(variable);
-  if (!entry) return { on: false, entry };
-  const lower = entry.value.toLowerCase();
-  if (lower === '1' || lower === 'true') return { on: true, entry };
-  if (lower !== '0' && lower !== 'false') {
-    warnings.push({
-      code: 'switch-value-unrecognised',
-      message: `${variable}=${entry.value} (${entry.source}) is not an on/off value, so it counts as off`,
-      fix: `set ${variable}=1 to turn it on, or remove it`,
-    });
-  }
-  return { on: false, entry };
+  const entry = readSwitchReading(env, variable, { warn: (warning) => warnings.push(warning) });
+  return { on: entry?.value === true, entry };
 }
 
 export interface ProviderResolution {

@@ -19,6 +19,7 @@ import { labelFor, resolveProviders } from './provider.js';
 import type { CredentialPlan, EnvLookup, ProviderSelection, ResolvedModel, RoutePlan, RouteWarning, Sourced } from '../core/route-plan.js';
 import { createEnvLookup, type EffectiveEnv } from '../settings/effective-env.js';
 import { loadSettings, type LoadedSettings } from '../settings/load-settings.js';
+import { isVarSet } from '../settings/read-var.js';
 import { attempt, attemptAsync, toErrorFact, type Attempt, type ErrorFact } from '../core/attempt.js';
 
 export interface InspectOptions {
@@ -205,7 +206,7 @@ export async function resolveConfiguration(options: InspectOptions): Promise<Con
     enforceAvailableModels,
     providers: { bedrock: providers.value.bedrock, mantle: providers.value.mantle },
     region: region.region,
-    mantleBaseUrlOverridden: envLookup.get('ANTHROPIC_BEDROCK_MANTLE_BASE_URL') !== undefined,
+    mantleBaseUrlOverridden: isVarSet(envLookup, 'ANTHROPIC_BEDROCK_MANTLE_BASE_URL'),
     ...(options.discoveredProfileIds ? { discoveredProfileIds: options.discoveredProfileIds } : {}),
   };
   const models = attempt(() => resolveModels(input));

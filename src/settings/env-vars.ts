@@ -26,7 +26,36 @@ export interface EnvVarEntry {
   readonly description: string;
   /** Recognised (so doctor can explain it) but belongs to a provider cc-bedrock does not serve. */
   readonly notServed?: boolean;
+  /** How a value is parsed: every read goes through src/settings/read-var.ts with this. */
+  readonly parse: VarParse;
+  /**
+   * What a value the parser rejects does: `error` stops with a SETTINGS_TYPE_INVALID error naming
+   * the variable and a fix; `warn` keeps Claude Code's own leniency (the value is ignored) and
+   * says so. Switches are `warn`: Claude Code counts anything but `1`/`true` as off (spec §1).
+   */
+  readonly badValue: 'error' | 'warn';
 }
+
+/** The value shapes of the table; the reader turns each into a typed value. */
+export type VarParse =
+  | { readonly kind: 'switch' }
+  /** The AWS SDK's flags: set to anything but `false` is on (its remoteProvider test); never invalid. */
+  | { readonly kind: 'aws-flag' }
+  | { readonly kind: 'integer'; readonly unit: 'count' | 'tokens' | 'bytes'; readonly min: number; readonly example: number }
+  | { readonly kind: 'duration'; readonly min: number; readonly example: number }
+  | { readonly kind: 'url'; readonly example: string }
+  | { readonly kind: 'enum'; readonly values: readonly string[] }
+  | { readonly kind: 'list' | 'text' | 'secret' | 'path' | 'region' };
+
+export type VarKind = VarParse['kind'];
+
+const integer = (unit: 'count' | 'tokens' | 'bytes', example: number, min = 0): VarParse => ({ kind: 'integer', unit, min, example });
+const duration = (example: number, min = 0): VarParse => ({ kind: 'duration', min, example });
+const url = (example: string): VarParse => ({ kind: 'url', example });
+const SECRET: VarParse = { kind: 'secret' };
+const PATH: VarParse = { kind: 'path' };
+const REGION: VarParse = { kind: 'region' };
+const LIST: VarParse = { kind: 'list' };
 
 export const CATEGORY_TITLES: Readonly<Record<EnvVarCategory, string>> = {
   provider: 'Provider selection',
@@ -42,18 +71,22 @@ export const CATEGORY_TITLES: Readonly<Record<EnvVarCategory, string>> = {
 
 const SWITCH = '`1`/`true` on, `0`/`false` off; default off';
 
-function env(
-  name: string,
-  category: EnvVarCategory,
-  values: string,
-  description: string,
-  extra: { notServed?: boolean } = {},
-): EnvVarEntry {
-  return { name, kind: 'env', category, values, description, ...extra };
+interface EntryExtra {
+  readonly notServed?: boolean;
+  /** Default: `switch` when the values are SWITCH, else `text`. */
+  readonly parse?: VarParse;
+  /** Default: `warn` for switches (Claude Code's leniency), `error` for everything else. */
+  readonly badValue?: 'error' | 'warn';
+}
+
+function env(name: string, category: EnvVarCategory, values: string, description: string, extra: EntryExtra = {}): EnvVarEntry {
+  const parse: VarParse = extra.parse ?? (values === SWITCH ? { kind: 'switch' } : { kind: 'text' });
+  const badValue = extra.badValue ?? (parse.kind === 'switch' ? 'warn' : 'error');
+  return { name, kind: 'env', category, values, description, ...(extra.notServed ? { notServed: true } : {}), parse, badValue };
 }
 
 function setting(name: string, category: EnvVarCategory, values: string, description: string): EnvVarEntry {
-  return { name, kind: 'setting', category, values, description };
+  return { name, kind: 'setting', category, values, description, parse: { kind: 'text' }, badValue: 'error' };
 }
 
 const TIERS = ['OPUS', 'SONNET', 'HAIKU', 'FABLE'] as const;
@@ -80,56 +113,58 @@ function tierEntries(): EnvVarEntry[] {
 
 export const ENV_VARS: readonly EnvVarEntry[] = [
   // provider
+  // Claude Code's switches (spec §1): anything but 1/true/0/false counts as off; cc-bedrock warns (badValue: warn).
   env('CLAUDE_CODE_USE_BEDROCK', 'provider', SWITCH, 'Route inference to Amazon Bedrock (Invoke API).'),
   env('CLAUDE_CODE_USE_MANTLE', 'provider', SWITCH, 'Route inference to the Bedrock Mantle endpoint (Anthropic Messages shape); may be combined with CLAUDE_CODE_USE_BEDROCK.'),
   env('CLAUDE_CODE_USE_VERTEX', 'provider', SWITCH, 'Google Vertex AI provider: recognised and reported, not served by cc-bedrock.', { notServed: true }),
   env('CLAUDE_CODE_USE_FOUNDRY', 'provider', SWITCH, 'Microsoft Foundry provider: recognised and reported, not served by cc-bedrock.', { notServed: true }),
   env('CLAUDE_CODE_USE_ANTHROPIC_AWS', 'provider', SWITCH, 'Claude Platform on AWS (not Bedrock): recognised and reported, not served; Bedrock wins when both are set.', { notServed: true }),
-  env('ANTHROPIC_AWS_BASE_URL', 'provider', 'URL; default `https://aws-external-anthropic.{region}.api.aws`', 'Claude Platform on AWS endpoint: recognised, not served.', { notServed: true }),
+  env('ANTHROPIC_AWS_BASE_URL', 'provider', 'URL; default `https://aws-external-anthropic.{region}.api.aws`', 'Claude Platform on AWS endpoint: recognised, not served.', { notServed: true , parse: url('https://aws-external-anthropic.us-east-1.api.aws') }),
   env('ANTHROPIC_AWS_WORKSPACE_ID', 'provider', 'workspace ID', 'Claude Platform on AWS workspace (`anthropic-workspace-id`): recognised, not served.', { notServed: true }),
-  env('ANTHROPIC_AWS_API_KEY', 'provider', 'secret', 'Claude Platform on AWS API key (`x-api-key`): recognised, not served.', { notServed: true }),
+  env('ANTHROPIC_AWS_API_KEY', 'provider', 'secret', 'Claude Platform on AWS API key (`x-api-key`): recognised, not served.', { notServed: true , parse: SECRET }),
   env('CLAUDE_CODE_SKIP_ANTHROPIC_AWS_AUTH', 'provider', SWITCH, 'Claude Platform on AWS without authentication: recognised, not served.', { notServed: true }),
   env('CLAUDE_CODE_PROVIDER_MANAGED_BY_HOST', 'provider', 'any non-empty value', 'Set by embedding hosts: provider, endpoint and auth variables from settings files are ignored.'),
-  env('ANTHROPIC_BASE_URL', 'provider', 'URL', 'Anthropic API (or gateway) base URL; not used for Bedrock routing, which uses ANTHROPIC_BEDROCK_BASE_URL.'),
+  env('ANTHROPIC_BASE_URL', 'provider', 'URL', 'Anthropic API (or gateway) base URL; not used for Bedrock routing, which uses ANTHROPIC_BEDROCK_BASE_URL.', { parse: url('https://api.anthropic.com') }),
 
   // endpoints
-  env('ANTHROPIC_BEDROCK_BASE_URL', 'endpoints', 'URL; default `https://bedrock-runtime.{region}.amazonaws.com`', 'Bedrock runtime endpoint (VPC endpoint, LLM gateway); also used for inference-profile listing. Empty means unset.'),
-  env('ANTHROPIC_BEDROCK_MANTLE_BASE_URL', 'endpoints', 'URL; default derived from the region (`bedrock-mantle.{region}.api.aws`)', 'Mantle endpoint override.'),
-  env('AWS_ENDPOINT_URL', 'endpoints', 'URL', 'AWS SDK endpoint override for every AWS service (STS, SSO) called while resolving credentials.'),
-  env('AWS_ENDPOINT_URL_STS', 'endpoints', 'URL', 'AWS SDK endpoint override for STS (GetCallerIdentity, AssumeRole).'),
+  env('ANTHROPIC_BEDROCK_BASE_URL', 'endpoints', 'URL; default `https://bedrock-runtime.{region}.amazonaws.com`', 'Bedrock runtime endpoint (VPC endpoint, LLM gateway); also used for inference-profile listing. Empty means unset.', { parse: url('https://bedrock-runtime.us-east-1.amazonaws.com') }),
+  env('ANTHROPIC_BEDROCK_MANTLE_BASE_URL', 'endpoints', 'URL; default derived from the region (`bedrock-mantle.{region}.api.aws`)', 'Mantle endpoint override.', { parse: url('https://bedrock-mantle.us-east-1.api.aws/anthropic') }),
+  env('AWS_ENDPOINT_URL', 'endpoints', 'URL', 'AWS SDK endpoint override for every AWS service (STS, SSO) called while resolving credentials.', { parse: url('https://vpce-0123.sts.us-east-1.vpce.amazonaws.com') }),
+  env('AWS_ENDPOINT_URL_STS', 'endpoints', 'URL', 'AWS SDK endpoint override for STS (GetCallerIdentity, AssumeRole).', { parse: url('https://sts.us-east-1.amazonaws.com') }),
 
   // region
-  env('AWS_REGION', 'region', 'region name, e.g. `us-east-1`', 'Bedrock region: first in the resolution order; a value not shaped like a region is ignored.'),
-  env('AWS_DEFAULT_REGION', 'region', 'region name', 'Second in the region resolution order.'),
+  env('AWS_REGION', 'region', 'region name, e.g. `us-east-1`', 'Bedrock region: first in the resolution order; a value not shaped like a region is ignored.', { parse: REGION }),
+  env('AWS_DEFAULT_REGION', 'region', 'region name', 'Second in the region resolution order.', { parse: REGION }),
   env('ANTHROPIC_BEDROCK_REGION_PREFIX', 'region', '`us`, `eu`, `apac`, `jp`, `au`, `global`; default derived from the region', 'Preferred cross-region inference-profile prefix for built-in model IDs; ignored in GovCloud.'),
-  env('ANTHROPIC_SMALL_FAST_MODEL_AWS_REGION', 'region', 'region name', 'Region of the background (small/fast) model; on Bedrock only with ANTHROPIC_DEFAULT_HAIKU_MODEL or ANTHROPIC_SMALL_FAST_MODEL set.'),
+  env('ANTHROPIC_SMALL_FAST_MODEL_AWS_REGION', 'region', 'region name', 'Region of the background (small/fast) model; on Bedrock only with ANTHROPIC_DEFAULT_HAIKU_MODEL or ANTHROPIC_SMALL_FAST_MODEL set.', { parse: REGION }),
 
   // credentials
   env('AWS_PROFILE', 'credentials', 'profile name; default `default`', 'Active AWS profile for credentials and the profile region.'),
-  env('AWS_CONFIG_FILE', 'credentials', 'path; default `~/.aws/config`', 'Location of the shared AWS config file.'),
-  env('AWS_SHARED_CREDENTIALS_FILE', 'credentials', 'path; default `~/.aws/credentials`', 'Location of the shared AWS credentials file.'),
+  env('AWS_CONFIG_FILE', 'credentials', 'path; default `~/.aws/config`', 'Location of the shared AWS config file.', { parse: PATH }),
+  env('AWS_SHARED_CREDENTIALS_FILE', 'credentials', 'path; default `~/.aws/credentials`', 'Location of the shared AWS credentials file.', { parse: PATH }),
   env('AWS_ACCESS_KEY_ID', 'credentials', 'access key ID', 'Static credentials from the environment (first in the default chain); shown masked.'),
-  env('AWS_SECRET_ACCESS_KEY', 'credentials', 'secret', 'Secret for AWS_ACCESS_KEY_ID; never printed.'),
-  env('AWS_SESSION_TOKEN', 'credentials', 'secret', 'Session token for temporary environment credentials; never printed.'),
-  env('AWS_BEARER_TOKEN_BEDROCK', 'credentials', 'secret', 'Bedrock API key: `Authorization: Bearer` on Invoke, `x-api-key` on Mantle; beats the credential chain; never printed. Empty means unset.'),
+  env('AWS_SECRET_ACCESS_KEY', 'credentials', 'secret', 'Secret for AWS_ACCESS_KEY_ID; never printed.', { parse: SECRET }),
+  env('AWS_SESSION_TOKEN', 'credentials', 'secret', 'Session token for temporary environment credentials; never printed.', { parse: SECRET }),
+  env('AWS_BEARER_TOKEN_BEDROCK', 'credentials', 'secret', 'Bedrock API key: `Authorization: Bearer` on Invoke, `x-api-key` on Mantle; beats the credential chain; never printed. Empty means unset.', { parse: SECRET }),
   env('AWS_CREDENTIAL_EXPIRATION', 'credentials', 'ISO-8601 time', 'Expiry of the environment credentials, so they are refreshed before they lapse.'),
-  env('AWS_WEB_IDENTITY_TOKEN_FILE', 'credentials', 'path', 'Web identity token file (EKS, GitHub OIDC) for AssumeRoleWithWebIdentity.'),
+  env('AWS_WEB_IDENTITY_TOKEN_FILE', 'credentials', 'path', 'Web identity token file (EKS, GitHub OIDC) for AssumeRoleWithWebIdentity.', { parse: PATH }),
   env('AWS_ROLE_ARN', 'credentials', 'IAM role ARN', 'Role assumed with AWS_WEB_IDENTITY_TOKEN_FILE.'),
   env('AWS_ROLE_SESSION_NAME', 'credentials', 'name', 'Session name for the web identity role.'),
   env('AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', 'credentials', 'path', 'ECS task-role credentials endpoint (relative to 169.254.170.2).'),
   env('AWS_CONTAINER_CREDENTIALS_FULL_URI', 'credentials', 'URL', 'Container credentials endpoint (EKS Pod Identity, Greengrass).'),
-  env('AWS_CONTAINER_AUTHORIZATION_TOKEN', 'credentials', 'secret', 'Authorization header for the container credentials endpoint; never printed.'),
-  env('AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE', 'credentials', 'path', 'File holding the container credentials authorization token (EKS Pod Identity).'),
-  env('AWS_EC2_METADATA_DISABLED', 'credentials', '`true` disables; default enabled', 'Skip the EC2 instance metadata service in the credential chain.'),
+  env('AWS_CONTAINER_AUTHORIZATION_TOKEN', 'credentials', 'secret', 'Authorization header for the container credentials endpoint; never printed.', { parse: SECRET }),
+  env('AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE', 'credentials', 'path', 'File holding the container credentials authorization token (EKS Pod Identity).', { parse: PATH }),
+  env('AWS_EC2_METADATA_DISABLED', 'credentials', '`true` disables; default enabled', 'Skip the EC2 instance metadata service in the credential chain.', { parse: { kind: 'aws-flag' } }),
   env('AWS_EC2_METADATA_SERVICE_ENDPOINT', 'credentials', 'URL; default `http://169.254.169.254`', 'Instance metadata service endpoint for instance-role credentials.'),
   env('AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE', 'credentials', '`IPv4` or `IPv6`; default `IPv4`', 'Which default instance metadata endpoint to use.'),
-  env('AWS_EC2_METADATA_V1_DISABLED', 'credentials', '`true` disables; default enabled', 'Refuse the IMDSv1 fallback when an IMDSv2 token cannot be fetched.'),
+  env('AWS_EC2_METADATA_V1_DISABLED', 'credentials', '`true` disables; default enabled', 'Refuse the IMDSv1 fallback when an IMDSv2 token cannot be fetched.', { parse: { kind: 'aws-flag' } }),
   env('CLAUDE_CODE_SKIP_BEDROCK_AUTH', 'credentials', SWITCH, 'Send Bedrock requests unsigned (a gateway adds credentials); pair with ANTHROPIC_BEDROCK_BASE_URL.'),
   env('CLAUDE_CODE_SKIP_MANTLE_AUTH', 'credentials', SWITCH, 'Send Mantle requests without SigV4 or `x-api-key`; pair with ANTHROPIC_BEDROCK_MANTLE_BASE_URL.'),
   env('CLAUDE_CODE_SKIP_AWS_CRED_CACHE', 'credentials', SWITCH, 'Resolve the AWS credential chain on every request instead of caching it.'),
-  env('CLAUDE_CODE_AWS_CHAIN_RESOLVE_TIMEOUT_MS', 'credentials', 'milliseconds; default `60000`', 'Maximum wait for one credential-chain resolve.'),
-  env('ANTHROPIC_AUTH_TOKEN', 'credentials', 'secret', 'Gateway token sent as `Authorization: Bearer`; never used to sign Bedrock requests.'),
-  env('ANTHROPIC_API_KEY', 'credentials', 'secret', 'Anthropic API key; not used on Bedrock.'),
+  // Claude Code ignores an unusable value and keeps 60 s; so does cc-bedrock, saying so (warn).
+  env('CLAUDE_CODE_AWS_CHAIN_RESOLVE_TIMEOUT_MS', 'credentials', 'milliseconds; default `60000`', 'Maximum wait for one credential-chain resolve.', { parse: duration(60_000, 1), badValue: 'warn' }),
+  env('ANTHROPIC_AUTH_TOKEN', 'credentials', 'secret', 'Gateway token sent as `Authorization: Bearer`; never used to sign Bedrock requests.', { parse: SECRET }),
+  env('ANTHROPIC_API_KEY', 'credentials', 'secret', 'Anthropic API key; not used on Bedrock.', { parse: SECRET }),
   setting('awsAuthRefresh', 'credentials', 'shell command', 'Refreshes credentials in `~/.aws` (e.g. `aws sso login`); run only when an STS check or a request fails; output shown.'),
   setting('awsCredentialExport', 'credentials', 'shell command', 'Prints credentials as JSON (`{"Credentials":{...}}` or the flat process format); always run when set; output never shown.'),
   setting('apiKeyHelper', 'credentials', 'shell command', 'Anthropic/gateway key helper; not a Bedrock credential source and never breaks SigV4.'),
@@ -145,13 +180,13 @@ export const ENV_VARS: readonly EnvVarEntry[] = [
   env('ANTHROPIC_SMALL_FAST_MODEL', 'models', 'model ID', 'Deprecated name of ANTHROPIC_DEFAULT_HAIKU_MODEL for the background model; still honoured.'),
   env('CLAUDE_CODE_SUBAGENT_MODEL', 'models', 'alias or model ID; `inherit` = unset', 'Model for all subagents; checked against availableModels.'),
   env('CLAUDE_CODE_DISABLE_1M_CONTEXT', 'models', SWITCH, 'Removes 1M-context variants and holds native-1M models to 200K.'),
-  env('CLAUDE_CODE_MAX_CONTEXT_TOKENS', 'models', 'tokens', 'Context window assumed for unrecognised model IDs.'),
+  env('CLAUDE_CODE_MAX_CONTEXT_TOKENS', 'models', 'tokens', 'Context window assumed for unrecognised model IDs.', { parse: integer('tokens', 200_000, 1) }),
   env('CLAUDE_CODE_DISABLE_UNKNOWN_MODEL_WINDOW_ENFORCEMENT', 'models', SWITCH, 'Do not enforce a context window for unrecognised model IDs.'),
-  env('CLAUDE_CODE_AUTO_COMPACT_WINDOW', 'models', 'tokens', 'Context size at which auto-compaction starts.'),
+  env('CLAUDE_CODE_AUTO_COMPACT_WINDOW', 'models', 'tokens', 'Context size at which auto-compaction starts.', { parse: integer('tokens', 160_000, 1) }),
   env('CLAUDE_CODE_DISABLE_LEGACY_MODEL_REMAP', 'models', SWITCH, 'Disables the Opus 4.0/4.1 remap on the Anthropic API; the remap never runs on Bedrock.'),
   env('FALLBACK_FOR_ALL_PRIMARY_MODELS', 'models', 'any non-empty value', 'Every model stops retrying on repeated overload when no fallback chain is set.'),
-  env('CLAUDE_CODE_MAX_OUTPUT_TOKENS', 'models', 'tokens; default per model, 32000 for unknown IDs', 'Max output tokens; values above the model cap are lowered to the cap.'),
-  env('MAX_THINKING_TOKENS', 'models', 'tokens; `0` omits `thinking` on Bedrock', 'Fixed thinking budget (at least 1024, below max output).'),
+  env('CLAUDE_CODE_MAX_OUTPUT_TOKENS', 'models', 'tokens; default per model, 32000 for unknown IDs', 'Max output tokens; values above the model cap are lowered to the cap.', { parse: integer('tokens', 32_000, 1) }),
+  env('MAX_THINKING_TOKENS', 'models', 'tokens; `0` omits `thinking` on Bedrock', 'Fixed thinking budget (at least 1024, below max output).', { parse: integer('tokens', 16_000) }),
   env('CLAUDE_CODE_DISABLE_THINKING', 'models', SWITCH, 'Never send a `thinking` parameter.'),
   env('CLAUDE_CODE_DISABLE_ADAPTIVE_THINKING', 'models', SWITCH, 'Use a fixed thinking budget on adaptive-thinking models.'),
   env('DISABLE_INTERLEAVED_THINKING', 'models', SWITCH, 'Do not request interleaved thinking.'),
@@ -165,8 +200,8 @@ export const ENV_VARS: readonly EnvVarEntry[] = [
 
   // headers
   env('ANTHROPIC_CUSTOM_HEADERS', 'headers', '`Name: Value` lines', 'Extra headers on every model call (Bedrock and Mantle), SigV4-signed; guardrail headers recognised.'),
-  env('ANTHROPIC_BEDROCK_SERVICE_TIER', 'headers', '`default`, `flex`, `priority`; default unset', 'Sent as `X-Amzn-Bedrock-Service-Tier` on Bedrock calls; an invalid value is an error.'),
-  env('ANTHROPIC_BETAS', 'headers', 'comma list', 'Extra `anthropic-beta` values.'),
+  env('ANTHROPIC_BEDROCK_SERVICE_TIER', 'headers', '`default`, `flex`, `priority`; default unset', 'Sent as `X-Amzn-Bedrock-Service-Tier` on Bedrock calls; an invalid value is an error.', { parse: { kind: 'enum', values: ['default', 'flex', 'priority'] } }),
+  env('ANTHROPIC_BETAS', 'headers', 'comma list', 'Extra `anthropic-beta` values.', { parse: LIST }),
   env('CLAUDE_CODE_EXTRA_BODY', 'headers', 'JSON object', 'Merged into the top level of every request body.'),
   env('CLAUDE_CODE_ATTRIBUTION_HEADER', 'headers', '`0` omits; default on', 'System-prompt attribution block (`x-anthropic-billing-header`).'),
   env('CLAUDE_CODE_DISABLE_EXPERIMENTAL_BETAS', 'headers', SWITCH, 'Strip Anthropic-specific betas and beta tool-schema fields.'),
@@ -185,43 +220,46 @@ export const ENV_VARS: readonly EnvVarEntry[] = [
   env('https_proxy', 'network', 'URL', 'Lowercase HTTPS_PROXY; checked first.'),
   env('HTTP_PROXY', 'network', 'URL', 'Proxy used when neither `https_proxy` nor `HTTPS_PROXY` is set (for https targets too).'),
   env('http_proxy', 'network', 'URL', 'Lowercase HTTP_PROXY; checked before it.'),
-  env('NO_PROXY', 'network', 'comma or space list of `host`, `.domain`, `host:port`, IP, CIDR; `*` bypasses all', 'Hosts reached directly: a domain covers its subdomains; loopback is proxied unless listed.'),
-  env('no_proxy', 'network', 'list', 'Lowercase NO_PROXY; checked first.'),
-  env('NODE_EXTRA_CA_CERTS', 'network', 'PEM file path', 'Extra CA certificates (TLS-inspecting proxies).'),
+  env('NO_PROXY', 'network', 'comma or space list of `host`, `.domain`, `host:port`, IP, CIDR; `*` bypasses all', 'Hosts reached directly: a domain covers its subdomains; loopback is proxied unless listed.', { parse: LIST }),
+  env('no_proxy', 'network', 'list', 'Lowercase NO_PROXY; checked first.', { parse: LIST }),
+  env('NODE_EXTRA_CA_CERTS', 'network', 'PEM file path', 'Extra CA certificates (TLS-inspecting proxies).', { parse: PATH }),
   env('CLAUDE_CODE_CERT_STORE', 'network', '`bundled`, `system`, or both; default `bundled,system`', 'Which CA stores are trusted.'),
-  env('CLAUDE_CODE_CLIENT_CERT', 'network', 'PEM file path', 'mTLS client certificate.'),
-  env('CLAUDE_CODE_CLIENT_KEY', 'network', 'PEM file path', 'mTLS client key.'),
-  env('CLAUDE_CODE_CLIENT_KEY_PASSPHRASE', 'network', 'secret', 'Passphrase of the mTLS client key; never printed.'),
+  env('CLAUDE_CODE_CLIENT_CERT', 'network', 'PEM file path', 'mTLS client certificate.', { parse: PATH }),
+  env('CLAUDE_CODE_CLIENT_KEY', 'network', 'PEM file path', 'mTLS client key.', { parse: PATH }),
+  env('CLAUDE_CODE_CLIENT_KEY_PASSPHRASE', 'network', 'secret', 'Passphrase of the mTLS client key; never printed.', { parse: SECRET }),
   env('CLAUDE_CODE_DISABLE_MTLS_RELOAD_ON_STALE_CONNECTION', 'network', SWITCH, 'Do not re-read mTLS files after connection errors.'),
   env('CLAUDE_CODE_PROXY_RESOLVES_HOSTS', 'network', SWITCH, 'Let the proxy resolve host names (cc-bedrock always does: its tunnels name the host).'),
-  env('API_TIMEOUT_MS', 'network', 'milliseconds; default `600000`, max `2147483647`', 'Request timeout.'),
-  env('CLAUDE_CODE_MAX_RETRIES', 'network', 'count; default `10`, capped at 15', 'Retries per request.'),
+  env('API_TIMEOUT_MS', 'network', 'milliseconds; default `600000`, max `2147483647`', 'Request timeout.', { parse: duration(600_000) }),
+  env('CLAUDE_CODE_MAX_RETRIES', 'network', 'count; default `10`, capped at 15', 'Retries per request.', { parse: integer('count', 10) }),
   env('CLAUDE_CODE_RETRY_WATCHDOG', 'network', SWITCH, 'Lifts the 15-retry cap.'),
   env('API_FORCE_IDLE_TIMEOUT', 'network', '`0` off, `1` on; default on for Bedrock', '5-minute response-body idle timeout.'),
   env('CLAUDE_ENABLE_BYTE_WATCHDOG_BEDROCK', 'network', SWITCH, 'Byte-level idle watchdog on Bedrock event streams.'),
-  env('CLAUDE_STREAM_IDLE_TIMEOUT_MS', 'network', 'milliseconds; min `300000`', 'Stream idle watchdog timeout.'),
-  env('CLAUDE_BYTE_STREAM_IDLE_TIMEOUT_MS', 'network', 'milliseconds; 10 s to 30 min', 'Byte watchdog timeout.'),
+  env('CLAUDE_STREAM_IDLE_TIMEOUT_MS', 'network', 'milliseconds; min `300000`', 'Stream idle watchdog timeout.', { parse: duration(300_000) }),
+  env('CLAUDE_BYTE_STREAM_IDLE_TIMEOUT_MS', 'network', 'milliseconds; 10 s to 30 min', 'Byte watchdog timeout.', { parse: duration(60_000) }),
   env('CLAUDE_CODE_DISABLE_BEDROCK_CONTENT_TYPE_GUARD', 'network', SWITCH, 'Skip the check that a Bedrock stream is `application/vnd.amazon.eventstream`.'),
 
   // settings
-  env('CLAUDE_CONFIG_DIR', 'settings', 'directory; default `~/.claude`', 'Where the user `settings.json` is read (and written by setup).'),
+  env('CLAUDE_CONFIG_DIR', 'settings', 'directory; default `~/.claude`', 'Where the user `settings.json` is read (and written by setup).', { parse: PATH }),
   setting('env', 'settings', 'object: name -> string', 'Variables applied over the shell environment (and to subprocesses); `""` unsets a shell export; merged key by key.'),
 
   // cc-bedrock
-  env('CC_BEDROCK_MANAGED_SETTINGS_DIR', 'cc-bedrock', 'directory; default per OS (`/etc/claude-code` on Linux)', 'Where managed-settings.json and managed-settings.d/ are read; for tests and non-standard installs.'),
+  env('CC_BEDROCK_MANAGED_SETTINGS_DIR', 'cc-bedrock', 'directory; default per OS (`/etc/claude-code` on Linux)', 'Where managed-settings.json and managed-settings.d/ are read; for tests and non-standard installs.', { parse: PATH }),
   env('NO_COLOR', 'cc-bedrock', 'any non-empty value', 'No colour in cc-bedrock output (FAIL/WARN/ok marks), even on a terminal.'),
   env('FORCE_COLOR', 'cc-bedrock', '`1`/`true` on, `0`/`false` off; default: colour only on a terminal', 'Colour cc-bedrock output even when it is not a terminal (or, `0`, never); wins over NO_COLOR.'),
-  env('CC_BEDROCK_CACHE_DIR', 'cc-bedrock', 'directory', 'Where the model discovery and availability cache, and the Claude Code version last read, are kept.'),
-  env('CC_BEDROCK_FIRST_BYTE_TIMEOUT_MS', 'cc-bedrock', 'milliseconds; default 90000 (API_TIMEOUT_MS when only that is set)', 'A streaming call (CLI, library, `serve`) whose response has not begun after this long ends with a TIMEOUT error, not retried.'),
-  env('CC_BEDROCK_STREAM_IDLE_TIMEOUT_MS', 'cc-bedrock', 'milliseconds; default 90000 (CLAUDE_STREAM_IDLE_TIMEOUT_MS / the byte watchdog when only those are set)', 'A stream that sends nothing for this long is abandoned; `serve` ends it with an SSE `error` event.'),
-  env('CC_BEDROCK_WAIT_NOTICE_MS', 'cc-bedrock', 'milliseconds; default 10000; `0` off', '`-p` and `chat`: how often a silent wait is reported on stderr (what is awaited, for how long, when it is given up).'),
-  env('CC_BEDROCK_GATEWAY_MAX_RETRIES', 'cc-bedrock', 'whole number; default 2', '`serve`: upstream retries of throttling, outages and dropped connections before the error goes to the client.'),
-  env('CC_BEDROCK_GATEWAY_DRAIN_TIMEOUT_MS', 'cc-bedrock', 'milliseconds; default 30000', '`serve`: how long shutdown waits for open requests and streams before cutting them.'),
-  env('CC_BEDROCK_GATEWAY_BODY_MEMORY_BYTES', 'cc-bedrock', 'bytes; default 268435456 (256 MiB), at least 20971520', '`serve`: request-body bytes held across all requests at once; a body that finds the budget spent gets 429 with Retry-After.'),
-  env('CC_BEDROCK_GATEWAY_ALLOW_BETAS', 'cc-bedrock', 'comma-separated beta names', '`serve`: anthropic-beta values forwarded whatever the gateway beta table says.'),
-  env('CC_BEDROCK_GATEWAY_DROP_BETAS', 'cc-bedrock', 'comma-separated beta names', '`serve`: anthropic-beta values the gateway always drops.'),
-  env('CC_BEDROCK_GUARDRAIL_TAGGING', 'cc-bedrock', SWITCH, '`serve`: wrap the latest user turn in guardContent tags for the Prompt-Attack filter (needs a guardrail header).'),
-  env('CC_BEDROCK_OUTPUT_DRAIN_TIMEOUT_MS', 'cc-bedrock', 'milliseconds; default 600000', 'How long the CLI waits at exit for the reader of stdout/stderr to take more of the output (a pager may pause); after that long without progress it says the output is incomplete and exits 1.'),
+  env('CC_BEDROCK_CACHE_DIR', 'cc-bedrock', 'directory', 'Where the model discovery and availability cache, and the Claude Code version last read, are kept.', { parse: PATH }),
+  env('CC_BEDROCK_FIRST_BYTE_TIMEOUT_MS', 'cc-bedrock', 'milliseconds; default 90000 (API_TIMEOUT_MS when only that is set)', 'A streaming call (CLI, library, `serve`) whose response has not begun after this long ends with a TIMEOUT error, not retried.', { parse: duration(90_000) }),
+  env('CC_BEDROCK_STREAM_IDLE_TIMEOUT_MS', 'cc-bedrock', 'milliseconds; default 90000 (CLAUDE_STREAM_IDLE_TIMEOUT_MS / the byte watchdog when only those are set)', 'A stream that sends nothing for this long is abandoned; `serve` ends it with an SSE `error` event.', { parse: duration(90_000) }),
+  env('CC_BEDROCK_WAIT_NOTICE_MS', 'cc-bedrock', 'milliseconds; default 10000; `0` off', '`-p` and `chat`: how often a silent wait is reported on stderr (what is awaited, for how long, when it is given up).', { parse: duration(10_000) }),
+  env('CC_BEDROCK_GATEWAY_MAX_RETRIES', 'cc-bedrock', 'whole number; default 2', '`serve`: upstream retries of throttling, outages and dropped connections before the error goes to the client.', { parse: integer('count', 2) }),
+  env('CC_BEDROCK_GATEWAY_DRAIN_TIMEOUT_MS', 'cc-bedrock', 'milliseconds; default 30000', '`serve`: how long shutdown waits for open requests and streams before cutting them.', { parse: duration(30_000) }),
+  // The floor is the gateway's largest request body (DEFAULT_MAX_BODY_BYTES; read-var.test.ts keeps them equal).
+  env('CC_BEDROCK_GATEWAY_BODY_MEMORY_BYTES', 'cc-bedrock', 'bytes; default 268435456 (256 MiB), at least 20971520', '`serve`: request-body bytes held across all requests at once; a body that finds the budget spent gets 429 with Retry-After.', { parse: integer('bytes', 268_435_456, 20_971_520) }),
+  env('CC_BEDROCK_GATEWAY_ALLOW_BETAS', 'cc-bedrock', 'comma-separated beta names', '`serve`: anthropic-beta values forwarded whatever the gateway beta table says.', { parse: LIST }),
+  env('CC_BEDROCK_GATEWAY_DROP_BETAS', 'cc-bedrock', 'comma-separated beta names', '`serve`: anthropic-beta values the gateway always drops.', { parse: LIST }),
+  // cc-bedrock's own switch: no Claude Code leniency to keep, so `yes` is an error, not a silent off.
+  env('CC_BEDROCK_GUARDRAIL_TAGGING', 'cc-bedrock', SWITCH, '`serve`: wrap the latest user turn in guardContent tags for the Prompt-Attack filter (needs a guardrail header).', { badValue: 'error' }),
+  // Read at exit, once the command's status is known: throwing there would lose it, so a bad value warns.
+  env('CC_BEDROCK_OUTPUT_DRAIN_TIMEOUT_MS', 'cc-bedrock', 'milliseconds; default 600000', 'How long the CLI waits at exit for the reader of stdout/stderr to take more of the output (a pager may pause); after that long without progress it says the output is incomplete and exits 1.', { parse: duration(600_000, 1), badValue: 'warn' }),
   env('AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED', 'cc-bedrock', '`true` (the CLI default) or `false`', "The AWS SDK's Node-version notice; the CLI turns it off unless set."),
 ];
 

@@ -17,6 +17,7 @@ import { maskKeyId } from '../core/redact.js';
 import { readEnv } from '../core/read-env.js';
 import type { EnvLookup, Sourced } from '../core/route-plan.js';
 import { createEnvLookup } from '../settings/effective-env.js';
+import { readSwitchVar } from '../settings/read-var.js';
 import { SCOPE_ORDER, loadSettings, type LoadedSettings } from '../settings/load-settings.js';
 import { applySettingsChange, readSettingsDocument, updateSettingsFile, writeSettingsAtomic, type SettingsDocument } from '../settings/write-settings.js';
 import { describeProfile, describeSources, detectCredentialSources, suggestedAuthMethod, suggestedProfile, type CredentialSources } from './detect-credentials.js';
@@ -88,12 +89,6 @@ const AUTH_LABEL: Readonly<Record<AuthMethod, string>> = {
 };
 
 const ACCESS_KEY_ID = /^[A-Z0-9]{16,128}$/;
-
-/** On/off values as Claude Code reads them: `1` or `true`, case-insensitive. */
-function isSwitchOn(value: string | undefined): boolean {
-  const lower = value?.trim().toLowerCase();
-  return lower === '1' || lower === 'true';
-}
 
 function stringAt(record: Readonly<Record<string, unknown>>, key: string): string | undefined {
   const value = record[key];
@@ -183,7 +178,7 @@ async function wizard(options: SetupOptions, io: CliIO, out: Output, prompter: P
   const region = await chooseRegion(options, out, prompter, resolved.region);
 
   // 3. Verify credentials and models, as Claude Code will see them after the write.
-  const currentMantle = isSwitchOn(base.get('CLAUDE_CODE_USE_MANTLE')?.value);
+  const currentMantle = readSwitchVar(base, 'CLAUDE_CODE_USE_MANTLE');
   const mantleFlag: Choice<true> = options.mantle === true ? setTo(true) : KEEP;
   const mantleOn = options.mantle === true || currentMantle;
   const existingPins: Partial<Record<PinFamily, string>> = {};

@@ -57,3 +57,60 @@ test('every variable named in src/ is in the env-vars table', () => {
   }
   assert.deepEqual([...new Set(missing)], [], 'add these variables to src/settings/env-vars.ts, then run: ' + REGENERATE);
 });
+
+/** A file under src/ as the scans name it. */
+const rel = (root: string, file: string): string => relative(root, file).split(sep).join('/');
+
+/** The modules allowed to parse variable values: the one switch/number parser and the one reader. */
+const PARSERS = new Set(['src/core/read-env.ts', 'src/settings/read-var.ts']);
+
+/**
+ * On/off comparisons that are not about a variable, each with why. Anything else comparing a
+ * value with '1', '0', 'true' or 'false' is a second switch parser and fails the scan.
+ */
+const NOT_A_VARIABLE: Readonly<Record<string, string>> = {
+  'src/bedrock/retry-policy.ts': "the x-should-retry response header, not a variable",
+};
+
+// `x === '1'`, `'true' === x`, a regex such as /^(1|true)$/, a list such as ['1', 'true'].
+const SWITCH_COMPARISON = /[!=]==\s*(['"`])(?:1|0|true|false)\1|(['"`])(?:1|0|true|false)\2\s*[!=]==|\b1\|true\b|\btrue\|1\b|\b0\|false\b|\bfalse\|0\b|\[\s*(['"`])(?:1|true|0|false)\3\s*,/i;
+const NUMBER_CALL = /\b(?:Number|parseInt|parseFloat)\s*\(/;
+const ENV_READ = /\benv\b|Env\b|readEnv\(|process\.env|\.get\(\s*['"`][A-Z][A-Z0-9_]+['"`]/;
+
+/** Every parse of a variable goes through the table's reader (src/settings/read-var.ts). */
+test('no source file parses a variable value outside the table reader', () => {
+  const root = repoRoot();
+  const offences: string[] = [];
+  for (const file of sourceFiles(join(root, 'src'))) {
+    const name = rel(root, file);
+    if (PARSERS.has(name)) continue;
+    const lines = readFileSync(file, 'utf8').split('\n');
+    lines.forEach((line, index) => {
+      const code = line.replace(/\/\/.*$/, '');
+      if (/^\s*\*/.test(code)) return;
+      if (SWITCH_COMPARISON.test(code) && !NOT_A_VARIABLE[name]) offences.push(`${name}:${index + 1}: on/off comparison (use readSwitchVar): ${line.trim()}`);
+      // A number conversion on a line that reads the environment, or just after one.
+      const near = lines.slice(Math.max(0, index - 3), index + 1).join('\n');
+      if (NUMBER_CALL.test(code) && ENV_READ.test(near)) offences.push(`${name}:${index + 1}: number conversion of a variable (use readNumberVar): ${line.trim()}`);
+    });
+  }
+  assert.deepEqual(offences, [], 'parse variables with the readers of src/settings/read-var.ts; give the variable a parse kind in src/settings/env-vars.ts');
+});
+
+test('typed variables (switches, numbers, URLs, AWS flags) are read only through the table reader', () => {
+  const root = repoRoot();
+  const typed = ENV_VARS.filter((entry) => ['switch', 'aws-flag', 'integer', 'duration', 'url'].includes(entry.parse.kind)).map((entry) => entry.name);
+  const names = typed.join('|');
+  const direct = new RegExp(
+    `\\.get\\(\\s*(['"\`])(${names})\\1|readEnv\\([^,]+,\\s*(['"\`])(${names})\\3|process\\.env\\.(${names})\\b|process\\.env\\[\\s*(['"\`])(${names})\\6|\\benv\\.(${names})\\b`,
+  );
+  const offences: string[] = [];
+  for (const file of sourceFiles(join(root, 'src'))) {
+    const name = rel(root, file);
+    if (PARSERS.has(name)) continue;
+    readFileSync(file, 'utf8').split('\n').forEach((line, index) => {
+      if (direct.test(line)) offences.push(`${name}:${index + 1}: ${line.trim()}`);
+    });
+  }
+  assert.deepEqual(offences, [], 'read these with readSwitchVar / readNumberVar / readUrlVar / readAwsFlag from src/settings/read-var.ts');
+});

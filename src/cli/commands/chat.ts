@@ -16,14 +16,14 @@
  */
 import { isCcBedrockError } from '../../core/errors.js';
 import type { CliIO } from '../../core/command-io.js';
-import { ExitCode } from '../io.js';
+import { ExitCode, exitCodeFor } from '../io.js';
 import { Conversation } from '../chat/conversation.js';
 import { LineEditor } from '../chat/line-editor.js';
 import { parseSlashCommand, runSlashCommand, type ChatState } from '../chat/slash-commands.js';
 import { explainWebSearchRejection, webSearchIntent, WEB_SEARCH_REMEDIATION, WEB_SEARCH_UNAVAILABLE } from '../chat/web-search.js';
 import { waitingNotices } from '../waiting-notice.js';
 import { startWaitIndicator } from '../chat/wait-indicator.js';
-import { defaultMaxTokens, describeFailure, exitCodeFor, openSession, parseMaxTokens, type Session } from '../session.js';
+import { defaultMaxTokens, describeFailure, openSession, parseMaxTokens, type Session } from '../session.js';
 
 export interface ChatOptions {
   readonly model?: string;

@@ -7,8 +7,9 @@ import { rmSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { CcBedrockError } from '../../core/errors.js';
 import { createEmulator, emulatorEnvironment, type ReceivedRequest } from '../../emulator/index.js';
+import { isLoopbackHost } from '../../network/loopback.js';
 import { writeTextFileAtomic } from '../../settings/write-settings.js';
-import { ExitCode } from '../io.js';
+import { ExitCode, parsePort } from '../io.js';
 import { type CliIO } from '../../core/command-io.js';
 import { untilStopped } from '../until-stopped.js';
 
@@ -22,16 +23,10 @@ export interface EmulateOptions {
   readonly signal?: AbortSignal;
 }
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
-
-function parsePort(value: string): number {
-  const port = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new CcBedrockError('USAGE', `--port ${JSON.stringify(value)} is not a port number`, {
-      remediation: 'pass an integer from 0 to 65535 (0 picks a free port)',
-    });
-  }
-  return port;
+/** The warning for a bind other machines can reach; undefined on loopback (the same test `serve` uses). */
+export function nonLoopbackWarning(host: string): string | undefined {
+  if (isLoopbackHost(host)) return undefined;
+  return `emulator: warning: listening on ${host}, not loopback; anyone who can reach it can use the emulated account\n`;
 }
 
 /** Single-quotes a value for POSIX shells when it holds anything beyond a safe set. */
@@ -62,9 +57,8 @@ export async function run(options: EmulateOptions, io: CliIO): Promise<number> {
       remediation: 'pick another --port (0 picks a free one) or another --host',
     });
   }
-  if (!LOOPBACK.has(host)) {
-    io.stderr.write(`emulator: warning: listening on ${host}, not loopback; anyone who can reach it can use the emulated account\n`);
-  }
+  const warning = nonLoopbackWarning(host);
+  if (warning) io.stderr.write(warning);
   io.stdout.write(`Bedrock emulator listening on ${server.url}\n`);
   const scenario = emulator.state.scenario;
   const exports = Object.entries(emulatorEnvironment(server.url, scenario)).map(([name, value]) => `export ${name}=${shellValue(value)}\n`);

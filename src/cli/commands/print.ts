@@ -8,12 +8,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { CcBedrockError, isCcBedrockError } from '../../core/errors.js';
-import { ExitCode } from '../io.js';
+import { ExitCode, exitCodeFor } from '../io.js';
 import { type CliIO } from '../../core/command-io.js';
 import { explainWebSearchRejection, webSearchIntent, WEB_SEARCH_UNAVAILABLE } from '../chat/web-search.js';
 import type { Message, MessageStreamEvent } from '../../client/index.js';
 import { waitingNotices } from '../waiting-notice.js';
-import { defaultMaxTokens, describeFailure, exitCodeFor, openSession, parseMaxTokens } from '../session.js';
+import { defaultMaxTokens, describeFailure, openSession, parseMaxTokens } from '../session.js';
 
 export type OutputFormat = 'text' | 'json' | 'stream-json';
 

@@ -8,13 +8,15 @@
 import { CcBedrockError } from '../../core/errors.js';
 import { createAuthProvider } from '../../aws/credentials.js';
 import { clientOptionsFromEnv } from '../../client/options-from-env.js';
-import { wireTimingFromEnv } from '../../bedrock/timing.js';
-import { betaOverridesFromEnv, createGateway, listenGateway, DEFAULT_BODY_MEMORY_BYTES, DEFAULT_DRAIN_TIMEOUT_MS, DEFAULT_GATEWAY_RETRIES, DEFAULT_MAX_BODY_BYTES } from '../../gateway/index.js';
+import { timerMs, wireTimingFromEnv } from '../../bedrock/timing.js';
+import { readNumberVar, readSwitchVar } from '../../settings/read-var.js';
+import { betaOverridesFromEnv, createGateway, listenGateway, DEFAULT_BODY_MEMORY_BYTES, DEFAULT_DRAIN_TIMEOUT_MS, DEFAULT_GATEWAY_RETRIES } from '../../gateway/index.js';
 import type { GatewayLogger } from '../../gateway/index.js';
+import { isLoopbackHost } from '../../network/loopback.js';
 import { loadNetworkFetch, resolveProxy } from '../../network/proxy.js';
 import { resolveRoutePlan } from '../../routing/resolve-route-plan.js';
-import type { EnvLookup } from '../../core/route-plan.js';
-import { ExitCode } from '../io.js';
+import type { EnvLookup, RouteWarning } from '../../core/route-plan.js';
+import { ExitCode, parsePort } from '../io.js';
 import { type CliIO, resolutionInputs } from '../../core/command-io.js';
 import { untilStopped } from '../until-stopped.js';
 
@@ -27,31 +29,8 @@ export interface ServeOptions {
   readonly signal?: AbortSignal;
 }
 
-const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|localhost|::1|\[::1\])$/i;
-
-function parsePort(value: string): number {
-  const port = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new CcBedrockError('USAGE', `--port ${JSON.stringify(value)} is not a port number`, {
-      remediation: 'pass an integer from 0 to 65535 (0 picks a free port)',
-    });
-  }
-  return port;
-}
-
-function readCount(env: EnvLookup, name: string, fallback: number): number {
-  const entry = env.get(name);
-  if (!entry) return fallback;
-  const value = Number(entry.value.replace(/_/g, ''));
-  if (!Number.isInteger(value) || value < 0) {
-    throw new CcBedrockError('SETTINGS_TYPE_INVALID', `${name} (${entry.source}) is "${entry.value}", which is not a whole number`, {
-      remediation: `set ${name} to a whole number such as ${fallback}, or unset it`,
-    });
-  }
-  return value;
-}
-
-function gatewayKey(options: ServeOptions, env: EnvLookup, host: string): string | undefined {
+/** The key clients must send: from --api-key-env, or none, which only a loopback bind may go without. */
+export function gatewayKey(options: Pick<ServeOptions, 'apiKeyEnv'>, env: EnvLookup, host: string): string | undefined {
   if (options.apiKeyEnv !== undefined) {
     const name = options.apiKeyEnv.trim();
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
@@ -72,24 +51,12 @@ function gatewayKey(options: ServeOptions, env: EnvLookup, host: string): string
     }
     return value;
   }
-  if (!LOOPBACK.test(host)) {
+  if (!isLoopbackHost(host)) {
     throw new CcBedrockError('USAGE', `refusing to listen on ${host} without a gateway key: anyone who can reach it could spend your AWS account`, {
       remediation: 'pass --api-key-env NAME (the environment variable holding the key clients must send), or bind to 127.0.0.1',
     });
   }
   return undefined;
-}
-
-/** CC_BEDROCK_GATEWAY_BODY_MEMORY_BYTES: below one maximal body, such a body could never be served. */
-function bodyMemory(env: EnvLookup): number {
-  const name = 'CC_BEDROCK_GATEWAY_BODY_MEMORY_BYTES';
-  const value = readCount(env, name, DEFAULT_BODY_MEMORY_BYTES);
-  if (value < DEFAULT_MAX_BODY_BYTES) {
-    throw new CcBedrockError('SETTINGS_TYPE_INVALID', `${name} (${env.get(name)?.source ?? 'environment'}) is ${value}, less than one request body may be (${DEFAULT_MAX_BODY_BYTES} bytes)`, {
-      remediation: `set ${name} to at least ${DEFAULT_MAX_BODY_BYTES} (default ${DEFAULT_BODY_MEMORY_BYTES}), or unset it`,
-    });
-  }
-  return value;
 }
 
 export async function run(options: ServeOptions, io: CliIO): Promise<number> {
@@ -103,14 +70,14 @@ export async function run(options: ServeOptions, io: CliIO): Promise<number> {
   const proxy = resolveProxy(envLookup);
   const [networkFetch, agents] = await Promise.all([loadNetworkFetch(proxy), proxy ? import('../../network/proxy-agents.js') : undefined]);
   const agentFor = agents?.nodeAgentResolver(proxy);
-  const { timeoutMs } = clientOptionsFromEnv(envLookup);
-  const { firstByteTimeoutMs, streamIdleTimeoutMs } = wireTimingFromEnv(envLookup);
   const log = batchedLines(io.stderr);
   const logger: GatewayLogger = (line) => log.write(line);
   const now = (): string => new Date().toISOString();
-  for (const warning of plan.warnings) {
+  const warn = (warning: RouteWarning): void =>
     logger({ ts: now(), level: 'warn', event: 'config', code: warning.code, message: warning.message, ...(warning.fix ? { fix: warning.fix } : {}) });
-  }
+  for (const warning of plan.warnings) warn(warning);
+  const { timeoutMs } = clientOptionsFromEnv(envLookup, { warn });
+  const { firstByteTimeoutMs, streamIdleTimeoutMs } = wireTimingFromEnv(envLookup, { warn });
 
   const authOptions = {
     env: envLookup,
@@ -125,7 +92,6 @@ export async function run(options: ServeOptions, io: CliIO): Promise<number> {
     bedrock: createAuthProvider({ ...authOptions, plan: plan.credentials.bedrock, region: plan.region.value }),
     mantle: createAuthProvider({ ...authOptions, plan: plan.credentials.mantle, region: plan.region.value }),
   };
-  const tagging = envLookup.get('CC_BEDROCK_GUARDRAIL_TAGGING')?.value.toLowerCase();
   const gateway = createGateway({
     plan,
     auth,
@@ -139,11 +105,12 @@ export async function run(options: ServeOptions, io: CliIO): Promise<number> {
     timeoutMs,
     firstByteTimeoutMs,
     streamIdleTimeoutMs,
-    maxRetries: readCount(envLookup, 'CC_BEDROCK_GATEWAY_MAX_RETRIES', DEFAULT_GATEWAY_RETRIES),
-    drainTimeoutMs: readCount(envLookup, 'CC_BEDROCK_GATEWAY_DRAIN_TIMEOUT_MS', DEFAULT_DRAIN_TIMEOUT_MS),
-    maxBodyBytesInFlight: bodyMemory(envLookup),
+    maxRetries: readNumberVar(envLookup, 'CC_BEDROCK_GATEWAY_MAX_RETRIES')?.value ?? DEFAULT_GATEWAY_RETRIES,
+    drainTimeoutMs: timerMs(envLookup, 'CC_BEDROCK_GATEWAY_DRAIN_TIMEOUT_MS') ?? DEFAULT_DRAIN_TIMEOUT_MS,
+    // The table's floor for this variable is one maximal request body (DEFAULT_MAX_BODY_BYTES).
+    maxBodyBytesInFlight: readNumberVar(envLookup, 'CC_BEDROCK_GATEWAY_BODY_MEMORY_BYTES')?.value ?? DEFAULT_BODY_MEMORY_BYTES,
     betaOverrides: betaOverridesFromEnv((name) => envLookup.get(name)?.value),
-    guardrailTagging: tagging === '1' || tagging === 'true',
+    guardrailTagging: readSwitchVar(envLookup, 'CC_BEDROCK_GUARDRAIL_TAGGING'),
   });
 
   let listener;
