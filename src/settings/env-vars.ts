@@ -78,6 +78,7 @@ function tierEntries(): EnvVarEntry[] {
   return out;
 }
 
+/** Every environment variable cc-bedrock reads, with what it does and its default: the one description of each. */
 export const ENV_VARS: readonly EnvVarEntry[] = [
   // provider
   env('CLAUDE_CODE_USE_BEDROCK', 'provider', SWITCH, 'Route inference to Amazon Bedrock (Invoke API).'),
