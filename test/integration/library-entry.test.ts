@@ -11,23 +11,32 @@ import { pathToFileURL } from 'node:url';
 import ts from 'typescript';
 import { repoRoot } from '../helpers/repo-root.js';
 import { hermeticEnv, runProcess } from '../helpers/run-cli.js';
-import { createTempHome } from '../helpers/temp-home.js';
+import { createTempHome, type TempHome } from '../helpers/temp-home.js';
 import type * as Library from '../../src/index.js';
 
 const example = () => join(repoRoot(), 'examples', 'library-usage.ts');
 const importLibrary = async () => (await import(pathToFileURL(join(repoRoot(), 'dist', 'src', 'index.js')).href)) as typeof Library;
 
-test('the package entry resolves a plan and talks to the emulator through the client', async () => {
+/** The library imported through its entry, a running emulator and a temp home, and the env pointing at them. */
+async function withEmulatedLibrary(body: (lib: typeof Library, env: Record<string, string>, home: TempHome) => Promise<void>): Promise<void> {
   // Import through package.json "exports", the way a user of the library would.
   const lib = await importLibrary();
   const emulator = lib.createEmulator();
   const running = await emulator.listen();
   const home = createTempHome();
   try {
-    const env = {
-      ...lib.emulatorEnvironment(running.url, emulator.state.scenario),
-      CC_BEDROCK_MANAGED_SETTINGS_DIR: join(home.root, 'managed'),
-    };
+    await body(lib, { ...lib.emulatorEnvironment(running.url, emulator.state.scenario), CC_BEDROCK_MANAGED_SETTINGS_DIR: join(home.root, 'managed') }, home);
+  } finally {
+    await running.close();
+    home.cleanup();
+  }
+}
+
+const replyText = (message: Awaited<ReturnType<Library.BedrockMessages['create']>>): string =>
+  message.content.map((block) => (block.type === 'text' ? block.text : '')).join('');
+
+test('the package entry resolves a plan and talks to the emulator through the client', () =>
+  withEmulatedLibrary(async (lib, env, home) => {
     const { plan, envLookup, effectiveEnv } = await lib.resolveRoutePlan({ env, homeDir: home.home, cwd: home.cwd, platform: process.platform });
     const auth = (endpoint: 'bedrock' | 'mantle') =>
       lib.createAuthProvider({
@@ -41,31 +50,16 @@ test('the package entry resolves a plan and talks to the emulator through the cl
       });
     const client = lib.createClient({ plan, auth: { bedrock: auth('bedrock'), mantle: auth('mantle') } });
     const message = await client.messages.create({ max_tokens: 64, messages: [{ role: 'user', content: 'library entry works' }] });
-    const text = message.content.map((block) => (block.type === 'text' ? block.text : '')).join('');
-    assert.match(text, /library entry works/);
-  } finally {
-    await running.close();
-    home.cleanup();
-  }
-});
+    assert.match(replyText(message), /library entry works/);
+  }));
 
-test('openClient resolves settings and env passed in (no process.*) into a working client', async () => {
-  const lib = await importLibrary();
-  const emulator = lib.createEmulator();
-  const running = await emulator.listen();
-  const home = createTempHome();
-  try {
-    const env = { ...lib.emulatorEnvironment(running.url, emulator.state.scenario), CC_BEDROCK_MANAGED_SETTINGS_DIR: join(home.root, 'managed') };
-    const warnings: string[] = [];
-    const opened = await lib.openClient({ env, homeDir: home.home, cwd: home.cwd, platform: process.platform, stderr: process.stderr, warn: (w) => warnings.push(w.message) });
+test('openClient resolves settings and env passed in (no process.*) into a working client', () =>
+  withEmulatedLibrary(async (lib, env, home) => {
+    const opened = await lib.openClient({ env, homeDir: home.home, cwd: home.cwd, platform: process.platform, stderr: process.stderr });
     assert.equal(opened.client.plan, opened.plan);
     const message = await opened.client.messages.create({ max_tokens: 64, messages: [{ role: 'user', content: 'opened from inputs' }] });
-    assert.match(message.content.map((block) => (block.type === 'text' ? block.text : '')).join(''), /opened from inputs/);
-  } finally {
-    await running.close();
-    home.cleanup();
-  }
-});
+    assert.match(replyText(message), /opened from inputs/);
+  }));
 
 test('examples/library-usage.ts imports only the package root and node built-ins', () => {
   const imports = ts.preProcessFile(readFileSync(example(), 'utf8'), true, true).importedFiles.map((file) => file.fileName);
