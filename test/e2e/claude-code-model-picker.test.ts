@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { spawn as spawnPty, type IPty } from '@lydell/node-pty';
 import { startGatewayHarness, type GatewayHarness } from '../helpers/gateway-harness.js';
-import { repoRoot } from '../helpers/repo-root.js';
+import { claudeCodeBin, claudeCodeEnv } from '../helpers/claude-code.js';
 import { createTempHome, type TempHome } from '../helpers/temp-home.js';
 import { TerminalScreen } from '../helpers/terminal-screen.js';
 
@@ -103,26 +103,12 @@ describe('Claude Code interactive, first-party mode through the gateway: every /
       join(configDir, '.claude.json'),
       JSON.stringify({ hasCompletedOnboarding: true, theme: 'dark', customApiKeyResponses: { approved: [GATEWAY_KEY.slice(-20)], rejected: [] }, projects: { [home.cwd]: { hasTrustDialogAccepted: true } } }),
     );
-    const pty = spawnPty(join(repoRoot(), 'node_modules', '.bin', 'claude'), [], {
+    const pty = spawnPty(claudeCodeBin(), [], {
       cols: COLS,
       rows: ROWS,
       cwd: home.cwd,
-      env: {
-        PATH: process.env.PATH ?? '/usr/bin:/bin',
-        HOME: home.home,
-        CLAUDE_CONFIG_DIR: configDir,
-        TERM: 'xterm-256color',
-        DISABLE_TELEMETRY: '1',
-        DISABLE_ERROR_REPORTING: '1',
-        DISABLE_AUTOUPDATER: '1',
-        CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-        // Nothing may leave loopback: a proxy nobody listens on catches any attempt.
-        HTTP_PROXY: 'http://127.0.0.1:9',
-        HTTPS_PROXY: 'http://127.0.0.1:9',
-        NO_PROXY: '127.0.0.1,localhost',
-        ANTHROPIC_BASE_URL: harness.url,
-        ANTHROPIC_API_KEY: GATEWAY_KEY,
-      },
+      // Nothing may leave loopback: a proxy nobody listens on catches any attempt.
+      env: claudeCodeEnv(home, 'http://127.0.0.1:9', { TERM: 'xterm-256color', ANTHROPIC_BASE_URL: harness.url, ANTHROPIC_API_KEY: GATEWAY_KEY }),
     });
     terminal = new Terminal(pty);
     await terminal.until('the Claude Code 2.1.197 banner', (lines) => lines.some((line) => line.includes('Claude Code v2.1.197')));

@@ -13,9 +13,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import http from 'node:http';
 import type net from 'node:net';
-import { join } from 'node:path';
 import { startGatewayHarness, type GatewayHarness } from '../helpers/gateway-harness.js';
-import { repoRoot } from '../helpers/repo-root.js';
+import { claudeCodeBin, claudeCodeEnv } from '../helpers/claude-code.js';
 import { createTempHome, type TempHome } from '../helpers/temp-home.js';
 
 const GATEWAY_KEY = 'claude-code-e2e-gateway-key-0123456789';
@@ -51,7 +50,7 @@ async function refusingProxy(): Promise<Refusing> {
 }
 
 function runClaude(prompt: string, env: Record<string, string>, cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const claude = join(repoRoot(), 'node_modules', '.bin', 'claude');
+  const claude = claudeCodeBin();
   return new Promise((resolve, reject) => {
     const child = spawn(claude, ['-p', prompt], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -84,20 +83,7 @@ describe('Claude Code through the gateway', () => {
     home.cleanup();
   });
 
-  const isolated = (extra: Record<string, string>): Record<string, string> => ({
-    PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: home.home,
-    CLAUDE_CONFIG_DIR: join(home.home, '.claude'),
-    TERM: 'dumb',
-    DISABLE_TELEMETRY: '1',
-    DISABLE_ERROR_REPORTING: '1',
-    DISABLE_AUTOUPDATER: '1',
-    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-    HTTP_PROXY: proxy.url,
-    HTTPS_PROXY: proxy.url,
-    NO_PROXY: '127.0.0.1,localhost',
-    ...extra,
-  });
+  const isolated = (extra: Record<string, string>): Record<string, string> => claudeCodeEnv(home, proxy.url, extra);
 
   test('claude -p with ANTHROPIC_BASE_URL pointed at the gateway', async () => {
     const before = harness.emulator.state.received.length;
