@@ -1,68 +1,29 @@
 /**
- * Using cc-bedrock as a library: settings + environment -> route plan -> availability discovery
- * -> an Anthropic-shaped client that talks to Amazon Bedrock the way Claude Code does.
+ * Using cc-bedrock as a library: one call reads Claude Code's configuration (environment,
+ * settings files, AWS config) and gives an Anthropic-shaped client that talks to Amazon Bedrock
+ * the way Claude Code does. Only the package's public exports are used.
  *
- * Run against a throwaway local emulator (no AWS account needed):
+ * Run against a throwaway local emulator (no AWS account needed; `npm run build && npm run bundle` first):
  *   node --import tsx examples/library-usage.ts --emulator
  * or against real Bedrock with your usual Claude Code configuration (CLAUDE_CODE_USE_BEDROCK=1,
  * AWS_REGION, AWS credentials or AWS_BEARER_TOKEN_BEDROCK):
  *   node --import tsx examples/library-usage.ts
- *
- * In your own code import from the package instead of ../src:
- *   import { createClient, discoverAvailability, applyDiscovery } from 'cc-bedrock';
  */
-import { homedir } from 'node:os';
-import { createAuthProvider } from '../src/aws/credentials.js';
-import { applyDiscovery, createClient, clientOptionsFromEnv, discoverAvailability } from '../src/client/index.js';
-import { createEmulator, emulatorEnvironment } from '../src/emulator/index.js';
-import { isCcBedrockError } from '../src/core/errors.js';
-import { resolveRoutePlan } from '../src/routing/resolve-route-plan.js';
+import { createClient, createEmulator, emulatorEnvironment, isCcBedrockError, type Emulator } from 'cc-bedrock';
+
+async function startEmulator(): Promise<Awaited<ReturnType<Emulator['listen']>>> {
+  const emulator = createEmulator();
+  const running = await emulator.listen({ host: '127.0.0.1', port: 0 });
+  // This program's own environment now points Claude Code's Bedrock variables at the emulator.
+  Object.assign(process.env, emulatorEnvironment(running.url, emulator.state.scenario));
+  return running;
+}
 
 async function main(): Promise<void> {
-  // Outermost layer: the only place that reads the process environment, home and clock.
-  const useEmulator = process.argv.includes('--emulator');
-  const emulator = useEmulator ? createEmulator() : undefined;
-  const running = emulator ? await emulator.listen({ host: '127.0.0.1', port: 0 }) : undefined;
-  const env = running && emulator ? { ...process.env, ...emulatorEnvironment(running.url, emulator.state.scenario) } : process.env;
-  const homeDir = homedir();
-
+  const running = process.argv.includes('--emulator') ? await startEmulator() : undefined;
   try {
-    // 1. Route plan: which endpoint, region, model IDs, headers and credential source.
-    const resolution = await resolveRoutePlan({ env, homeDir, cwd: process.cwd(), platform: process.platform });
-    let plan = resolution.plan;
-
-    // 2. Credentials, resolved per request and refreshed when Bedrock says they expired.
-    const authFor = (endpoint: 'bedrock' | 'mantle') =>
-      createAuthProvider({
-        plan: plan.credentials[endpoint],
-        env: resolution.envLookup,
-        subprocessEnv: resolution.effectiveEnv,
-        homeDir,
-        region: plan.region.value,
-        stderr: process.stderr,
-        warn: (message) => console.warn(`warning: ${message}`),
-      });
-    const auth = { bedrock: authFor('bedrock'), mantle: authFor('mantle') };
-
-    // 3. Discovery (cached on disk: a second run sends the main call first). The listed profiles
-    //    can change the built-in IDs (an account with only global.* profiles), so the plan is
-    //    resolved again with them; a denied default then falls back with a warning.
-    const discovery = await discoverAvailability({ plan, auth, env: resolution.envLookup, homeDir });
-    if (discovery.discoveredProfileIds) {
-      plan = (await resolveRoutePlan({ env, homeDir, cwd: process.cwd(), platform: process.platform, discoveredProfileIds: discovery.discoveredProfileIds })).plan;
-    }
-    plan = applyDiscovery(plan, discovery);
-    for (const warning of discovery.warnings) console.warn(`warning: ${warning.message}`);
-
-    // 4. The client: Anthropic SDK shapes, Claude Code's Bedrock wire.
-    const client = createClient({
-      plan,
-      auth,
-      env: resolution.envLookup,
-      discoveredProfileIds: discovery.discoveredProfileIds ?? [],
-      inferenceProfiles: discovery.inferenceProfiles,
-      ...clientOptionsFromEnv(resolution.envLookup),
-    });
+    // Route plan, credentials and availability discovery (cached on disk), as Claude Code does them.
+    const client = await createClient();
     const target = client.resolveTarget();
     console.log(`model ${target.modelId} in ${target.region} via ${target.baseURL}`);
 
@@ -77,12 +38,9 @@ async function main(): Promise<void> {
     const count = await client.messages.countTokens({ messages: [{ role: 'user', content: 'How many tokens is this?' }] });
     console.log(`countTokens: ${count.input_tokens}`);
   } catch (error) {
-    if (isCcBedrockError(error)) {
-      console.error(error.describe());
-      process.exitCode = 1;
-    } else {
-      throw error;
-    }
+    if (!isCcBedrockError(error)) throw error;
+    console.error(error.describe());
+    process.exitCode = 1;
   } finally {
     await running?.close();
   }

@@ -11,6 +11,7 @@ export interface CallerIdentity {
   readonly userId: string;
 }
 
+/** The inputs of `getCallerIdentity`: the environment (for the STS endpoint variables), the region, transport and a deadline. */
 export interface CallerIdentityOptions {
   readonly env: EnvLookup;
   /** STS is regional; the Bedrock region keeps the call in the same partition and residency. */

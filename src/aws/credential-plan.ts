@@ -10,6 +10,7 @@ export interface AwsCredentialPlan extends CredentialPlan {
   readonly warnings: readonly RouteWarning[];
 }
 
+/** The inputs of `planCredentials`: the environment, home, the endpoint, and the settings' `awsAuthRefresh` / `awsCredentialExport`. */
 export interface PlanCredentialsOptions {
   readonly env: EnvLookup;
   readonly homeDir: string;

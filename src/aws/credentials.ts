@@ -11,6 +11,7 @@ import { runCredentialExport } from './credential-export.js';
 import { DEFAULT_AWS_CALL_TIMEOUT_MS, resolveDefaultChain } from './default-chain.js';
 import type { FetchFn } from './fetch-http-handler.js';
 
+/** The inputs of `createAuthProvider`: the endpoint's credential plan, the effective environment, home, region and where output goes. */
 export interface AuthProviderOptions {
   readonly plan: CredentialPlan;
   readonly env: EnvLookup;
@@ -80,6 +81,15 @@ interface CacheEntry {
  * or the AWS default chain, resolved once and cached until five minutes before expiry, with
  * `awsAuthRefresh` as the repair step when credentials are found expired, guarded against
  * re-running in one failure streak (the SSO/TLS-proxy browser-tab loop).
+ *
+ * @example
+ * ```ts
+ * const { plan, envLookup, effectiveEnv } = await resolveRoutePlan({ env, homeDir, cwd, platform });
+ * const bedrock = createAuthProvider({
+ *   plan: plan.credentials.bedrock, env: envLookup, subprocessEnv: effectiveEnv, homeDir,
+ *   region: plan.region.value, stderr: process.stderr, warn: console.warn,
+ * });
+ * ```
  */
 export function createAuthProvider(options: AuthProviderOptions): AuthProvider {
   return new DefaultAuthProvider(options);

@@ -10,6 +10,7 @@ export interface RegionResolution {
   readonly warnings: RouteWarning[];
 }
 
+/** The inputs of `resolveRegion`: the effective environment and the home directory (for the AWS config files). */
 export interface ResolveRegionOptions {
   readonly env: EnvLookup;
   readonly homeDir: string;

@@ -1,23 +1,16 @@
 /**
- * The setup every talking command shares (`-p`, `chat`, `demo`): route plan → credential
- * providers → availability discovery (disk-cached) → the plan re-resolved with what discovery
- * learned → the Messages client.
- *
- * The SDK-heavy modules (the Anthropic and AWS SDKs behind src/client and src/aws/credentials)
- * are imported here on first use, and their loading overlaps with reading the settings files, so
- * a warm `cc-bedrock -p` spends its start-up time on resolution rather than waiting on imports.
+ * The setup every talking command shares (`-p`, `chat`, `demo`): the client opened from settings
+ * and env by src/client/open-client.ts (route plan → credential providers → discovery → client),
+ * with the CLI's warnings and retry notes on stderr, and the CLI's exit codes and failure lines.
  */
-import type { AuthProvider } from '../core/auth-types.js';
-import type { BedrockClient, ClientLogger, DiscoveryResult } from '../client/index.js';
+import type { ClientLogger } from '../client/types.js';
+import { openClient, type OpenedClient } from '../client/open-client.js';
 import { CcBedrockError, isCcBedrockError } from '../core/errors.js';
 import { planNameContext, resolveModelName } from '../models/resolve-model.js';
-import { loadNetworkFetch, resolveProxy, type ProxyConfig } from '../network/proxy.js';
-import { resolveRoutePlan, type RouteResolution } from '../routing/resolve-route-plan.js';
-import type { ResolvedModel, RoutePlan, RouteWarning } from '../core/route-plan.js';
+import type { ResolvedModel, RouteWarning } from '../core/route-plan.js';
+import { readNumberVar } from '../settings/read-var.js';
 import { type CliIO, resolutionInputs } from '../core/command-io.js';
 import type { OnWaiting } from '../bedrock/deadlines.js';
-import { wireTimingFromEnv } from '../bedrock/timing.js';
-import { readNumberVar } from '../settings/read-var.js';
 
 export interface OpenSessionOptions {
   readonly io: CliIO;
@@ -38,17 +31,8 @@ export interface OpenSessionOptions {
   readonly onWaiting?: OnWaiting;
 }
 
-export interface Session {
-  /** The plan as resolved from settings and env, before discovery (settings files, env lookup). */
-  readonly resolution: RouteResolution;
-  /** The live plan: re-resolved with the discovered profile IDs and any discovery fallback applied. */
-  readonly plan: RoutePlan;
-  readonly auth: { readonly bedrock: AuthProvider; readonly mantle: AuthProvider };
-  readonly client: BedrockClient;
-  /** The proxy every AWS and Bedrock call goes through (HTTPS_PROXY and friends); undefined when direct. */
-  readonly proxy: ProxyConfig | undefined;
-  /** Undefined when discovery did not run (nothing to discover for this plan). */
-  readonly discovery: DiscoveryResult | undefined;
+/** A client opened from settings and env (src/client/open-client.ts), plus model-name resolution. */
+export interface Session extends OpenedClient {
   /**
    * Resolves a model name the way a request for it will be resolved (`/model opus`): pins,
    * overrides, discovered profile IDs and `availableModels` apply. Throws MODEL_NOT_ALLOWED etc.
@@ -90,94 +74,22 @@ function warningSink(io: CliIO, custom: OpenSessionOptions['warn']): (warning: R
 
 export async function openSession(options: OpenSessionOptions): Promise<Session> {
   const { io } = options;
-  // Started before the settings are read so the imports overlap with resolution.
-  const clientModule = import('../client/index.js');
-  const credentialsModule = import('../aws/credentials.js');
-  // Either import failing must surface once, from the await below, not as an unhandled rejection.
-  clientModule.catch(() => undefined);
-  credentialsModule.catch(() => undefined);
-
-  const resolveOptions = resolutionInputs(io, options);
-  const resolution = await resolveRoutePlan(resolveOptions);
-  const warn = warningSink(io, options.warn);
-  // Shown before anything is sent: they often explain a credential failure that follows.
-  for (const warning of resolution.plan.warnings) warn(warning);
-  const { envLookup, effectiveEnv } = resolution;
-  const logger = stderrLogger(io);
-  // An unusable proxy URL stops the launch before anything is sent, as in Claude Code: going
-  // direct instead would bypass a proxy the network requires (and hang where egress is blocked).
-  const proxy = resolveProxy(envLookup);
-  const sendFetch = options.fetch ?? (await loadNetworkFetch(proxy));
-
-  const { createAuthProvider } = await credentialsModule;
-  const authFor = (endpoint: 'bedrock' | 'mantle'): AuthProvider =>
-    createAuthProvider({
-      plan: resolution.plan.credentials[endpoint],
-      env: envLookup,
-      subprocessEnv: effectiveEnv,
-      homeDir: io.homeDir,
-      region: resolution.plan.region.value,
-      stderr: io.stderr,
-      warn: (message) => warn({ code: 'credentials', message }),
-      platform: io.platform,
-      ...(sendFetch ? { fetch: sendFetch } : {}),
-    });
-  const auth = { bedrock: authFor('bedrock'), mantle: authFor('mantle') };
-
-  const { applyDiscovery, clientOptionsFromEnv, createClient, discoverAvailability } = await clientModule;
-  const clientTuning = clientOptionsFromEnv(envLookup, { warn });
-  const wireTiming = wireTimingFromEnv(envLookup, { warn });
-  const discover = (plan: RoutePlan) =>
-    discoverAvailability({
-      plan,
-      auth,
-      env: envLookup,
-      homeDir: io.homeDir,
-      refresh: options.refresh === true,
-      logger,
-      ...(sendFetch ? { fetch: sendFetch } : {}),
-    });
-
-  let plan = resolution.plan;
-  let discovery: DiscoveryResult | undefined;
-  if (plan.providers.bedrock || plan.providers.mantle) {
-    discovery = await discover(plan);
-    const ids = discovery.discoveredProfileIds;
-    if (ids !== undefined) {
-      // Claude Code picks the global profile when the account lists only global ones: resolve
-      // again with what ListInferenceProfiles returned.
-      const rediscovered = (await resolveRoutePlan({ ...resolveOptions, discoveredProfileIds: ids })).plan;
-      if (rediscovered.models.main.wireModelId !== plan.models.main.wireModelId && discovery.cacheFile !== undefined) {
-        // The probes (and the fallback decision) belong to the model actually used; with the
-        // cache just written this second pass is answered from disk for everything it already knows.
-        const first = discovery;
-        const second = await discover(rediscovered);
-        discovery = { ...second, upstreamCalls: first.upstreamCalls + second.upstreamCalls, fromCache: first.fromCache && second.fromCache };
-      }
-      plan = rediscovered;
-    }
-    plan = applyDiscovery(plan, discovery);
-  }
-  for (const warning of plan.warnings) warn(warning);
-
-  const discoveredProfileIds = discovery?.discoveredProfileIds;
-  const client = createClient({
-    plan,
-    auth,
-    logger,
-    maxRetries: clientTuning.maxRetries,
-    timeoutMs: clientTuning.timeoutMs,
-    ...wireTiming,
-    ...(options.onWaiting ? { onWaiting: options.onWaiting } : {}),
-    env: envLookup,
-    ...(discoveredProfileIds ? { discoveredProfileIds } : {}),
-    ...(sendFetch ? { fetch: sendFetch } : {}),
+  const opened = await openClient({
+    ...resolutionInputs(io, options),
+    stderr: io.stderr,
+    warn: warningSink(io, options.warn),
+    logger: stderrLogger(io),
+    fetch: options.fetch,
+    refresh: options.refresh,
+    onWaiting: options.onWaiting,
   });
-
+  const { plan } = opened;
+  const envLookup = opened.resolution.envLookup;
+  const discoveredProfileIds = opened.discovery?.discoveredProfileIds;
   const resolveModel = (name: string, origin = 'the model selection'): ResolvedModel =>
     resolveModelName(name, planNameContext(plan, envLookup, { origin, discoveredProfileIds })).model;
 
-  return { resolution, plan, auth, client, proxy, discovery, resolveModel };
+  return { ...opened, resolveModel };
 }
 
 /**

@@ -36,6 +36,7 @@ import type { ClientLogger, CreateClientOptions, Message, MessageCountTokensPara
 import type { CallTarget } from '../core/route-plan.js';
 import { getInferenceProfile, type InferenceProfile } from './inference-profiles.js';
 
+/** `client.messages`: the Anthropic SDK's Messages methods, sent to Bedrock. */
 export interface BedrockMessages {
   /** One complete message (non-streaming Invoke, or Mantle `POST /v1/messages?beta=true`). */
   create(params: MessageCreateParams, options?: RequestOptions): Promise<Message>;
@@ -45,6 +46,7 @@ export interface BedrockMessages {
   countTokens(params: MessageCountTokensParams, options?: RequestOptions): Promise<MessageTokensCount>;
 }
 
+/** The Messages client from `createClient`: `messages`, the plan it executes, and where a call for a model would go. */
 export interface BedrockClient {
   readonly plan: RoutePlan;
   readonly messages: BedrockMessages;

@@ -47,6 +47,7 @@ export interface ModelFallback {
   readonly reason: string;
 }
 
+/** What `discoverAvailability` learned: the account's inference profiles, each model's availability, fallbacks and warnings. */
 export interface DiscoveryResult {
   /** ListInferenceProfiles IDs for `resolveModels`; undefined when it was not called, denied or failed. */
   readonly discoveredProfileIds: readonly string[] | undefined;
@@ -117,6 +118,13 @@ export function fallbackCandidates(model: CatalogModel, endpoint: EndpointKind, 
 /**
  * Runs discovery for a plan. Never throws for an upstream failure (a denied ListInferenceProfiles
  * or probe is an answer); throws only for local problems such as missing credentials.
+ * Results are cached on disk under the home directory, so a second run sends the main call first.
+ *
+ * @example
+ * ```ts
+ * const discovery = await discoverAvailability({ plan, auth, env: envLookup, homeDir });
+ * const livePlan = applyDiscovery(plan, discovery); // a denied default falls back, with a warning
+ * ```
  */
 export async function discoverAvailability(options: DiscoveryOptions): Promise<DiscoveryResult> {
   const { plan } = options;

@@ -1,5 +1,9 @@
 /** Public surface of the Messages client (docs/client.md). */
-export { createClient, plannedTargets, encodeModelLabel } from './create-client.js';
+export { plannedTargets, encodeModelLabel } from './create-client.js';
+export { createClient } from './create-client-entry.js';
+export type { ClientOptions } from './create-client-entry.js';
+export { openClient } from './open-client.js';
+export type { OpenClientOptions, OpenedClient } from './open-client.js';
 export type { BedrockClient, BedrockMessages, ClientExtras } from './create-client.js';
 export { BedrockMessageStream, accumulateEvent, messageToEvents } from './message-stream.js';
 export type { MessageStreamEvents } from './message-stream.js';

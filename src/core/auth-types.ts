@@ -10,11 +10,13 @@ export interface AwsCredentials {
   readonly expiration?: Date;
 }
 
+/** The auth of one request: none, a bearer token, or AWS credentials to sign with. */
 export type RequestAuth =
   | { readonly kind: 'none' }
   | { readonly kind: 'bearer'; readonly token: string }
   | { readonly kind: 'sigv4'; readonly credentials: AwsCredentials };
 
+/** Gives the auth of each request (a bearer token or SigV4 credentials), cached and refreshed before they expire. */
 export interface AuthProvider {
   /** Auth for the next request: cached, re-resolved shortly before expiry. */
   getAuth(): Promise<RequestAuth>;

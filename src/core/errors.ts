@@ -46,6 +46,7 @@ export type ErrorCode =
   | 'NETWORK'
   | 'INTERNAL';
 
+/** What a `CcBedrockError` carries besides its code and message: the fix, structured details, an upstream status, the cause. */
 export interface CcBedrockErrorOptions {
   /** What to do next, as one line: a command to run or a setting to change. */
   remediation?: string;
@@ -56,6 +57,18 @@ export interface CcBedrockErrorOptions {
   status?: number;
 }
 
+/**
+ * The one error type of cc-bedrock: every failure carries a stable `code` (an `ErrorCode`), a
+ * message naming what failed, and a `remediation` saying how to fix it; `describe()` gives both
+ * as the CLI prints them. Secrets never appear in any of its fields.
+ *
+ * @example
+ * ```ts
+ * try { await createClient(); } catch (error) {
+ *   if (isCcBedrockError(error)) console.error(error.code, error.describe());
+ * }
+ * ```
+ */
 export class CcBedrockError extends Error {
   override readonly name = 'CcBedrockError';
   readonly code: ErrorCode;
@@ -100,6 +113,7 @@ export function withRemediation(message: string, remediation: string | undefined
   return /[?!]$/u.test(body) ? `${body} Fix: ${fix}` : `${body}. Fix: ${fix}`;
 }
 
+/** Whether `value` is a `CcBedrockError`: narrows an unknown caught value so its `code` and `describe()` can be read. */
 export function isCcBedrockError(value: unknown): value is CcBedrockError {
   return value instanceof CcBedrockError;
 }

@@ -9,6 +9,7 @@ export interface Sourced<T> {
   readonly source: string;
 }
 
+/** The two Bedrock endpoints Claude Code talks to: the Invoke API (`bedrock`) and Bedrock Mantle (`mantle`). */
 export type EndpointKind = 'bedrock' | 'mantle';
 
 /** Which providers the switches select. `anthropic` means neither Bedrock switch is on. */
@@ -20,8 +21,10 @@ export interface ProviderSelection {
   readonly source: string;
 }
 
+/** The two models a plan resolves: the main model and the small, fast one (ANTHROPIC_DEFAULT_HAIKU_MODEL and friends). */
 export type ModelRole = 'main' | 'smallFast';
 
+/** A model name resolved for the wire: the ID sent, its endpoint and region, betas, and where the choice came from. */
 export interface ResolvedModel {
   readonly role: ModelRole;
   /** What the user (or the default) asked for, before any rewriting: `opus`, `claude-opus-4-7[1m]`, an ARN… */
@@ -43,6 +46,7 @@ export interface ResolvedModel {
   readonly discoverable: boolean;
 }
 
+/** Where the credentials of an endpoint come from (bearer token, an AWS credential source, none when auth is skipped). */
 export type CredentialKind =
   | 'skip-auth'
   | 'bearer-token'
@@ -71,6 +75,7 @@ export interface CredentialPlan {
   readonly credentialExport: Sourced<string> | undefined;
 }
 
+/** A header from ANTHROPIC_CUSTOM_HEADERS, sent (and signed) with every request. */
 export interface CustomHeader {
   readonly name: string;
   readonly value: string;
@@ -78,12 +83,18 @@ export interface CustomHeader {
   readonly role: 'guardrail' | 'trace' | 'custom';
 }
 
+/** Something in the configuration that works but is probably not what was meant, with its fix. */
 export interface RouteWarning {
   readonly code: string;
   readonly message: string;
   readonly fix?: string;
 }
 
+/**
+ * Everything a request needs to reach Bedrock the way Claude Code would send it: providers,
+ * region, endpoints, model IDs, custom headers, credential sources and warnings. Built by
+ * `resolveRoutePlan`; executed by the client from `createClient`. Holds no secret values.
+ */
 export interface RoutePlan {
   readonly providers: ProviderSelection;
   readonly region: Sourced<string>;

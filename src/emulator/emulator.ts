@@ -13,6 +13,7 @@ import { resolveScenario, type Scenario, type ScenarioInput } from './scenario.j
 import { DEFAULT_LOG_LIMITS, EmulatorStateImpl, type EmulatorState, type ReceivedRequest, type RequestLogLimits } from './state.js';
 import { CcBedrockError } from '../core/errors.js';
 
+/** The inputs of `createEmulator`: the scenario, a clock, the request log's limits and the ID seed; all optional. */
 export interface EmulatorOptions {
   /** A scenario object, a path to a scenario JSON file, or nothing for scenarios/default.json. */
   readonly scenario?: Scenario | ScenarioInput | string;
@@ -30,6 +31,7 @@ export interface EmulatorOptions {
   readonly onRequest?: (entry: ReceivedRequest) => void;
 }
 
+/** Where `Emulator.listen` binds: host (loopback by default) and port (a free one by default). */
 export interface ListenOptions {
   /** Interface to bind; loopback unless you say otherwise. */
   readonly host?: string;
@@ -37,8 +39,10 @@ export interface ListenOptions {
   readonly port?: number;
 }
 
+/** A listening emulator from `Emulator.listen`: its `url`, host and port, and `close()`. */
 export type RunningEmulator = ListeningServer;
 
+/** The emulator from `createEmulator`: its state (scenario, received requests), an in-process `fetch`, and `listen`. */
 export interface Emulator {
   readonly state: EmulatorState;
   /** Starts a listener serving HTTP/1.1 and h2c on one port. Several listeners may run at once. */
@@ -72,6 +76,21 @@ function logLimits(options: EmulatorOptions): RequestLogLimits {
   return limits;
 }
 
+/**
+ * Creates an in-process Amazon Bedrock (Invoke API, Mantle, STS and the control-plane calls
+ * Claude Code makes) for tests and offline use; its scenario decides which models are granted and
+ * what faults are injected. Listens on 127.0.0.1 only.
+ *
+ * @example
+ * ```ts
+ * import { createEmulator, emulatorEnvironment } from 'cc-bedrock';
+ *
+ * const emulator = createEmulator();
+ * const running = await emulator.listen();
+ * const env = emulatorEnvironment(running.url, emulator.state.scenario); // Claude Code's variables, pointed at it
+ * await running.close();
+ * ```
+ */
 export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const clock = options.clock ?? systemClock;
   const state = new EmulatorStateImpl(resolveScenario(options.scenario), logLimits(options), options.idSeed);

@@ -5,6 +5,7 @@
  */
 import type { Scenario } from './scenario.js';
 
+/** The environment variables that point Claude Code (or `createClient()`) at a running emulator with this scenario's keys and region. */
 export function emulatorEnvironment(url: string, scenario: Scenario): Record<string, string> {
   const base = url.replace(/\/+$/, '');
   const credential = scenario.credentials[0];

@@ -192,7 +192,9 @@ export const scenarioSchema = z.strictObject({
   return { ...scenario, models };
 });
 
+/** A complete emulator scenario: region, granted models, keys, replies and faults (scenarios/default.json is the default). */
 export type Scenario = z.output<typeof scenarioSchema>;
+/** A scenario as written in JSON, before defaults are filled in (see `scenarioWith`). */
 export type ScenarioInput = z.input<typeof scenarioSchema>;
 export type { ScenarioModel } from './lineup.js';
 export type ScenarioCredential = Scenario['credentials'][number];

@@ -68,6 +68,23 @@ function surfaceOf(path: string): Surface {
   return path.startsWith('/model/') || path.startsWith('/inference-profiles') ? 'bedrock' : 'anthropic';
 }
 
+/**
+ * Creates the gateway behind `cc-bedrock serve`: the Anthropic Messages API (first-party shapes,
+ * `/v1/messages`, `/v1/models`, count_tokens) answered from Bedrock with a route plan's
+ * credentials, behind an API key of its own. Transport-free; `listenGateway` puts it on a port.
+ *
+ * @example
+ * ```ts
+ * import { homedir } from 'node:os';
+ * import { createGateway, listenGateway, openClient } from 'cc-bedrock';
+ *
+ * const { plan, auth, resolution } = await openClient({
+ *   env: process.env, homeDir: homedir(), cwd: process.cwd(), platform: process.platform, stderr: process.stderr,
+ * });
+ * const gateway = createGateway({ plan, auth, env: resolution.envLookup, apiKey: 'a-long-random-key' });
+ * const listening = await listenGateway(gateway, { host: '127.0.0.1', port: 8787 });
+ * ```
+ */
 export function createGateway(options: GatewayOptions): Gateway {
   const clock = options.clock ?? systemClock;
   const metrics = new GatewayMetrics();

@@ -17,6 +17,7 @@ import { DEFAULT_MAX_BODY_BYTES } from './create-gateway.js';
 import { isStreamBody, type GatewayRequest, type GatewayResponse } from './exchange.js';
 import type { Gateway } from './types.js';
 
+/** The inputs of `listenGateway`: the address to listen on, the body limit and keep-alive time. */
 export interface ListenGatewayOptions {
   readonly host: string;
   /** 0 picks a free port. */
@@ -27,6 +28,7 @@ export interface ListenGatewayOptions {
   readonly keepAliveTimeoutMs?: number;
 }
 
+/** A gateway listening over HTTP, from `listenGateway`: its address and a graceful `close()`. */
 export interface ListeningGateway {
   readonly host: string;
   readonly port: number;
@@ -130,6 +132,7 @@ const EMPTY = new Uint8Array(0);
 /** How long shutdown waits, after the gateway's drain, for answers still being written. */
 const WRITE_GRACE_MS = 2_000;
 
+/** Serves a gateway from `createGateway` over HTTP on `options.host`/`options.port`; resolves once it listens. */
 export function listenGateway(gateway: Gateway, options: ListenGatewayOptions): Promise<ListeningGateway> {
   const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const keepAlive = options.keepAliveTimeoutMs ?? 65_000;

@@ -11,6 +11,7 @@ import type { BodyBudget } from './request-body.js';
 /** One structured line per request (and a few lifecycle lines). Never carries secrets or prompt text. */
 export type GatewayLogger = (line: Readonly<Record<string, unknown>>) => void;
 
+/** The inputs of `createGateway`: the route plan and its credential providers, the API key callers must present, limits and logging. */
 export interface GatewayOptions {
   /** The route plan every request is served with (resolved once, at start-up). */
   readonly plan: RoutePlan;
@@ -81,6 +82,7 @@ export interface GatewayOptions {
   readonly drainTimeoutMs?: number;
 }
 
+/** The gateway from `createGateway`: the whole server as a `fetch`-style function, plus shutdown and metrics; `listenGateway` serves it. */
 export interface Gateway {
   /**
    * The whole server as a function: every surface, auth, limits, logging. `signal` aborts the

@@ -66,6 +66,7 @@ export interface MantleModelFacts {
   readonly served: boolean;
 }
 
+/** One model of `MODEL_CATALOG`. */
 export interface CatalogModel {
   /** The short first-party ID, used as the catalog key: `claude-sonnet-4-5`. */
   readonly key: string;
@@ -91,7 +92,10 @@ export interface CatalogModel {
 
 const ACTIVE: Lifecycle = { status: 'active' };
 
-/*
+/**
+ * Every Claude model cc-bedrock knows: first-party names, Bedrock and Mantle IDs, regions,
+ * limits and lifecycle dates. The one source of model facts.
+ *
  * GovCloud (`us-gov.`) profiles are listed only where there is evidence for them (Sonnet 4.5,
  * Haiku 4.5). Other models may well exist in GovCloud; until seen they are left out, so a
  * GovCloud user asking for them by first-party name gets a warning instead of a confident ID.

@@ -36,6 +36,7 @@ import {
 
 export { isMantleFormat } from './model-catalog.js';
 
+/** The inputs of `resolveModels` and `planNameContext`: the effective environment, and where warnings are collected. */
 export interface ModelResolutionInput {
   /** Effective variables (settings `env` over the process environment). */
   readonly env: EnvLookup;
@@ -79,6 +80,7 @@ export interface ModelResolution {
   readonly warnings: RouteWarning[];
 }
 
+/** The inputs of `resolveModelName`, usually built from a plan by `planNameContext`. */
 export interface ModelNameContext extends ModelResolutionInput {
   /** Where the name came from, for rules and errors: `/model`, `gateway request body`. Default `requested name`. */
   readonly origin?: string;

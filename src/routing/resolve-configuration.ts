@@ -22,6 +22,7 @@ import { loadSettings, type LoadedSettings } from '../settings/load-settings.js'
 import { isVarSet } from '../settings/read-var.js';
 import { attempt, attemptAsync, toErrorFact, type Attempt, type ErrorFact } from '../core/attempt.js';
 
+/** The inputs of `resolveConfiguration`; `mode` chooses between collecting every problem and throwing the first. */
 export interface InspectOptions {
   /** The process environment; settings `env` blocks are layered over it. */
   readonly env: Env;
@@ -71,6 +72,7 @@ export interface ProviderFacts {
   readonly error: ErrorFact | undefined;
 }
 
+/** What `resolveConfiguration` returns: the plan as far as it resolves, the settings read, and every problem found. */
 export interface ConfigurationSnapshot {
   /** Undefined only when the settings loader itself failed (a bug); then `settingsError` says why. */
   readonly settings: LoadedSettings | undefined;

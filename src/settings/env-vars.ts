@@ -111,6 +111,7 @@ function tierEntries(): EnvVarEntry[] {
   return out;
 }
 
+/** Every environment variable cc-bedrock reads, with what it does and its default: the one description of each. */
 export const ENV_VARS: readonly EnvVarEntry[] = [
   // provider
   // Claude Code's switches (spec §1): anything but 1/true/0/false counts as off; cc-bedrock warns (badValue: warn).

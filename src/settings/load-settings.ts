@@ -15,6 +15,7 @@ export type SettingsScope = 'user' | 'project' | 'local' | 'flag' | 'managed';
 
 export const SCOPE_ORDER: readonly SettingsScope[] = ['user', 'project', 'local', 'flag', 'managed'];
 
+/** The inputs of `loadSettings`: home and working directory, platform, environment and `--settings`. */
 export interface LoadSettingsOptions {
   readonly homeDir: string;
   readonly cwd: string;
@@ -29,6 +30,7 @@ export interface LoadSettingsOptions {
   readonly managedReaders?: ManagedReaders | undefined;
 }
 
+/** One settings file: its scope, path, whether it exists, and what it holds. */
 export interface SettingsFile {
   readonly scope: SettingsScope;
   /** Absolute path; `--settings` for inline JSON. */
@@ -45,6 +47,7 @@ export interface SettingsFile {
   readonly managedRole?: ManagedRole | undefined;
 }
 
+/** The settings files Claude Code reads, in precedence order, with the merged values and their sources. */
 export interface LoadedSettings {
   /** All files merged by the precedence rules: known keys typed, unknown keys preserved. */
   readonly merged: Settings;

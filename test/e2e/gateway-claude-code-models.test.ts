@@ -7,21 +7,19 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { resolveModels } from '../../src/models/resolve-model.js';
 import { settingsOverShellLookup } from '../helpers/env-lookup.js';
 import { startGatewayHarness, type GatewayHarness } from '../helpers/gateway-harness.js';
-import { repoRoot } from '../helpers/repo-root.js';
+import { claudeCodeBin, claudeCodeEnv } from '../helpers/claude-code.js';
 import { createTempHome, type TempHome } from '../helpers/temp-home.js';
-import { claudeCodeEnv } from '../helpers/claude-code-env.js';
 
 const GATEWAY_KEY = 'claude-code-models-gateway-key-0123456789';
 const PICKER_ALIASES = ['default', 'opus', 'sonnet', 'haiku', 'fable', 'opus[1m]', 'sonnet[1m]'];
 
 function runClaude(args: string[], env: Record<string, string>, cwd: string): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(join(repoRoot(), 'node_modules', '.bin', 'claude'), args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(claudeCodeBin(), args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
@@ -49,12 +47,9 @@ describe('Claude Code in first-party mode through the gateway: every picker mode
   for (const alias of PICKER_ALIASES) {
     test(`--model ${alias}`, async () => {
       const seen = harness.logs.length;
-      const result = await runClaude(
-        ['-p', '--model', alias, `hello ${alias}`],
-        // Nothing may leave loopback: a proxy nobody listens on catches any attempt.
-        claudeCodeEnv(home.home, 'http://127.0.0.1:9', { ANTHROPIC_BASE_URL: harness.url, ANTHROPIC_API_KEY: GATEWAY_KEY }),
-        home.cwd,
-      );
+      // Nothing may leave loopback: a proxy nobody listens on catches any attempt.
+      const env = claudeCodeEnv(home, 'http://127.0.0.1:9', { ANTHROPIC_BASE_URL: harness.url, ANTHROPIC_API_KEY: GATEWAY_KEY });
+      const result = await runClaude(['-p', '--model', alias, `hello ${alias}`], env, home.cwd);
       assert.equal(result.code, 0, result.output);
       assert.match(result.output, new RegExp(`You said: hello ${alias.replace(/[[\]]/g, '\\$&')}`));
       const lines = harness.logs

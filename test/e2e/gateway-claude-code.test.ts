@@ -13,11 +13,9 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import http from 'node:http';
 import type net from 'node:net';
-import { join } from 'node:path';
 import { startGatewayHarness, type GatewayHarness } from '../helpers/gateway-harness.js';
-import { repoRoot } from '../helpers/repo-root.js';
+import { claudeCodeBin, claudeCodeEnv } from '../helpers/claude-code.js';
 import { createTempHome, type TempHome } from '../helpers/temp-home.js';
-import { claudeCodeEnv } from '../helpers/claude-code-env.js';
 
 const GATEWAY_KEY = 'claude-code-e2e-gateway-key-0123456789';
 
@@ -52,7 +50,7 @@ async function refusingProxy(): Promise<Refusing> {
 }
 
 function runClaude(prompt: string, env: Record<string, string>, cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const claude = join(repoRoot(), 'node_modules', '.bin', 'claude');
+  const claude = claudeCodeBin();
   return new Promise((resolve, reject) => {
     const child = spawn(claude, ['-p', prompt], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -85,7 +83,7 @@ describe('Claude Code through the gateway', () => {
     home.cleanup();
   });
 
-  const isolated = (extra: Record<string, string>): Record<string, string> => claudeCodeEnv(home.home, proxy.url, extra);
+  const isolated = (extra: Record<string, string>): Record<string, string> => claudeCodeEnv(home, proxy.url, extra);
 
   test('claude -p with ANTHROPIC_BASE_URL pointed at the gateway', async () => {
     const before = harness.emulator.state.received.length;

@@ -74,6 +74,9 @@ export function runProcess(command: string, args: readonly string[], options: Ru
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });
+    // A child that exits without reading its input (an early error) closes the pipe: that is its
+    // outcome to report, not a crash of the test process.
+    child.stdin?.on('error', () => {});
     child.stdin?.end(options.input ?? '');
   });
 }
