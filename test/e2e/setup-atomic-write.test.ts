@@ -32,6 +32,9 @@ function runWriter(path: string, tags: string[]): void {
     writeSettingsAtomic(path, versions[i % versions.length]!);
     // Synchronous, so the parent's count is exact: the kill then lands inside a later write.
     writeSync(1, 'wrote\n');
+    // Writers take the settings lock: one that retook it at once after every write would starve
+    // the others (no real writer loops like this), so each leaves the others a turn.
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 30);
   }
 }
 
