@@ -20,7 +20,7 @@ import type { CallerIdentity } from '../aws/caller-identity.js';
 import type { EndpointKind, RouteWarning, Sourced } from '../core/route-plan.js';
 import { findEnvVar } from '../settings/env-vars.js';
 import type { SettingsScope } from '../settings/load-settings.js';
-import { rejectedVarValues, type VarRejection } from '../settings/read-var.js';
+import { readRegionVar, rejectedVarValues, type VarRejection } from '../settings/read-var.js';
 import { resolveConfiguration, type ConfigurationSnapshot, type InspectOptions, type ProviderFacts, type Selection } from '../routing/resolve-configuration.js';
 import { detectClaudeCode, type ClaudeCodeFact } from './claude-code.js';
 import type { OnlineFacts } from './online-facts.js';
@@ -133,7 +133,7 @@ export interface DoctorFacts {
   readonly region: {
     readonly value: Sourced<string>;
     readonly warnings: readonly RouteWarning[];
-    /** AWS_REGION as set (settings env or shell), valid or not. */
+    /** AWS_REGION when it holds a region name (settings env or shell); a malformed one is settings.variable-values'. */
     readonly awsRegionVariable: Sourced<string> | undefined;
   };
   readonly endpoints: ConfigurationSnapshot['endpoints'];
@@ -339,7 +339,7 @@ export async function gatherFacts(options: GatherFactsOptions): Promise<DoctorFa
   const credentialWarnings = online?.credentialWarnings ?? [];
 
   const headers = snapshot.customHeaders;
-  const awsRegionVariable = envLookup.get('AWS_REGION');
+  const awsRegionVariable = readRegionVar(envLookup, 'AWS_REGION');
   return {
     now: clock(),
     offline: options.offline,

@@ -1,10 +1,8 @@
 import { CcBedrockError } from '../core/errors.js';
 import { isSecretHeaderName } from '../core/redact.js';
 import type { CustomHeader, EnvLookup, RoutePlan, RouteWarning } from '../core/route-plan.js';
+import type { ServiceTier } from '../settings/env-vars.js';
 import { readEnumVar } from '../settings/read-var.js';
-
-export const SERVICE_TIERS = ['default', 'flex', 'priority'] as const;
-export type ServiceTier = (typeof SERVICE_TIERS)[number];
 
 /**
  * ANTHROPIC_BEDROCK_SERVICE_TIER. Claude Code copies any value into the header unchecked and

@@ -81,6 +81,10 @@ export const CATEGORY_TITLES: Readonly<Record<EnvVarCategory, string>> = {
   'cc-bedrock': 'cc-bedrock only',
 };
 
+/** Bedrock's service tiers the variable and `setup --service-tier` accept (`reserved` is chosen by ARN). */
+export const SERVICE_TIERS = ['default', 'flex', 'priority'] as const;
+export type ServiceTier = (typeof SERVICE_TIERS)[number];
+
 const SWITCH = '`1`/`true` on, `0`/`false` off; default off';
 
 interface EntryExtra {
@@ -217,7 +221,7 @@ export const ENV_VARS: readonly EnvVarEntry[] = [
   // headers
   env('ANTHROPIC_CUSTOM_HEADERS', 'headers', '`Name: Value` lines', 'Extra headers on every model call (Bedrock and Mantle), SigV4-signed; guardrail headers recognised.'),
   env('ANTHROPIC_BEDROCK_SERVICE_TIER', 'headers', '`default`, `flex`, `priority`; default unset', 'Sent as `X-Amzn-Bedrock-Service-Tier` on Bedrock calls; an invalid value is an error.', {
-    parse: { kind: 'enum', values: ['default', 'flex', 'priority'], hints: { reserved: 'reserved capacity is used by passing a provisioned-throughput ARN as the model, not through this variable' } },
+    parse: { kind: 'enum', values: SERVICE_TIERS, hints: { reserved: 'reserved capacity is used by passing a provisioned-throughput ARN as the model, not through this variable' } },
     errorCode: 'SERVICE_TIER_INVALID',
   }),
   env('ANTHROPIC_BETAS', 'headers', 'comma list', 'Extra `anthropic-beta` values.', { parse: LIST }),
