@@ -57,6 +57,8 @@ export type VarParse =
   | { readonly kind: 'enum'; readonly values: readonly string[]; readonly anyCase?: boolean; readonly hints?: Readonly<Record<string, string>> }
   /** A region name (src/core/region-shape.ts); anything else is not one. */
   | { readonly kind: 'region' }
+  /** An http(s) proxy URL with a host (src/settings/proxy-url.ts); the value is shown with its login hidden. */
+  | { readonly kind: 'proxy-url' }
   | { readonly kind: 'list' | 'text' | 'secret' | 'path' };
 
 export type VarKind = VarParse['kind'];
@@ -68,6 +70,7 @@ const SECRET: VarParse = { kind: 'secret' };
 const PATH: VarParse = { kind: 'path' };
 const REGION: VarParse = { kind: 'region' };
 const LIST: VarParse = { kind: 'list' };
+const PROXY: VarParse = { kind: 'proxy-url' };
 
 export const CATEGORY_TITLES: Readonly<Record<EnvVarCategory, string>> = {
   provider: 'Provider selection',
@@ -239,10 +242,10 @@ export const ENV_VARS: readonly EnvVarEntry[] = [
   env('FORCE_PROMPT_CACHING_5M', 'headers', SWITCH, 'Force the 5-minute cache TTL; beats ENABLE_PROMPT_CACHING_1H.'),
 
   // network
-  env('HTTPS_PROXY', 'network', '`http://` or `https://` URL, optional `user:password@`; no SOCKS', 'Proxy for every Bedrock, Mantle and AWS call (STS, SSO, the gateway upstream); the first set of `https_proxy`, `HTTPS_PROXY`, `http_proxy`, `HTTP_PROXY` is used for all requests. A value that is not such a URL stops the launch, naming the variable.'),
-  env('https_proxy', 'network', 'URL', 'Lowercase HTTPS_PROXY; checked first.'),
-  env('HTTP_PROXY', 'network', 'URL', 'Proxy used when neither `https_proxy` nor `HTTPS_PROXY` is set (for https targets too).'),
-  env('http_proxy', 'network', 'URL', 'Lowercase HTTP_PROXY; checked before it.'),
+  env('HTTPS_PROXY', 'network', '`http://` or `https://` URL, optional `user:password@`; no SOCKS', 'Proxy for every Bedrock, Mantle and AWS call (STS, SSO, the gateway upstream); the first set of `https_proxy`, `HTTPS_PROXY`, `http_proxy`, `HTTP_PROXY` is used for all requests. A value that is not such a URL stops the launch, naming the variable.', { parse: PROXY }),
+  env('https_proxy', 'network', 'URL', 'Lowercase HTTPS_PROXY; checked first.', { parse: PROXY }),
+  env('HTTP_PROXY', 'network', 'URL', 'Proxy used when neither `https_proxy` nor `HTTPS_PROXY` is set (for https targets too).', { parse: PROXY }),
+  env('http_proxy', 'network', 'URL', 'Lowercase HTTP_PROXY; checked before it.', { parse: PROXY }),
   env('NO_PROXY', 'network', 'comma or space list of `host`, `.domain`, `host:port`, IP, CIDR; `*` bypasses all', 'Hosts reached directly: a domain covers its subdomains; loopback is proxied unless listed.', { parse: LIST }),
   env('no_proxy', 'network', 'list', 'Lowercase NO_PROXY; checked first.', { parse: LIST }),
   env('NODE_EXTRA_CA_CERTS', 'network', 'PEM file path', 'Extra CA certificates (TLS-inspecting proxies).', { parse: PATH }),

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { CcBedrockError } from '../core/errors.js';
 import type { EnvLookup, RouteWarning } from '../core/route-plan.js';
 import { ENV_VARS } from './env-vars.js';
-import { isVarSet, readAwsFlag, readEnumVar, readNumberVar, readRegionVar, readSwitchReading, readSwitchVar, readUrlVar, readVar, rejectedVarValues } from './read-var.js';
+import { isVarSet, readAwsFlag, readEnumVar, readNumberVar, readProxyUrlVar, readRegionVar, readSwitchReading, readSwitchVar, readUrlVar, readVar, rejectedVarValues } from './read-var.js';
 
 const SOURCE = '/work/project/.claude/settings.json env';
 const lookup = (values: Record<string, string>): EnvLookup => ({ get: (name) => (values[name] === undefined ? undefined : { value: values[name] ?? '', source: SOURCE }) });
@@ -75,7 +75,7 @@ test('reading a name the table lacks, or as the wrong kind, is a programming err
 test('every variable of the table parses its own example and default values', () => {
   for (const entry of ENV_VARS) {
     if (entry.kind !== 'env') continue;
-    const example = entry.parse.kind === 'integer' || entry.parse.kind === 'duration' ? String(entry.parse.example) : entry.parse.kind === 'url' ? entry.parse.example : entry.parse.kind === 'switch' ? '1' : entry.parse.kind === 'enum' ? entry.parse.values[0] : 'x';
+    const example = entry.parse.kind === 'integer' || entry.parse.kind === 'duration' ? String(entry.parse.example) : entry.parse.kind === 'url' ? entry.parse.example : entry.parse.kind === 'switch' ? '1' : entry.parse.kind === 'enum' ? entry.parse.values[0] : entry.parse.kind === 'proxy-url' ? 'http://proxy.example.com:3128' : entry.parse.kind === 'region' ? 'us-east-1' : 'x';
     assert.doesNotThrow(() => readVar(lookup({ [entry.name]: example ?? 'x' }), entry.name), entry.name);
   }
 });
@@ -126,4 +126,13 @@ test('rejectedVarValues: every set variable the reader would stop on or ignore, 
   assert.equal(timeout?.message, thrown.message);
   assert.equal(timeout?.fix, thrown.remediation);
   assert.deepEqual(rejectedVarValues(lookup({})), []);
+});
+
+test('proxies: the table\'s proxy-url parser gives a URL; an unusable value is an error naming the variable, its login hidden', () => {
+  const reading = readProxyUrlVar(lookup({ HTTPS_PROXY: 'http://user:pw@proxy.example.com:3128' }), 'HTTPS_PROXY');
+  assert.equal(reading?.value.host, 'proxy.example.com:3128');
+  const error = rejection(() => readProxyUrlVar(lookup({ HTTPS_PROXY: 'user:hunter2@proxy.corp:3128' }), 'HTTPS_PROXY'));
+  assert.equal(error.code, 'SETTINGS_TYPE_INVALID');
+  assert.equal(error.message, `HTTPS_PROXY (${SOURCE}) is "****@proxy.corp:3128", which is not a usable proxy URL: it has no scheme`);
+  assert.ok(!JSON.stringify(rejectedVarValues(lookup({ HTTPS_PROXY: 'socks5://u:hunter2@proxy.corp' }))).includes('hunter2'));
 });

@@ -14,6 +14,7 @@ import { CcBedrockError, type ErrorCode } from '../core/errors.js';
 import { parseNumberWord, parseSwitchWord } from '../core/read-env.js';
 import { isRegionShaped } from '../core/region-shape.js';
 import type { EnvLookup, RouteWarning } from '../core/route-plan.js';
+import { parseProxyUrl, redactRawProxyValue } from './proxy-url.js';
 import { ENV_VARS, findEnvVar, type EnvVarEntry, type VarKind, type VarParse } from './env-vars.js';
 
 export interface VarReading<T> {
@@ -28,7 +29,7 @@ export interface ReadVarOptions {
   readonly warn?: (warning: RouteWarning) => void;
 }
 
-export type VarValue = boolean | number | string | readonly string[];
+export type VarValue = boolean | number | string | readonly string[] | URL;
 
 /** Why a value was rejected, and the fix: both end up in the error or the warning. */
 interface Rejection {
@@ -104,6 +105,11 @@ function parse(name: string, spec: VarParse, text: string): { ok: true; value: V
       // A typo must never end up in a request URL; Claude Code skips such a value too.
       if (isRegionShaped(text)) return { ok: true, value: text };
       return { ok: false, rejection: { expected: 'an AWS region name', fix: `set ${name} to a region such as us-east-1, or unset it` } };
+    case 'proxy-url': {
+      const url = parseProxyUrl(name, text);
+      if (url instanceof URL) return { ok: true, value: url };
+      return { ok: false, rejection: { expected: `a usable proxy URL: ${url.problem}`, fix: url.fix } };
+    }
     case 'list':
       return { ok: true, value: text.split(',').map((item) => item.trim()).filter((item) => item !== '') };
     default:
@@ -113,6 +119,8 @@ function parse(name: string, spec: VarParse, text: string): { ok: true; value: V
 
 /** "NAME (source) is "value", which is not …"; the value left out when it could hold a secret (secrets; URLs with `user:password@`). */
 function rejectionText(entry: EnvVarEntry, source: string, value: string, expected: string): string {
+  // A proxy's login is hidden but the rest shown: which host and scheme were meant is the clue.
+  if (entry.parse.kind === 'proxy-url') return `${entry.name} (${source}) is "${redactRawProxyValue(value)}", which is not ${expected}`;
   const hidden = entry.parse.kind === 'secret' || entry.parse.kind === 'url';
   return hidden ? `${entry.name} (${source}) is not ${expected}` : `${entry.name} (${source}) is "${value}", which is not ${expected}`;
 }
@@ -216,6 +224,11 @@ export function readEnumVar(env: EnvLookup, name: string, options: ReadVarOption
 /** A region variable: a value not shaped like a region is rejected per the entry's policy. */
 export function readRegionVar(env: EnvLookup, name: string, options: ReadVarOptions = {}): VarReading<string> | undefined {
   return readVar(env, name, options, ['region']) as VarReading<string> | undefined;
+}
+
+/** A proxy variable (HTTPS_PROXY and friends) as a URL; throws SETTINGS_TYPE_INVALID, its login hidden, when unusable. */
+export function readProxyUrlVar(env: EnvLookup, name: string): VarReading<URL> | undefined {
+  return readVar(env, name, {}, ['proxy-url']) as VarReading<URL> | undefined;
 }
 
 /** A comma list variable, blanks dropped. */

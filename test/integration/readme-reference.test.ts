@@ -105,7 +105,7 @@ test('no source file parses a variable value outside the table reader', () => {
 
 test('typed variables (switches, numbers, URLs, AWS flags, regions, enums) are read only through the table reader', () => {
   const root = repoRoot();
-  const typed = ENV_VARS.filter((entry) => ['switch', 'aws-flag', 'integer', 'duration', 'url', 'region', 'enum'].includes(entry.parse.kind)).map((entry) => entry.name);
+  const typed = ENV_VARS.filter((entry) => ['switch', 'aws-flag', 'integer', 'duration', 'url', 'region', 'enum', 'proxy-url'].includes(entry.parse.kind)).map((entry) => entry.name);
   const names = typed.join('|');
   const direct = new RegExp(
     `\\.get\\(\\s*(['"\`])(${names})\\1|readEnv\\([^,]+,\\s*(['"\`])(${names})\\3|process\\.env\\.(${names})\\b|process\\.env\\[\\s*(['"\`])(${names})\\6|\\benv\\.(${names})\\b`,

@@ -3,10 +3,10 @@ import { findingsFor, type Check, type Finding } from '../types.js';
 
 /**
  * Reader errors another check reports already with its own context (settings.endpoints for a base
- * URL, settings.service-tier for the tier, models.resolution): each rejection is reported once.
+ * URL, settings.service-tier for the tier, settings.proxy, models.resolution): each rejection is reported once.
  */
 function reportedElsewhere(facts: DoctorFacts): Set<string> {
-  const errors = [...facts.endpoints.errors, facts.serviceTier.ok ? undefined : facts.serviceTier.error, facts.models.error];
+  const errors = [...facts.endpoints.errors, facts.serviceTier.ok ? undefined : facts.serviceTier.error, facts.models.error, facts.env.proxyError];
   return new Set(errors.map((error) => error?.message).filter((message) => message !== undefined));
 }
 
