@@ -47,7 +47,8 @@ export type { CatalogModel } from './models/model-catalog.js';
 export { planNameContext, resolveModels, resolveModelName } from './models/resolve-model.js';
 export type { ModelNameContext, ModelResolutionInput } from './models/resolve-model.js';
 
-export { resolveProxy, bypassesProxy, proxyFailureOf, loadNetworkFetch, redactProxyUrl } from './network/proxy.js';
+export { resolveProxy, bypassesProxy, proxyFailureOf, loadNetworkFetch } from './network/proxy.js';
+export { redactProxyUrl } from './settings/proxy-url.js';
 export type { ProxyConfig, ProxyFailureKind } from './network/proxy.js';
 
 export { createClient, openClient, discoverAvailability, applyDiscovery } from './client/index.js';

@@ -1,6 +1,6 @@
 import type { EnvLookup } from '../core/route-plan.js';
 import type { AwsCredentials } from '../core/auth-types.js';
-import { readAwsFlag } from '../settings/read-var.js';
+import { readAwsFlag, readEnumVar } from '../settings/read-var.js';
 import type { FetchFn } from './fetch-http-handler.js';
 
 export interface InstanceMetadataOptions {
@@ -17,7 +17,8 @@ const ROLE_PATH = '/latest/meta-data/iam/security-credentials/';
 export function instanceMetadataEndpoint(env: EnvLookup): string {
   const explicit = env.get('AWS_EC2_METADATA_SERVICE_ENDPOINT');
   if (explicit) return explicit.value.replace(/\/+$/, '');
-  return env.get('AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE')?.value.toLowerCase() === 'ipv6' ? 'http://[fd00:ec2::254]' : 'http://169.254.169.254';
+  // The table's enum (IPv4/IPv6, any case); another value is ignored, as before, and doctor reports it.
+  return readEnumVar(env, 'AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE')?.value === 'IPv6' ? 'http://[fd00:ec2::254]' : 'http://169.254.169.254';
 }
 
 /**

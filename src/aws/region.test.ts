@@ -87,7 +87,7 @@ const CASES: Case[] = [
     shell: { AWS_REGION: 'https://bedrock.example.com', AWS_DEFAULT_REGION: 'eu-west-3' },
     region: 'eu-west-3',
     source: 'AWS_DEFAULT_REGION (shell env)',
-    warnings: [/AWS_REGION="https:\/\/bedrock\.example\.com" \(shell env\) is not a region name/],
+    warnings: [/AWS_REGION \(shell env\) is "https:\/\/bedrock\.example\.com", which is not an AWS region name, so it is ignored/],
   },
   {
     name: 'bad values everywhere: every culprit is named',
@@ -100,8 +100,8 @@ const CASES: Case[] = [
     region: 'us-east-1',
     source: 'default (us-east-1)',
     warnings: [
-      /AWS_REGION="us east 1" \(shell env\)/,
-      /AWS_DEFAULT_REGION="eu\.west\.1" \(~\/\.claude\/settings\.json env\)/,
+      /AWS_REGION \(shell env\) is "us east 1"/,
+      /AWS_DEFAULT_REGION \(~\/\.claude\/settings\.json env\) is "eu\.west\.1"/,
       /region "US-EAST-1" of profile "dev" in ~\/\.aws\/credentials/,
       /region "mars-1" of profile "dev" in ~\/\.aws\/config/,
     ],

@@ -1,5 +1,6 @@
 import type { EnvLookup, RouteWarning, Sourced } from '../core/route-plan.js';
 import { isRegionShaped } from '../core/region-shape.js';
+import { readRegionVar } from '../settings/read-var.js';
 import { activeProfile, loadAwsFiles, sectionHeader, type AwsFilePath, type IniSections } from './shared-files.js';
 
 export const DEFAULT_REGION = 'us-east-1';
@@ -28,16 +29,9 @@ export async function resolveRegion({ env, homeDir }: ResolveRegionOptions): Pro
   const warnings: RouteWarning[] = [];
 
   for (const variable of REGION_VARIABLES) {
-    const entry = env.get(variable);
-    if (!entry) continue;
-    if (isRegionShaped(entry.value)) {
-      return { region: { value: entry.value, source: `${variable} (${entry.source})` }, warnings };
-    }
-    warnings.push({
-      code: 'region-invalid',
-      message: `${variable}=${JSON.stringify(entry.value)} (${entry.source}) is not a region name, so it is ignored`,
-      fix: `set ${variable} to a region such as us-east-1, or unset it`,
-    });
+    // The table's region parser: a value not shaped like a region is skipped with a warning.
+    const entry = readRegionVar(env, variable, { warn: (warning) => warnings.push(warning) });
+    if (entry) return { region: { value: entry.value, source: `${variable} (${entry.source})` }, warnings };
   }
 
   const profile = activeProfile(env);

@@ -20,6 +20,7 @@ import type { CallerIdentity } from '../aws/caller-identity.js';
 import type { EndpointKind, RouteWarning, Sourced } from '../core/route-plan.js';
 import { findEnvVar } from '../settings/env-vars.js';
 import type { SettingsScope } from '../settings/load-settings.js';
+import { readRegionVar, rejectedVarValues, type VarRejection } from '../settings/read-var.js';
 import { resolveConfiguration, type ConfigurationSnapshot, type InspectOptions, type ProviderFacts, type Selection } from '../routing/resolve-configuration.js';
 import { detectClaudeCode, type ClaudeCodeFact } from './claude-code.js';
 import type { OnlineFacts } from './online-facts.js';
@@ -122,6 +123,8 @@ export interface DoctorFacts {
     readonly variables: readonly EnvVariableFact[];
     /** The proxy every AWS and Bedrock call goes through (resolveProxy), credentials hidden; undefined when direct. */
     readonly proxy: ProxyFact | undefined;
+    /** Every set table variable whose value the reader rejects (src/settings/read-var.ts), in table order. */
+    readonly rejectedValues: readonly VarRejection[];
     /** A proxy variable is set to something that is not a usable proxy URL: Claude Code would not start. */
     readonly proxyError: (ErrorFact & { readonly variable: string; readonly source: string }) | undefined;
   };
@@ -130,7 +133,7 @@ export interface DoctorFacts {
   readonly region: {
     readonly value: Sourced<string>;
     readonly warnings: readonly RouteWarning[];
-    /** AWS_REGION as set (settings env or shell), valid or not. */
+    /** AWS_REGION when it holds a region name (settings env or shell); a malformed one is settings.variable-values'. */
     readonly awsRegionVariable: Sourced<string> | undefined;
   };
   readonly endpoints: ConfigurationSnapshot['endpoints'];
@@ -217,7 +220,7 @@ function envFacts(env: Env, snapshot: ConfigurationSnapshot, proxy: ProxyInspect
   }
   // By code unit, not localeCompare: its first call loads ICU collation, ~10 ms of every status.
   const variables = [...byName.entries()].map(([name, entry]) => ({ name, ...entry })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return { shellNames, variables, ...proxyFacts(snapshot, proxy) };
+  return { shellNames, variables, rejectedValues: rejectedVarValues(snapshot.envLookup), ...proxyFacts(snapshot, proxy) };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -336,7 +339,7 @@ export async function gatherFacts(options: GatherFactsOptions): Promise<DoctorFa
   const credentialWarnings = online?.credentialWarnings ?? [];
 
   const headers = snapshot.customHeaders;
-  const awsRegionVariable = envLookup.get('AWS_REGION');
+  const awsRegionVariable = readRegionVar(envLookup, 'AWS_REGION');
   return {
     now: clock(),
     offline: options.offline,

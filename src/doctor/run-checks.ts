@@ -31,6 +31,7 @@ import { settingsProxy } from './checks/settings-proxy.js';
 import { settingsSecretsInFiles } from './checks/settings-secrets-in-files.js';
 import { settingsServiceTier } from './checks/settings-service-tier.js';
 import { settingsUnknownKeys } from './checks/settings-unknown-keys.js';
+import { settingsVariableValues } from './checks/settings-variable-values.js';
 import type { DoctorFacts } from './facts.js';
 import { toErrorFact, type Check, type Finding } from './types.js';
 
@@ -40,6 +41,7 @@ export const CHECKS: readonly Check[] = [
   settingsUnknownKeys,
   settingsMisnamedVariables,
   settingsEnvConflicts,
+  settingsVariableValues,
   settingsProvider,
   settingsEndpoints,
   settingsProxy,

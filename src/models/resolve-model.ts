@@ -6,9 +6,8 @@
  * `[1m]` is refused on models without 1M, `availableModels` is enforced everywhere.
  */
 import { CcBedrockError } from '../core/errors.js';
-import { isRegionShaped } from '../core/region-shape.js';
 import type { EndpointKind, EnvLookup, ModelRole, ResolvedModel, RoutePlan, RouteWarning, Sourced } from '../core/route-plan.js';
-import { readSwitchReading } from '../settings/read-var.js';
+import { readRegionVar, readSwitchReading } from '../settings/read-var.js';
 import {
   BUILT_IN_DEFAULTS,
   CONTEXT_1M_BETA,
@@ -323,18 +322,9 @@ function haikuPin(env: EnvLookup, warnings: RouteWarning[]): { name: string; val
 function smallFastRegionFor(input: ModelResolutionInput, pinned: boolean, warnings: RouteWarning[]): Sourced<string> {
   let candidate = input.smallFastRegion;
   if (!candidate) {
-    const fromEnv = input.env.get(SMALL_FAST_REGION);
-    if (fromEnv) {
-      if (isRegionShaped(fromEnv.value)) {
-        candidate = { value: fromEnv.value, source: `${SMALL_FAST_REGION} (${fromEnv.source})` };
-      } else {
-        warnings.push({
-          code: 'MODEL_SMALL_FAST_REGION_INVALID',
-          message: `${SMALL_FAST_REGION} (${fromEnv.source}) is "${fromEnv.value}", which is not an AWS region name; it is ignored`,
-          fix: `set ${SMALL_FAST_REGION} to a region such as us-west-2, or unset it`,
-        });
-      }
-    }
+    // The table's region parser: a malformed value is ignored with a MODEL_SMALL_FAST_REGION_INVALID warning.
+    const fromEnv = readRegionVar(input.env, SMALL_FAST_REGION, { warn: (warning) => warnings.push(warning) });
+    if (fromEnv) candidate = { value: fromEnv.value, source: `${SMALL_FAST_REGION} (${fromEnv.source})` };
   }
   if (!candidate || candidate.value === input.region.value) return input.region;
   if (!pinned) {

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
 import { settingsOverShellLookup, SETTINGS_ENV_SOURCE } from '../../test/helpers/env-lookup.js';
 import { CcBedrockError } from '../core/errors.js';
-import { bypassesProxy, inspectProxy, redactRawProxyValue, resolveProxy, type ProxyConfig } from './proxy.js';
+import { redactRawProxyValue } from '../settings/proxy-url.js';
+import { bypassesProxy, inspectProxy, resolveProxy, type ProxyConfig } from './proxy.js';
 
 const PASSWORD = 'pr0xy-S3cret';
 

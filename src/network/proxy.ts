@@ -19,6 +19,8 @@
 import { BlockList, isIP } from 'node:net';
 import { CcBedrockError } from '../core/errors.js';
 import type { EnvLookup } from '../core/route-plan.js';
+import { redactProxyUrl } from '../settings/proxy-url.js';
+import { readProxyUrlVar } from '../settings/read-var.js';
 
 /** Claude Code's order: the first of these that is set names the proxy. */
 export const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'] as const;
@@ -120,60 +122,6 @@ export class ProxyConfig {
   }
 }
 
-/** `http://****:****@proxy.example.com:3128`: the user name and password hidden, nothing else changed. */
-export function redactProxyUrl(url: URL): string {
-  const path = url.pathname === '/' && !url.search ? '' : `${url.pathname}${url.search}`;
-  const credentials = url.username || url.password ? `****${url.password ? ':****' : ''}@` : '';
-  return `${url.protocol}//${credentials}${url.host}${path}`;
-}
-
-/**
- * A raw value that did not parse, for an error message: everything between the scheme (if any)
- * and the last `@` is hidden, so a password survives neither a missing scheme nor a `/` or `@`
- * inside it.
- */
-export function redactRawProxyValue(raw: string): string {
-  const at = raw.lastIndexOf('@');
-  const shown = (() => {
-    if (at < 0) return raw;
-    const schemeEnd = raw.indexOf('://');
-    const start = schemeEnd >= 0 && schemeEnd < at ? schemeEnd + 3 : 0;
-    return `${raw.slice(0, start)}****@${raw.slice(at + 1)}`;
-  })();
-  return shown.length > 200 ? `${shown.slice(0, 197)}...` : shown;
-}
-
-function invalidProxy(variable: string, source: string, raw: string, problem: string, fix: string): CcBedrockError {
-  return new CcBedrockError('SETTINGS_TYPE_INVALID', `${variable} (${source}) is "${redactRawProxyValue(raw)}", which is not a usable proxy URL: ${problem}`, {
-    remediation: fix,
-    details: { variable, source },
-  });
-}
-
-/** Parses a proxy URL: http: or https: with a host; anything else throws naming the variable. */
-function parseProxyUrl(variable: string, source: string, raw: string): URL {
-  const example = `${variable}=http://proxy.example.com:3128 (with user:password@ before the host if the proxy needs a login)`;
-  let url: URL | undefined;
-  try {
-    url = new URL(raw);
-  } catch {
-    url = undefined;
-  }
-  if (url && (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname) return url;
-  if (!raw.includes('://')) {
-    // `proxy.corp:3128` parses as a URL whose scheme is `proxy.corp:`; say what is really wrong.
-    throw invalidProxy(variable, source, raw, 'it has no scheme', `write the scheme in front: ${variable}=http://${redactRawProxyValue(raw)}`);
-  }
-  if (!url) throw invalidProxy(variable, source, raw, 'it does not parse as a URL', `set ${example}`);
-  if (/^socks/i.test(url.protocol)) {
-    throw invalidProxy(variable, source, raw, 'SOCKS proxies are not supported (as in Claude Code)', `use an HTTP proxy: ${example}, or unset ${variable}`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw invalidProxy(variable, source, raw, `the scheme is ${url.protocol.slice(0, -1)}, not http or https`, `set ${example}`);
-  }
-  throw invalidProxy(variable, source, raw, 'it names no host', `set ${example}`);
-}
-
 const PORT_SUFFIX = /^(.*):(\d{1,5})$/;
 
 function addressMatcher(address: string, prefix: number | undefined): BlockList | undefined {
@@ -230,10 +178,9 @@ function resolveNoProxy(env: EnvLookup): NoProxyConfig | undefined {
  */
 export function resolveProxy(env: EnvLookup): ProxyConfig | undefined {
   for (const variable of PROXY_VARIABLES) {
-    const entry = env.get(variable);
-    if (!entry) continue;
-    const url = parseProxyUrl(variable, entry.source, entry.value);
-    return new ProxyConfig(variable, entry.source, url, resolveNoProxy(env));
+    // The table's proxy-url parser: an unusable value throws naming the variable, its login hidden.
+    const entry = readProxyUrlVar(env, variable);
+    if (entry) return new ProxyConfig(variable, entry.source, entry.value, resolveNoProxy(env));
   }
   return undefined;
 }

@@ -1,30 +1,18 @@
 import { CcBedrockError } from '../core/errors.js';
 import { isSecretHeaderName } from '../core/redact.js';
 import type { CustomHeader, EnvLookup, RoutePlan, RouteWarning } from '../core/route-plan.js';
-
-export const SERVICE_TIERS = ['default', 'flex', 'priority'] as const;
-export type ServiceTier = (typeof SERVICE_TIERS)[number];
+import type { ServiceTier } from '../settings/env-vars.js';
+import { readEnumVar } from '../settings/read-var.js';
 
 /**
  * ANTHROPIC_BEDROCK_SERVICE_TIER. Claude Code copies any value into the header unchecked and
  * Bedrock then rejects the call; we refuse it locally and name the allowed values instead.
  */
 export function resolveServiceTier(env: EnvLookup): RoutePlan['serviceTier'] {
-  const entry = env.get('ANTHROPIC_BEDROCK_SERVICE_TIER');
+  // The table's enum parser throws SERVICE_TIER_INVALID naming the allowed values.
+  const entry = readEnumVar(env, 'ANTHROPIC_BEDROCK_SERVICE_TIER');
   if (!entry) return undefined;
-  const value = entry.value;
-  if ((SERVICE_TIERS as readonly string[]).includes(value)) {
-    return { value: value as ServiceTier, source: `ANTHROPIC_BEDROCK_SERVICE_TIER (${entry.source})` };
-  }
-  const reservedHint =
-    value.toLowerCase() === 'reserved'
-      ? '; reserved capacity is used by passing a provisioned-throughput ARN as the model, not through this variable'
-      : '';
-  throw new CcBedrockError(
-    'SERVICE_TIER_INVALID',
-    `ANTHROPIC_BEDROCK_SERVICE_TIER (${entry.source}) is "${value}", which is not a Bedrock service tier`,
-    { remediation: `set ANTHROPIC_BEDROCK_SERVICE_TIER to one of ${SERVICE_TIERS.join(', ')}, or unset it${reservedHint}` },
-  );
+  return { value: entry.value as ServiceTier, source: `ANTHROPIC_BEDROCK_SERVICE_TIER (${entry.source})` };
 }
 
 const GUARDRAIL_HEADERS = new Set(['x-amzn-bedrock-guardrailidentifier', 'x-amzn-bedrock-guardrailversion']);

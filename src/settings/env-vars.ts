@@ -4,6 +4,8 @@
  * fails when source code reads a variable this table does not list, so docs and code cannot drift.
  */
 
+import type { ErrorCode } from '../core/errors.js';
+
 export type EnvVarKind = 'env' | 'setting';
 
 export type EnvVarCategory =
@@ -34,6 +36,10 @@ export interface EnvVarEntry {
    * says so. Switches are `warn`: Claude Code counts anything but `1`/`true` as off (spec §1).
    */
   readonly badValue: 'error' | 'warn';
+  /** The CcBedrockError code of a rejected `error` value; default SETTINGS_TYPE_INVALID. */
+  readonly errorCode?: ErrorCode;
+  /** The warning code of a rejected `warn` value; default `variable-value-ignored` (`switch-value-unrecognised` for switches). */
+  readonly warningCode?: string;
 }
 
 /** The value shapes of the table; the reader turns each into a typed value. */
@@ -44,8 +50,16 @@ export type VarParse =
   | { readonly kind: 'integer'; readonly unit: 'count' | 'tokens' | 'bytes'; readonly min: number; readonly example: number }
   | { readonly kind: 'duration'; readonly min: number; readonly example: number }
   | { readonly kind: 'url'; readonly example: string }
-  | { readonly kind: 'enum'; readonly values: readonly string[] }
-  | { readonly kind: 'list' | 'text' | 'secret' | 'path' | 'region' };
+  /**
+   * Exact spelling unless `anyCase` (Bedrock rejects `Priority`; the AWS SDK's own readers differ).
+   * `hints`: a lowercase value someone is likely to try, and what to do instead (added to the fix).
+   */
+  | { readonly kind: 'enum'; readonly values: readonly string[]; readonly anyCase?: boolean; readonly hints?: Readonly<Record<string, string>> }
+  /** A region name (src/core/region-shape.ts); anything else is not one. */
+  | { readonly kind: 'region' }
+  /** An http(s) proxy URL with a host (src/settings/proxy-url.ts); the value is shown with its login hidden. */
+  | { readonly kind: 'proxy-url' }
+  | { readonly kind: 'list' | 'text' | 'secret' | 'path' };
 
 export type VarKind = VarParse['kind'];
 
@@ -56,6 +70,7 @@ const SECRET: VarParse = { kind: 'secret' };
 const PATH: VarParse = { kind: 'path' };
 const REGION: VarParse = { kind: 'region' };
 const LIST: VarParse = { kind: 'list' };
+const PROXY: VarParse = { kind: 'proxy-url' };
 
 export const CATEGORY_TITLES: Readonly<Record<EnvVarCategory, string>> = {
   provider: 'Provider selection',
@@ -69,6 +84,10 @@ export const CATEGORY_TITLES: Readonly<Record<EnvVarCategory, string>> = {
   'cc-bedrock': 'cc-bedrock only',
 };
 
+/** Bedrock's service tiers the variable and `setup --service-tier` accept (`reserved` is chosen by ARN). */
+export const SERVICE_TIERS = ['default', 'flex', 'priority'] as const;
+export type ServiceTier = (typeof SERVICE_TIERS)[number];
+
 const SWITCH = '`1`/`true` on, `0`/`false` off; default off';
 
 interface EntryExtra {
@@ -77,12 +96,15 @@ interface EntryExtra {
   readonly parse?: VarParse;
   /** Default: `warn` for switches (Claude Code's leniency), `error` for everything else. */
   readonly badValue?: 'error' | 'warn';
+  readonly errorCode?: ErrorCode;
+  readonly warningCode?: string;
 }
 
 function env(name: string, category: EnvVarCategory, values: string, description: string, extra: EntryExtra = {}): EnvVarEntry {
   const parse: VarParse = extra.parse ?? (values === SWITCH ? { kind: 'switch' } : { kind: 'text' });
   const badValue = extra.badValue ?? (parse.kind === 'switch' ? 'warn' : 'error');
-  return { name, kind: 'env', category, values, description, ...(extra.notServed ? { notServed: true } : {}), parse, badValue };
+  const codes = { ...(extra.errorCode ? { errorCode: extra.errorCode } : {}), ...(extra.warningCode ? { warningCode: extra.warningCode } : {}) };
+  return { name, kind: 'env', category, values, description, ...(extra.notServed ? { notServed: true } : {}), parse, badValue, ...codes };
 }
 
 function setting(name: string, category: EnvVarCategory, values: string, description: string): EnvVarEntry {
@@ -134,10 +156,10 @@ export const ENV_VARS: readonly EnvVarEntry[] = [
   env('AWS_ENDPOINT_URL_STS', 'endpoints', 'URL', 'AWS SDK endpoint override for STS (GetCallerIdentity, AssumeRole).', { parse: url('https://sts.us-east-1.amazonaws.com') }),
 
   // region
-  env('AWS_REGION', 'region', 'region name, e.g. `us-east-1`', 'Bedrock region: first in the resolution order; a value not shaped like a region is ignored.', { parse: REGION }),
-  env('AWS_DEFAULT_REGION', 'region', 'region name', 'Second in the region resolution order.', { parse: REGION }),
+  env('AWS_REGION', 'region', 'region name, e.g. `us-east-1`', 'Bedrock region: first in the resolution order; a value not shaped like a region is ignored.', { parse: REGION, badValue: 'warn', warningCode: 'region-invalid' }),
+  env('AWS_DEFAULT_REGION', 'region', 'region name', 'Second in the region resolution order; a value not shaped like a region is ignored.', { parse: REGION, badValue: 'warn', warningCode: 'region-invalid' }),
   env('ANTHROPIC_BEDROCK_REGION_PREFIX', 'region', '`us`, `eu`, `apac`, `jp`, `au`, `global`; default derived from the region', 'Preferred cross-region inference-profile prefix for built-in model IDs; ignored in GovCloud.'),
-  env('ANTHROPIC_SMALL_FAST_MODEL_AWS_REGION', 'region', 'region name', 'Region of the background (small/fast) model; on Bedrock only with ANTHROPIC_DEFAULT_HAIKU_MODEL or ANTHROPIC_SMALL_FAST_MODEL set.', { parse: REGION }),
+  env('ANTHROPIC_SMALL_FAST_MODEL_AWS_REGION', 'region', 'region name', 'Region of the background (small/fast) model; on Bedrock only with ANTHROPIC_DEFAULT_HAIKU_MODEL or ANTHROPIC_SMALL_FAST_MODEL set; a value not shaped like a region is ignored.', { parse: REGION, badValue: 'warn', warningCode: 'MODEL_SMALL_FAST_REGION_INVALID' }),
 
   // credentials
   env('AWS_PROFILE', 'credentials', 'profile name; default `default`', 'Active AWS profile for credentials and the profile region.'),
@@ -157,7 +179,7 @@ export const ENV_VARS: readonly EnvVarEntry[] = [
   env('AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE', 'credentials', 'path', 'File holding the container credentials authorization token (EKS Pod Identity).', { parse: PATH }),
   env('AWS_EC2_METADATA_DISABLED', 'credentials', '`true` disables; default enabled', 'Skip the EC2 instance metadata service in the credential chain.', { parse: { kind: 'aws-flag' } }),
   env('AWS_EC2_METADATA_SERVICE_ENDPOINT', 'credentials', 'URL; default `http://169.254.169.254`', 'Instance metadata service endpoint for instance-role credentials.'),
-  env('AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE', 'credentials', '`IPv4` or `IPv6`; default `IPv4`', 'Which default instance metadata endpoint to use.'),
+  env('AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE', 'credentials', '`IPv4` or `IPv6`; default `IPv4`', 'Which default instance metadata endpoint to use; another value is ignored (IPv4).', { parse: { kind: 'enum', values: ['IPv4', 'IPv6'], anyCase: true }, badValue: 'warn' }),
   env('AWS_EC2_METADATA_V1_DISABLED', 'credentials', '`true` disables; default enabled', 'Refuse the IMDSv1 fallback when an IMDSv2 token cannot be fetched.', { parse: { kind: 'aws-flag' } }),
   env('CLAUDE_CODE_SKIP_BEDROCK_AUTH', 'credentials', SWITCH, 'Send Bedrock requests unsigned (a gateway adds credentials); pair with ANTHROPIC_BEDROCK_BASE_URL.'),
   env('CLAUDE_CODE_SKIP_MANTLE_AUTH', 'credentials', SWITCH, 'Send Mantle requests without SigV4 or `x-api-key`; pair with ANTHROPIC_BEDROCK_MANTLE_BASE_URL.'),
@@ -201,7 +223,10 @@ export const ENV_VARS: readonly EnvVarEntry[] = [
 
   // headers
   env('ANTHROPIC_CUSTOM_HEADERS', 'headers', '`Name: Value` lines', 'Extra headers on every model call (Bedrock and Mantle), SigV4-signed; guardrail headers recognised.'),
-  env('ANTHROPIC_BEDROCK_SERVICE_TIER', 'headers', '`default`, `flex`, `priority`; default unset', 'Sent as `X-Amzn-Bedrock-Service-Tier` on Bedrock calls; an invalid value is an error.', { parse: { kind: 'enum', values: ['default', 'flex', 'priority'] } }),
+  env('ANTHROPIC_BEDROCK_SERVICE_TIER', 'headers', '`default`, `flex`, `priority`; default unset', 'Sent as `X-Amzn-Bedrock-Service-Tier` on Bedrock calls; an invalid value is an error.', {
+    parse: { kind: 'enum', values: SERVICE_TIERS, hints: { reserved: 'reserved capacity is used by passing a provisioned-throughput ARN as the model, not through this variable' } },
+    errorCode: 'SERVICE_TIER_INVALID',
+  }),
   env('ANTHROPIC_BETAS', 'headers', 'comma list', 'Extra `anthropic-beta` values.', { parse: LIST }),
   env('CLAUDE_CODE_EXTRA_BODY', 'headers', 'JSON object', 'Merged into the top level of every request body.'),
   env('CLAUDE_CODE_ATTRIBUTION_HEADER', 'headers', '`0` omits; default on', 'System-prompt attribution block (`x-anthropic-billing-header`).'),
@@ -217,10 +242,10 @@ export const ENV_VARS: readonly EnvVarEntry[] = [
   env('FORCE_PROMPT_CACHING_5M', 'headers', SWITCH, 'Force the 5-minute cache TTL; beats ENABLE_PROMPT_CACHING_1H.'),
 
   // network
-  env('HTTPS_PROXY', 'network', '`http://` or `https://` URL, optional `user:password@`; no SOCKS', 'Proxy for every Bedrock, Mantle and AWS call (STS, SSO, the gateway upstream); the first set of `https_proxy`, `HTTPS_PROXY`, `http_proxy`, `HTTP_PROXY` is used for all requests. A value that is not such a URL stops the launch, naming the variable.'),
-  env('https_proxy', 'network', 'URL', 'Lowercase HTTPS_PROXY; checked first.'),
-  env('HTTP_PROXY', 'network', 'URL', 'Proxy used when neither `https_proxy` nor `HTTPS_PROXY` is set (for https targets too).'),
-  env('http_proxy', 'network', 'URL', 'Lowercase HTTP_PROXY; checked before it.'),
+  env('HTTPS_PROXY', 'network', '`http://` or `https://` URL, optional `user:password@`; no SOCKS', 'Proxy for every Bedrock, Mantle and AWS call (STS, SSO, the gateway upstream); the first set of `https_proxy`, `HTTPS_PROXY`, `http_proxy`, `HTTP_PROXY` is used for all requests. A value that is not such a URL stops the launch, naming the variable.', { parse: PROXY }),
+  env('https_proxy', 'network', 'URL', 'Lowercase HTTPS_PROXY; checked first.', { parse: PROXY }),
+  env('HTTP_PROXY', 'network', 'URL', 'Proxy used when neither `https_proxy` nor `HTTPS_PROXY` is set (for https targets too).', { parse: PROXY }),
+  env('http_proxy', 'network', 'URL', 'Lowercase HTTP_PROXY; checked before it.', { parse: PROXY }),
   env('NO_PROXY', 'network', 'comma or space list of `host`, `.domain`, `host:port`, IP, CIDR; `*` bypasses all', 'Hosts reached directly: a domain covers its subdomains; loopback is proxied unless listed.', { parse: LIST }),
   env('no_proxy', 'network', 'list', 'Lowercase NO_PROXY; checked first.', { parse: LIST }),
   env('NODE_EXTRA_CA_CERTS', 'network', 'PEM file path', 'Extra CA certificates (TLS-inspecting proxies).', { parse: PATH }),

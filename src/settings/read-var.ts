@@ -10,10 +10,12 @@
  *
  * Switch and number text go through the one parser of each in src/core/read-env.ts.
  */
-import { CcBedrockError } from '../core/errors.js';
+import { CcBedrockError, type ErrorCode } from '../core/errors.js';
 import { parseNumberWord, parseSwitchWord } from '../core/read-env.js';
+import { isRegionShaped } from '../core/region-shape.js';
 import type { EnvLookup, RouteWarning } from '../core/route-plan.js';
-import { findEnvVar, type EnvVarEntry, type VarKind, type VarParse } from './env-vars.js';
+import { parseProxyUrl, redactRawProxyValue } from './proxy-url.js';
+import { ENV_VARS, findEnvVar, type EnvVarEntry, type VarKind, type VarParse } from './env-vars.js';
 
 export interface VarReading<T> {
   readonly name: string;
@@ -27,7 +29,7 @@ export interface ReadVarOptions {
   readonly warn?: (warning: RouteWarning) => void;
 }
 
-export type VarValue = boolean | number | string | readonly string[];
+export type VarValue = boolean | number | string | readonly string[] | URL;
 
 /** Why a value was rejected, and the fix: both end up in the error or the warning. */
 interface Rejection {
@@ -94,9 +96,19 @@ function parse(name: string, spec: VarParse, text: string): { ok: true; value: V
       return { ok: true, value: text.replace(/\/+$/, '') };
     }
     case 'enum': {
-      const match = spec.values.find((value) => value.toLowerCase() === text.toLowerCase());
+      const match = spec.values.find((value) => value === text || (spec.anyCase === true && value.toLowerCase() === text.toLowerCase()));
       if (match) return { ok: true, value: match };
-      return { ok: false, rejection: { expected: `one of ${spec.values.join(', ')}`, fix: `set ${name} to one of ${spec.values.join(', ')}, or unset it` } };
+      const hint = spec.hints?.[text.toLowerCase()];
+      return { ok: false, rejection: { expected: `one of ${spec.values.join(', ')}`, fix: `set ${name} to one of ${spec.values.join(', ')}, or unset it${hint ? `; ${hint}` : ''}` } };
+    }
+    case 'region':
+      // A typo must never end up in a request URL; Claude Code skips such a value too.
+      if (isRegionShaped(text)) return { ok: true, value: text };
+      return { ok: false, rejection: { expected: 'an AWS region name', fix: `set ${name} to a region such as us-east-1, or unset it` } };
+    case 'proxy-url': {
+      const url = parseProxyUrl(name, text);
+      if (url instanceof URL) return { ok: true, value: url };
+      return { ok: false, rejection: { expected: `a usable proxy URL: ${url.problem}`, fix: url.fix } };
     }
     case 'list':
       return { ok: true, value: text.split(',').map((item) => item.trim()).filter((item) => item !== '') };
@@ -107,8 +119,42 @@ function parse(name: string, spec: VarParse, text: string): { ok: true; value: V
 
 /** "NAME (source) is "value", which is not …"; the value left out when it could hold a secret (secrets; URLs with `user:password@`). */
 function rejectionText(entry: EnvVarEntry, source: string, value: string, expected: string): string {
+  // A proxy's login is hidden but the rest shown: which host and scheme were meant is the clue.
+  if (entry.parse.kind === 'proxy-url') return `${entry.name} (${source}) is "${redactRawProxyValue(value)}", which is not ${expected}`;
   const hidden = entry.parse.kind === 'secret' || entry.parse.kind === 'url';
   return hidden ? `${entry.name} (${source}) is not ${expected}` : `${entry.name} (${source}) is "${value}", which is not ${expected}`;
+}
+
+/** A set value the table's parser rejects: what doctor reports and what `readVar` throws or warns. */
+export interface VarRejection {
+  readonly name: string;
+  readonly source: string;
+  readonly badValue: 'error' | 'warn';
+  /** The error code (`error`) or warning code (`warn`) the reader uses. */
+  readonly code: string;
+  /** The reader's message, with what happens for a `warn` value. */
+  readonly message: string;
+  readonly fix: string;
+}
+
+type Outcome = { ok: true; reading: VarReading<VarValue> } | { ok: false; rejection: VarRejection } | undefined;
+
+/** Parses one table variable; undefined when unset (empty counts as unset). */
+function outcome(env: EnvLookup, entry: EnvVarEntry): Outcome {
+  const raw = env.get(entry.name);
+  if (!raw) return undefined;
+  const result = parse(entry.name, entry.parse, raw.value);
+  if (result.ok) return { ok: true, reading: { name: entry.name, value: result.value, source: raw.source } };
+  const { expected, fix } = result.rejection;
+  const what = rejectionText(entry, raw.source, raw.value, expected);
+  const isSwitch = entry.parse.kind === 'switch';
+  if (entry.badValue === 'warn') {
+    // A region falls through to the next source in the order, not to a default.
+    const consequence = isSwitch ? 'so it counts as off' : entry.parse.kind === 'region' ? 'so it is ignored' : 'so it is ignored and the default applies';
+    const code = entry.warningCode ?? (isSwitch ? 'switch-value-unrecognised' : 'variable-value-ignored');
+    return { ok: false, rejection: { name: entry.name, source: raw.source, badValue: 'warn', code, message: `${what}, ${consequence}`, fix } };
+  }
+  return { ok: false, rejection: { name: entry.name, source: raw.source, badValue: 'error', code: entry.errorCode ?? 'SETTINGS_TYPE_INVALID', message: what, fix } };
 }
 
 /**
@@ -116,19 +162,26 @@ function rejectionText(entry: EnvVarEntry, source: string, value: string, expect
  * `warn` variable holds a value the parser rejects. Throws for a rejected `error` variable.
  */
 export function readVar(env: EnvLookup, name: string, options: ReadVarOptions = {}, kinds?: readonly VarKind[]): VarReading<VarValue> | undefined {
-  const entry = tableEntry(name, kinds);
-  const raw = env.get(name);
-  if (!raw) return undefined;
-  const result = parse(name, entry.parse, raw.value);
-  if (result.ok) return { name, value: result.value, source: raw.source };
-  const { expected, fix } = result.rejection;
-  const what = rejectionText(entry, raw.source, raw.value, expected);
-  if (entry.badValue === 'warn') {
-    const consequence = entry.parse.kind === 'switch' ? 'so it counts as off' : 'so it is ignored and the default applies';
-    options.warn?.({ code: entry.parse.kind === 'switch' ? 'switch-value-unrecognised' : 'variable-value-ignored', message: `${what}, ${consequence}`, fix });
+  const result = outcome(env, tableEntry(name, kinds));
+  if (!result) return undefined;
+  if (result.ok) return result.reading;
+  const { rejection } = result;
+  if (rejection.badValue === 'warn') {
+    options.warn?.({ code: rejection.code, message: rejection.message, fix: rejection.fix });
     return undefined;
   }
-  throw new CcBedrockError('SETTINGS_TYPE_INVALID', what, { remediation: fix, details: { variable: name, source: raw.source } });
+  throw new CcBedrockError(rejection.code as ErrorCode, rejection.message, { remediation: rejection.fix, details: { variable: name, source: rejection.source } });
+}
+
+/** Every set table variable whose value its parser rejects, in table order: what a session would stop on or ignore. */
+export function rejectedVarValues(env: EnvLookup): VarRejection[] {
+  const out: VarRejection[] = [];
+  for (const entry of ENV_VARS) {
+    if (entry.kind !== 'env') continue;
+    const result = outcome(env, entry);
+    if (result && !result.ok) out.push(result.rejection);
+  }
+  return out;
 }
 
 /** Whether a table variable is set at all (non-empty), its value unparsed: for "is there an override". */
@@ -161,6 +214,21 @@ export function readNumberVar(env: EnvLookup, name: string, options: ReadVarOpti
 /** A URL variable, trailing slashes dropped. */
 export function readUrlVar(env: EnvLookup, name: string, options: ReadVarOptions = {}): VarReading<string> | undefined {
   return readVar(env, name, options, ['url']) as VarReading<string> | undefined;
+}
+
+/** An enum variable: the table's spelling of the value (matched without regard to case). */
+export function readEnumVar(env: EnvLookup, name: string, options: ReadVarOptions = {}): VarReading<string> | undefined {
+  return readVar(env, name, options, ['enum']) as VarReading<string> | undefined;
+}
+
+/** A region variable: a value not shaped like a region is rejected per the entry's policy. */
+export function readRegionVar(env: EnvLookup, name: string, options: ReadVarOptions = {}): VarReading<string> | undefined {
+  return readVar(env, name, options, ['region']) as VarReading<string> | undefined;
+}
+
+/** A proxy variable (HTTPS_PROXY and friends) as a URL; throws SETTINGS_TYPE_INVALID, its login hidden, when unusable. */
+export function readProxyUrlVar(env: EnvLookup, name: string): VarReading<URL> | undefined {
+  return readVar(env, name, {}, ['proxy-url']) as VarReading<URL> | undefined;
 }
 
 /** A comma list variable, blanks dropped. */

@@ -17,7 +17,7 @@ import { maskKeyId } from '../core/redact.js';
 import { readEnv } from '../core/read-env.js';
 import type { EnvLookup, Sourced } from '../core/route-plan.js';
 import { createEnvLookup } from '../settings/effective-env.js';
-import { readSwitchVar } from '../settings/read-var.js';
+import { readEnumVar, readSwitchVar } from '../settings/read-var.js';
 import { SCOPE_ORDER, loadSettings, type LoadedSettings } from '../settings/load-settings.js';
 import { applySettingsChange, readSettingsDocument, updateSettingsFile, writeSettingsAtomic, type SettingsDocument } from '../settings/write-settings.js';
 import { describeProfile, describeSources, detectCredentialSources, suggestedAuthMethod, suggestedProfile, type CredentialSources } from './detect-credentials.js';
@@ -25,7 +25,7 @@ import { SECRET_VARIABLES, guardrailFromHeaders, planSetupChanges, ssoRefreshCom
 import { diffSettings, renderDiff } from './env-diff.js';
 import { TYPE_PIN, pinChoice, pinFromFlag, pinQuestion, probeCandidates, type ProbeCandidate, type ProbeResult } from './model-choices.js';
 import { prospectiveEnv } from './prospective-env.js';
-import { GUARDRAIL_ID, GUARDRAIL_VERSION, SERVICE_TIERS, availableModelsFromFlag, commandFromFlag, guardrailFromFlags, modelOverridesFromFlag, parseAuthFlag, parseServiceTierFlag, type ServiceTier } from './setup-flags.js';
+import { GUARDRAIL_ID, GUARDRAIL_VERSION, availableModelsFromFlag, commandFromFlag, guardrailFromFlags, modelOverridesFromFlag, parseAuthFlag, parseServiceTierFlag, type ServiceTier } from './setup-flags.js';
 import { writeManagedForms } from './managed-output.js';
 import { Output } from './setup-output.js';
 import { assertSecretsAllowed, resolveSetupTarget, type SetupTarget } from './targets.js';
@@ -210,7 +210,7 @@ async function wizard(options: SetupOptions, io: CliIO, out: Output, prompter: P
 
   // 5. Optional: service tier, guardrail, Mantle; awsAuthRefresh for an SSO profile.
   const currentGuardrail = guardrailFromHeaders(stringAt(currentEnv, 'ANTHROPIC_CUSTOM_HEADERS') ?? base.get('ANTHROPIC_CUSTOM_HEADERS')?.value);
-  const currentTier = base.get('ANTHROPIC_BEDROCK_SERVICE_TIER')?.value;
+  const currentTier = currentServiceTier(base);
   let serviceTier = parseServiceTierFlag(options.serviceTier);
   let guardrail = guardrailFromFlags(options.guardrailId, options.guardrailVersion, currentGuardrail);
   let mantle = mantleFlag;
@@ -593,7 +593,16 @@ function unavailablePinsFail(options: SetupOptions, results: readonly ProbeResul
   return false;
 }
 
-async function askServiceTier(prompter: Prompter, current: string | undefined): Promise<Choice<ServiceTier>> {
+/** The tier already set, through the table's parser; an invalid one is no default (doctor reports it). */
+function currentServiceTier(env: EnvLookup): ServiceTier | undefined {
+  try {
+    return readEnumVar(env, 'ANTHROPIC_BEDROCK_SERVICE_TIER')?.value as ServiceTier | undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function askServiceTier(prompter: Prompter, current: ServiceTier | undefined): Promise<Choice<ServiceTier>> {
   const NONE = 'none';
   const value = await prompter.select<string>({
     message: 'Bedrock service tier (ANTHROPIC_BEDROCK_SERVICE_TIER)',
@@ -603,7 +612,7 @@ async function askServiceTier(prompter: Prompter, current: string | undefined): 
       { value: 'flex', name: 'flex: cheaper, may be slower' },
       { value: 'priority', name: 'priority: faster, costs more' },
     ],
-    default: current && (SERVICE_TIERS as readonly string[]).includes(current) ? current : NONE,
+    default: current ?? NONE,
   });
   return value === NONE ? UNSET : setTo(value as ServiceTier);
 }

@@ -5,8 +5,9 @@
 import { CcBedrockError } from '../core/errors.js';
 import { AUTH_METHODS, KEEP, UNSET, setTo, type AuthMethod, type Choice, type GuardrailSetting } from './types.js';
 
-export const SERVICE_TIERS = ['default', 'flex', 'priority'] as const;
-export type ServiceTier = (typeof SERVICE_TIERS)[number];
+import { SERVICE_TIERS, type ServiceTier } from '../settings/env-vars.js';
+
+export { SERVICE_TIERS, type ServiceTier };
 export const GUARDRAIL_ID = /^(arn:aws[a-z-]*:bedrock:[a-z0-9-]+:\d{12}:guardrail\/)?[a-z0-9]+$/;
 export const GUARDRAIL_VERSION = /^(DRAFT|[1-9][0-9]{0,7})$/;
 
@@ -21,7 +22,7 @@ export function parseServiceTierFlag(value: string | undefined): Choice<ServiceT
   if (value === 'none') return UNSET;
   if ((SERVICE_TIERS as readonly string[]).includes(value)) return setTo(value as ServiceTier);
   throw new CcBedrockError('SERVICE_TIER_INVALID', `--service-tier ${value} is not a Bedrock service tier`, {
-    remediation: 'pass default, flex or priority',
+    remediation: `pass one of ${SERVICE_TIERS.join(', ')}`,
   });
 }
 

@@ -44,6 +44,7 @@ const configs = {
       ANTHROPIC_BEDROCK_BASE_URL: 'bedrock.internal.example',
       AWS_REGION: 'us-east-1/evil',
       AWS_DEFAULT_REGION: 'eu-west-2',
+      CC_BEDROCK_FIRST_BYTE_TIMEOUT_MS: 'soon',
       AWS_BEARER_TOKEN_BEDROCK: PLANTED.bearerToken,
     },
   },
@@ -146,7 +147,9 @@ describe('doctor --offline keeps going when the configuration does not resolve',
 
   test('settings.service-tier: a tier Bedrock does not have', () => {
     const check = finding(get('brokenRouting'), 'settings.service-tier', 'fail');
-    assert.match(check.detail, /"turbo", which is not a Bedrock service tier/);
+    assert.match(check.detail, /"turbo", which is not one of default, flex, priority/);
+    // Reported once: settings.variable-values leaves the tier to this check.
+    assert.ok(!findings(get('brokenRouting'), 'settings.variable-values').some((other) => /SERVICE_TIER|BASE_URL/.test(other.detail)));
     assert.match(check.fix!, /set ANTHROPIC_BEDROCK_SERVICE_TIER to one of default, flex, priority/);
   });
 
@@ -162,10 +165,18 @@ describe('doctor --offline keeps going when the configuration does not resolve',
     assert.match(check.fix!, /set ANTHROPIC_BEDROCK_BASE_URL to an absolute http\(s\) URL/);
   });
 
-  test('region.malformed: a malformed AWS_REGION is skipped and the next source used', () => {
-    const check = finding(get('brokenRouting'), 'region.malformed', 'fail', /AWS_REGION/);
-    assert.match(check.detail, /requests go to eu-west-2 \(AWS_DEFAULT_REGION/);
+  test('settings.variable-values: a malformed AWS_REGION is ignored (warn) and the next source used', () => {
+    const check = finding(get('brokenRouting'), 'settings.variable-values', 'warn', /AWS_REGION/);
+    assert.match(check.detail, /AWS_REGION \(shell env\) is "us-east-1\/evil", which is not an AWS region name, so it is ignored/);
     assert.match(check.fix!, /set AWS_REGION to a region such as us-east-1, or unset it/);
+    const region = finding(get('brokenRouting'), 'region.malformed', 'skip');
+    assert.match(region.detail, /requests go to eu-west-2 \(AWS_DEFAULT_REGION/);
+  });
+
+  test('settings.variable-values: a timeout that is not a number fails with the reader\'s message and fix', () => {
+    const check = finding(get('brokenRouting'), 'settings.variable-values', 'fail', /CC_BEDROCK_FIRST_BYTE_TIMEOUT_MS/);
+    assert.match(check.detail, /CC_BEDROCK_FIRST_BYTE_TIMEOUT_MS \(shell env\) is "soon", which is not a whole number of milliseconds/);
+    assert.match(check.fix!, /set CC_BEDROCK_FIRST_BYTE_TIMEOUT_MS to a whole number of milliseconds such as 90000, or unset it/);
   });
 
   test('settings.secrets-in-files: credentials in the shared project settings file (names only)', () => {

@@ -75,6 +75,9 @@ const NOT_A_VARIABLE: Readonly<Record<string, string>> = {
 // `x === '1'`, `'true' === x`, a regex such as /^(1|true)$/, a list such as ['1', 'true'].
 const SWITCH_COMPARISON = /[!=]==\s*(['"`])(?:1|0|true|false)\1|(['"`])(?:1|0|true|false)\2\s*[!=]==|\b1\|true\b|\btrue\|1\b|\b0\|false\b|\bfalse\|0\b|\[\s*(['"`])(?:1|true|0|false)\3\s*,/i;
 const NUMBER_CALL = /\b(?:Number|parseInt|parseFloat)\s*\(/;
+// A region shape test, a tier list membership test, an IPv4/IPv6 mode comparison: the region and enum parsers' work.
+const REGION_CALL = /\bisRegionShaped\s*\(/;
+const ENUM_COMPARISON = /\bSERVICE_TIERS\b[^;]*\.(?:includes|has)\(|[!=]==\s*(['"`])ipv[46]\1|(['"`])ipv[46]\2\s*[!=]==/i;
 const ENV_READ = /\benv\b|Env\b|readEnv\(|process\.env|\.get\(\s*['"`][A-Z][A-Z0-9_]+['"`]/;
 
 /** Every parse of a variable goes through the table's reader (src/settings/read-var.ts). */
@@ -92,14 +95,17 @@ test('no source file parses a variable value outside the table reader', () => {
       // A number conversion on a line that reads the environment, or just after one.
       const near = lines.slice(Math.max(0, index - 3), index + 1).join('\n');
       if (NUMBER_CALL.test(code) && ENV_READ.test(near)) offences.push(`${name}:${index + 1}: number conversion of a variable (use readNumberVar): ${line.trim()}`);
+      if (REGION_CALL.test(code) && ENV_READ.test(near)) offences.push(`${name}:${index + 1}: region check of a variable (use readRegionVar): ${line.trim()}`);
+      // Comparing what readEnumVar returned (the table's spelling) is the point of reading it there.
+      if (ENUM_COMPARISON.test(code) && ENV_READ.test(near) && !/\breadEnumVar\(/.test(code)) offences.push(`${name}:${index + 1}: tier or mode comparison of a variable (use readEnumVar): ${line.trim()}`);
     });
   }
   assert.deepEqual(offences, [], 'parse variables with the readers of src/settings/read-var.ts; give the variable a parse kind in src/settings/env-vars.ts');
 });
 
-test('typed variables (switches, numbers, URLs, AWS flags) are read only through the table reader', () => {
+test('typed variables (switches, numbers, URLs, AWS flags, regions, enums) are read only through the table reader', () => {
   const root = repoRoot();
-  const typed = ENV_VARS.filter((entry) => ['switch', 'aws-flag', 'integer', 'duration', 'url'].includes(entry.parse.kind)).map((entry) => entry.name);
+  const typed = ENV_VARS.filter((entry) => ['switch', 'aws-flag', 'integer', 'duration', 'url', 'region', 'enum', 'proxy-url'].includes(entry.parse.kind)).map((entry) => entry.name);
   const names = typed.join('|');
   const direct = new RegExp(
     `\\.get\\(\\s*(['"\`])(${names})\\1|readEnv\\([^,]+,\\s*(['"\`])(${names})\\3|process\\.env\\.(${names})\\b|process\\.env\\[\\s*(['"\`])(${names})\\6|\\benv\\.(${names})\\b`,
@@ -109,8 +115,10 @@ test('typed variables (switches, numbers, URLs, AWS flags) are read only through
     const name = rel(root, file);
     if (PARSERS.has(name)) continue;
     readFileSync(file, 'utf8').split('\n').forEach((line, index) => {
+      // Doc comments name key paths such as `env.AWS_REGION`; they read nothing.
+      if (/^\s*(?:\/\*\*|\*|\/\/)/.test(line)) return;
       if (direct.test(line)) offences.push(`${name}:${index + 1}: ${line.trim()}`);
     });
   }
-  assert.deepEqual(offences, [], 'read these with readSwitchVar / readNumberVar / readUrlVar / readAwsFlag from src/settings/read-var.ts');
+  assert.deepEqual(offences, [], 'read these with readSwitchVar / readNumberVar / readUrlVar / readAwsFlag / readRegionVar / readEnumVar from src/settings/read-var.ts');
 });

@@ -1,4 +1,3 @@
-import { isRegionShaped } from '../../core/region-shape.js';
 import { versionBefore } from '../check-helpers.js';
 import { findingsFor, type Check } from '../types.js';
 
@@ -22,7 +21,7 @@ export const regionClaudeCode: Check = {
       return [f.ok(`Claude Code ${claude.version} resolves the region like cc-bedrock`, `v${PROFILE_REGION_SINCE}+ reads AWS_REGION, AWS_DEFAULT_REGION, then the profile region: ${region.value}`)];
     }
     const awsRegion = facts.region.awsRegionVariable;
-    if (awsRegion && isRegionShaped(awsRegion.value)) {
+    if (awsRegion) {
       return [f.ok(`Claude Code ${claude.version} uses AWS_REGION`, `AWS_REGION=${awsRegion.value} (${awsRegion.source}) is set, which this older Claude Code reads`)];
     }
     return [
