@@ -7,6 +7,7 @@
  * the SDKs or the prompt library (cold start is a benchmarked target).
  */
 import { homedir } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
 import { Command, CommanderError, Option } from 'commander';
 import { CcBedrockError, isCcBedrockError } from '../core/errors.js';
 import { describeUndelivered, drainTimeoutMs, flushOutputs, onOutputError, type NamedOutput } from './finish-output.js';
@@ -225,7 +226,24 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
   return program;
 }
 
+/** Commands that run until stopped; every other command is over in a second or two. */
+const LONG_RUNNING = new Set(['serve', 'emulate']);
+
+/**
+ * Node's fetch parses HTTP with llhttp compiled to WebAssembly, and V8 re-compiles that module
+ * with its optimizing tier in the background; a process that exits waits for the job to finish.
+ * Measured on `-p` (bench/ttft.bench.mjs): 60-90 ms between the last byte written and the exit,
+ * gone with the baseline tier only, which parses the few responses a short command reads just as
+ * well. Set at run time, not on the command line: a V8 flag there makes Node reject the code cache
+ * of its own built-in modules (about 20 ms more at start). Long-running commands keep the tier-up.
+ */
+function skipWasmTierUp(argv: readonly string[]): void {
+  const command = argv.slice(2).find((arg) => !arg.startsWith('-'));
+  if (command === undefined || !LONG_RUNNING.has(command)) setFlagsFromString('--liftoff-only');
+}
+
 async function main(): Promise<void> {
+  skipWasmTierUp(process.argv);
   // The AWS SDK warns on every run that its 2027 releases will need Node 22. A CLI user can do
   // nothing about that mid-session and it lands in the middle of stderr output, so the CLI turns
   // it off unless the user has set the variable either way.
