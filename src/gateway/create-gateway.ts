@@ -112,8 +112,6 @@ export function createGateway(options: GatewayOptions): Gateway {
   const models = new ModelResolver({
     plan: options.plan,
     ...(options.env ? { env: options.env } : {}),
-    ...(options.availableModelsManaged ? { availableModelsManaged: true } : {}),
-    ...(options.enforceAvailableModels ? { enforceAvailableModels: true } : {}),
     ...(options.discoveredProfileIds ? { discoveredProfileIds: options.discoveredProfileIds } : {}),
     upstream,
     clock,

@@ -46,8 +46,6 @@ export function remember<K, V>(map: Map<K, V>, key: K, value: V): V {
 export interface ModelResolverOptions {
   readonly plan: RoutePlan;
   readonly env?: EnvLookup;
-  readonly availableModelsManaged?: boolean;
-  readonly enforceAvailableModels?: boolean;
   readonly discoveredProfileIds?: readonly string[];
   readonly upstream: Upstream;
   readonly clock: () => number;
@@ -89,15 +87,11 @@ export class ModelResolver {
     const providers = surface === 'bedrock' ? { bedrock: true, mantle: false } : { bedrock: plan.providers.bedrock, mantle: plan.providers.mantle };
     // One truth: names resolve through the plan's own context (managed overrides and allowlist
     // flags included), as status, doctor and sessions resolve them.
-    const context: ModelNameContext = {
-      ...planNameContext(plan, this.#options.env ?? emptyEnv, {
-        providers,
-        discoveredProfileIds: this.#options.discoveredProfileIds,
-        origin: surface === 'bedrock' ? 'the request path (Bedrock passthrough)' : 'the request body "model"',
-      }),
-      ...(this.#options.availableModelsManaged ? { availableModelsManaged: true } : {}),
-      ...(this.#options.enforceAvailableModels ? { enforceAvailableModels: true } : {}),
-    };
+    const context: ModelNameContext = planNameContext(plan, this.#options.env ?? emptyEnv, {
+      providers,
+      discoveredProfileIds: this.#options.discoveredProfileIds,
+      origin: surface === 'bedrock' ? 'the request path (Bedrock passthrough)' : 'the request body "model"',
+    });
     return resolveModelName(name, context).model;
   }
 

@@ -22,9 +22,6 @@ export interface GatewayOptions {
    * with the same pins as `--model`. Default: none.
    */
   readonly env?: EnvLookup;
-  /** `availableModels` comes from managed settings (first-party names then resolve through managed overrides only). */
-  readonly availableModelsManaged?: boolean;
-  readonly enforceAvailableModels?: boolean;
   /**
    * The key clients must send (`x-api-key` or `Authorization: Bearer`). Undefined: no key is
    * checked, which the `serve` command allows only on a loopback address.

@@ -63,7 +63,7 @@ export async function run(options: ServeOptions, io: CliIO): Promise<number> {
   const port = parsePort(options.port);
   const host = options.host.trim() || '127.0.0.1';
   const resolution = await resolveRoutePlan(resolutionInputs(io, { settings: options.settings }));
-  const { plan, envLookup, effectiveEnv, settings } = resolution;
+  const { plan, envLookup, effectiveEnv } = resolution;
   const apiKey = gatewayKey(options, envLookup, host);
   // Upstream calls (Bedrock through node:http agents, credentials through fetch) use the proxy of
   // HTTPS_PROXY and friends; an unusable proxy URL stops start-up here.
@@ -96,8 +96,6 @@ export async function run(options: ServeOptions, io: CliIO): Promise<number> {
     plan,
     auth,
     env: envLookup,
-    availableModelsManaged: settings.originScopeOf('availableModels') === 'managed',
-    enforceAvailableModels: settings.merged.enforceAvailableModels === true,
     ...(apiKey !== undefined ? { apiKey } : {}),
     ...(agentFor ? { agentFor } : {}),
     ...(networkFetch ? { probeFetch: networkFetch } : {}),
