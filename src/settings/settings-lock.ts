@@ -46,7 +46,7 @@ function readOwner(lockPath: string): LockOwner {
     const value = JSON.parse(readFileSync(lockPath, 'utf8')) as LockOwner;
     return value !== null && typeof value === 'object' ? value : {};
   } catch {
-    // Unreadable or half-written (its writer died between create and write): judged by age alone.
+    // Unreadable (written by an older version, or damaged): judged by age alone.
     return {};
   }
 }
@@ -92,20 +92,30 @@ function breakLock(lockPath: string, ino: number): void {
   }
 }
 
-/** Creates the lock file; its inode when this call created it, undefined when it exists already. */
+/**
+ * Creates the lock file with its owner already in it; its inode when this call created it,
+ * undefined when it exists already. The owner is written to a private file first and linked into
+ * place (link fails when the lock exists), so a writer killed at any moment never leaves a lock
+ * without an owner, which others could only judge by age (30 s of every other writer waiting).
+ */
 function tryCreate(lockPath: string): number | undefined {
-  let fd: number;
+  const draft = `${lockPath}.${process.pid}.${randomBytes(4).toString('hex')}.new`;
+  const fd = openSync(draft, 'wx', 0o600);
+  let ino: number;
   try {
-    fd = openSync(lockPath, 'wx', 0o600);
+    writeSync(fd, JSON.stringify({ pid: process.pid, host: hostname(), acquiredAt: new Date().toISOString() }));
+    ino = fstatSync(fd).ino;
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    linkSync(draft, lockPath);
+    return ino;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return undefined;
     throw error;
-  }
-  try {
-    writeSync(fd, JSON.stringify({ pid: process.pid, host: hostname(), acquiredAt: new Date().toISOString() }));
-    return fstatSync(fd).ino;
   } finally {
-    closeSync(fd);
+    unlinkSync(draft);
   }
 }
 
